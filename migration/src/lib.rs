@@ -1,0 +1,21 @@
+//! Schema migrations. The same migrations run on SQLite and PostgreSQL; the
+//! PostgreSQL-only parts (the application role, grants, row-level security)
+//! live in [`postgres`] and are skipped on SQLite.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_foundation;
+mod m20261126_000002_audit;
+pub mod postgres;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_foundation::Migration),
+            Box::new(m20261126_000002_audit::Migration),
+        ]
+    }
+}

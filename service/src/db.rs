@@ -1,0 +1,129 @@
+//! The database handle. It hands out transactions bound to a tenant: on
+//! PostgreSQL each one starts by setting the transaction-local
+//! `app.tenant_id` that the row-level-security policies read, so a pooled
+//! connection never carries one tenant's setting to the next request.
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEvent};
+use crate::context::TenantContext;
+use crate::error::Result;
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: DatabaseConnection,
+}
+
+impl Db {
+    /// Connect a pool. SQLite files are opened in WAL mode with a busy
+    /// timeout so readers never block the single writer.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbErr> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(30))
+                    .foreign_keys(true)
+            });
+        Ok(Self { conn: Database::connect(options).await? })
+    }
+
+    pub fn from_connection(conn: DatabaseConnection) -> Self {
+        Self { conn }
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// The raw pool, for the tenant registry (not tenant-owned) and for
+    /// health checks. Tenant-owned tables are reached only through
+    /// [`Db::read`] and [`Db::write`].
+    pub(crate) fn pool(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// A round trip to the database, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.ping().await
+    }
+
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.conn.close().await
+    }
+
+    /// A read transaction scoped to the context's tenant.
+    pub async fn read(&self, ctx: &TenantContext) -> Result<DatabaseTransaction> {
+        self.begin_for(ctx.tenant_id, false).await
+    }
+
+    /// A write transaction scoped to the context's tenant. It can only be
+    /// committed together with the audit record of the change (see
+    /// [`WriteTx::commit`]).
+    pub async fn write<'c>(&self, ctx: &'c TenantContext) -> Result<WriteTx<'c>> {
+        let tx = self.begin_for(ctx.tenant_id, true).await?;
+        Ok(WriteTx { tx, ctx })
+    }
+
+    /// Begin a transaction and bind it to `tenant_id`. Writes on SQLite take
+    /// the write lock up front (`BEGIN IMMEDIATE`): SQLite ignores
+    /// `FOR UPDATE`, and a deferred transaction that reads then writes fails
+    /// with SQLITE_BUSY under concurrency.
+    pub(crate) async fn begin_for(&self, tenant_id: Uuid, write: bool) -> Result<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: write.then_some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        let tx = self.conn.begin_with_options(options).await?;
+        bind_tenant(&tx, tenant_id).await?;
+        Ok(tx)
+    }
+}
+
+/// Point the transaction's row-level-security setting at another tenant.
+/// Used when one business event spans two tenants' rows (creating a tenant
+/// and its first official).
+pub(crate) async fn bind_tenant(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<(), DbErr> {
+    if tx.get_database_backend() == DatabaseBackend::Postgres {
+        tx.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT set_config('app.tenant_id', $1, true)",
+            [tenant_id.to_string().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// A write transaction that can only be committed with its audit record, so
+/// no mutation can forget one. Dropping it uncommitted rolls everything back.
+pub struct WriteTx<'c> {
+    tx: DatabaseTransaction,
+    ctx: &'c TenantContext,
+}
+
+impl WriteTx<'_> {
+    /// The connection to run this transaction's statements on.
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    /// Append the audit record for this business event and commit.
+    pub async fn commit(self, event: AuditEvent) -> Result<()> {
+        audit::append(&self.tx, self.ctx, event).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

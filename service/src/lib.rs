@@ -1,0 +1,29 @@
+//! The Shanlian domain. Every rule, workflow and transaction lives here; the
+//! `api` and `web` crates only translate requests into calls on this crate
+//! and results back out.
+//!
+//! Every function that touches tenant-owned data takes a [`TenantContext`];
+//! [`Db`] only hands out transactions bound to one, so a query without a
+//! tenant cannot be written.
+
+pub mod audit;
+pub mod context;
+pub mod db;
+pub mod error;
+pub mod money;
+pub mod organizations;
+pub mod page;
+pub mod password;
+pub mod region;
+pub mod seed;
+pub mod tenants;
+pub mod token;
+pub mod users;
+pub mod validate;
+
+pub use context::{Actor, RequestMeta, TenantContext};
+pub use db::Db;
+pub use entity::app_user::Role;
+pub use entity::tenant::TenantKind;
+pub use error::{Error, Result};
+pub use money::Money;

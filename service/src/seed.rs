@@ -1,0 +1,188 @@
+//! Demo data: the Guangxi region, its three cities, one organization per
+//! city and one user per role per tenant, all with the password
+//! [`DEMO_PASSWORD`]. Idempotent: what exists is left alone.
+
+use chrono::{SubsecRound, Utc};
+use entity::app_user::{self, Role};
+use entity::organization::{self, OrganizationKind};
+use entity::tenant::{self, TenantKind};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use secrecy::SecretString;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::AuditEvent;
+use crate::context::{Actor, RequestMeta, role_name};
+use crate::db::Db;
+use crate::error::Result;
+use crate::password;
+use crate::tenants::{self, PLATFORM_SLUG};
+use crate::users::{self, NewUser};
+
+pub const DEMO_PASSWORD: &str = "shanlian-demo";
+
+struct DemoTenant {
+    slug: &'static str,
+    name: &'static str,
+    kind: TenantKind,
+    division_code: &'static str,
+    parent: Option<&'static str>,
+    organization: Option<(&'static str, OrganizationKind)>,
+    roles: &'static [Role],
+}
+
+const CITY_ROLES: &[Role] = &[Role::CityOfficial, Role::OrgStaff, Role::Donor];
+
+const DEMO_TENANTS: [DemoTenant; 5] = [
+    DemoTenant {
+        slug: PLATFORM_SLUG,
+        name: "善联平台",
+        kind: TenantKind::Platform,
+        division_code: "000000",
+        parent: None,
+        organization: None,
+        roles: &[Role::PlatformAdmin],
+    },
+    DemoTenant {
+        slug: "guangxi",
+        name: "广西壮族自治区",
+        kind: TenantKind::Region,
+        division_code: "450000",
+        parent: None,
+        organization: None,
+        roles: &[Role::RegionOfficial],
+    },
+    DemoTenant {
+        slug: "nanning",
+        name: "南宁市",
+        kind: TenantKind::City,
+        division_code: "450100",
+        parent: Some("guangxi"),
+        organization: Some(("南宁市慈善总会", OrganizationKind::SocialGroup)),
+        roles: CITY_ROLES,
+    },
+    DemoTenant {
+        slug: "liuzhou",
+        name: "柳州市",
+        kind: TenantKind::City,
+        division_code: "450200",
+        parent: Some("guangxi"),
+        organization: Some(("柳州市慈善总会", OrganizationKind::SocialGroup)),
+        roles: CITY_ROLES,
+    },
+    DemoTenant {
+        slug: "guilin",
+        name: "桂林市",
+        kind: TenantKind::City,
+        division_code: "450300",
+        parent: Some("guangxi"),
+        organization: Some(("桂林市慈善总会", OrganizationKind::SocialGroup)),
+        roles: CITY_ROLES,
+    },
+];
+
+/// Seed what is missing. Each tenant is one transaction with one audit
+/// record, so a crash mid-way leaves whole tenants and a rerun completes.
+pub async fn seed_demo(db: &Db) -> Result<()> {
+    // One hash for the one shared demo password: hashing per user would
+    // make every start-up (and every test) pay for argon2 a dozen times.
+    let mut demo_hash = None;
+    for demo in &DEMO_TENANTS {
+        let existing = tenant::Entity::find().filter(tenant::Column::Slug.eq(demo.slug)).one(db.pool()).await?;
+        let (tenant, created_tenant) = match existing {
+            Some(t) => (t, false),
+            None => {
+                let parent_id = match demo.parent {
+                    Some(slug) => Some(tenants::find_by_slug(db, slug).await?.id),
+                    None => None,
+                };
+                let t = tenant::Model {
+                    id: Uuid::now_v7(),
+                    slug: demo.slug.to_owned(),
+                    name: demo.name.to_owned(),
+                    kind: demo.kind,
+                    division_code: demo.division_code.to_owned(),
+                    parent_id,
+                    created_at: Utc::now().trunc_subsecs(6),
+                };
+                (t, true)
+            }
+        };
+        let ctx = tenants::context_for(&tenant, Actor::System, RequestMeta::default());
+        let tx = db.write(&ctx).await?;
+        if created_tenant {
+            tenant::Entity::insert(tenant::ActiveModel::from(tenant.clone()))
+                .exec_without_returning(tx.conn())
+                .await?;
+        }
+        let mut organization_id = None;
+        let mut created_org = None;
+        if let Some((name, kind)) = demo.organization {
+            let existing = organization::Entity::find()
+                .filter(organization::Column::TenantId.eq(tenant.id))
+                .filter(organization::Column::Name.eq(name))
+                .one(tx.conn())
+                .await?;
+            organization_id = Some(match existing {
+                Some(org) => org.id,
+                None => {
+                    let id = Uuid::now_v7();
+                    organization::Entity::insert(organization::ActiveModel {
+                        tenant_id: Set(tenant.id),
+                        id: Set(id),
+                        name: Set(name.to_owned()),
+                        kind: Set(kind),
+                        created_at: Set(Utc::now().trunc_subsecs(6)),
+                    })
+                    .exec_without_returning(tx.conn())
+                    .await?;
+                    created_org = Some(name);
+                    id
+                }
+            });
+        }
+        let mut created_users = Vec::new();
+        for &role in demo.roles {
+            let username = format!("{}.{}", demo.slug, role_name(role));
+            let exists = app_user::Entity::find()
+                .filter(app_user::Column::TenantId.eq(tenant.id))
+                .filter(app_user::Column::Username.eq(&username))
+                .one(tx.conn())
+                .await?
+                .is_some();
+            if exists {
+                continue;
+            }
+            let hash = match &demo_hash {
+                Some(h) => String::clone(h),
+                None => {
+                    let h = password::hash(SecretString::from(DEMO_PASSWORD)).await?;
+                    demo_hash = Some(h.clone());
+                    h
+                }
+            };
+            let user = users::parse_new_user(NewUser {
+                username: username.clone(),
+                display_name: format!("{} {}", demo.name, role_name(role)),
+                email: format!("{username}@demo.shanlian.invalid"),
+                password: SecretString::from(DEMO_PASSWORD),
+                role,
+                organization_id: (role == Role::OrgStaff).then_some(organization_id).flatten(),
+                language: None,
+            })?;
+            users::insert(tx.conn(), tenant.id, users::with_hash(user, hash)).await?;
+            created_users.push(username);
+        }
+        if !created_tenant && created_org.is_none() && created_users.is_empty() {
+            continue; // nothing new: no event, no audit record
+        }
+        tracing::info!(tenant = demo.slug, users = created_users.len(), "seeded demo data");
+        tx.commit(AuditEvent::new("seed.demo", "tenant", tenant.id).detail(json!({
+            "tenant_created": created_tenant,
+            "organization_created": created_org,
+            "users_created": created_users,
+        })))
+        .await?;
+    }
+    Ok(())
+}

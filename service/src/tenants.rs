@@ -1,0 +1,188 @@
+//! The tenant registry: the platform, regions and city bureaus. Public to
+//! read (tenants are what public pages are addressed by); created only by the
+//! platform admin, together with the new city's first official.
+
+use chrono::{SubsecRound, Utc};
+use entity::app_user::Role;
+use entity::tenant::{self, TenantKind};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use secrecy::SecretString;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::audit::AuditEvent;
+use crate::context::{Actor, RequestMeta, TenantContext};
+use crate::db::{Db, bind_tenant};
+use crate::error::{Error, Result, is_unique_violation};
+use crate::users::{self, NewUser};
+use crate::validate;
+
+/// The slug the platform admin signs in with.
+pub const PLATFORM_SLUG: &str = "platform";
+
+pub async fn find_by_slug(db: &Db, slug: &str) -> Result<tenant::Model> {
+    tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug.trim()))
+        .one(db.pool())
+        .await?
+        .ok_or(Error::NotFound("tenant"))
+}
+
+pub async fn find_by_id(db: &Db, id: Uuid) -> Result<tenant::Model> {
+    tenant::Entity::find_by_id(id).one(db.pool()).await?.ok_or(Error::NotFound("tenant"))
+}
+
+/// Regions and cities, for public listings (the platform itself is not a
+/// place anyone looks up).
+pub async fn list_public(db: &Db) -> Result<Vec<tenant::Model>> {
+    Ok(tenant::Entity::find()
+        .filter(tenant::Column::Kind.ne(TenantKind::Platform))
+        .order_by_asc(tenant::Column::DivisionCode)
+        .all(db.pool())
+        .await?)
+}
+
+/// The cities under a region, in division-code order.
+pub async fn cities_of(db: &Db, region_id: Uuid) -> Result<Vec<tenant::Model>> {
+    Ok(tenant::Entity::find()
+        .filter(tenant::Column::ParentId.eq(region_id))
+        .filter(tenant::Column::Kind.eq(TenantKind::City))
+        .order_by_asc(tenant::Column::DivisionCode)
+        .all(db.pool())
+        .await?)
+}
+
+/// The context for an anonymous reader of a tenant's public data.
+pub async fn public_context(db: &Db, slug: &str, request: RequestMeta) -> Result<TenantContext> {
+    let tenant = find_by_slug(db, slug).await?;
+    Ok(context_for(&tenant, Actor::Anonymous, request))
+}
+
+pub fn context_for(tenant: &tenant::Model, actor: Actor, request: RequestMeta) -> TenantContext {
+    TenantContext {
+        tenant_id: tenant.id,
+        tenant_slug: tenant.slug.clone(),
+        tenant_kind: tenant.kind,
+        actor,
+        request,
+    }
+}
+
+/// A new city (or region) as the platform admin describes it.
+pub struct NewTenant {
+    pub slug: String,
+    pub name: String,
+    pub kind: TenantKind,
+    pub division_code: String,
+    pub parent_slug: Option<String>,
+    pub first_official: FirstOfficial,
+}
+
+pub struct FirstOfficial {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub password: SecretString,
+}
+
+/// The audit snapshot of a tenant.
+#[derive(Serialize)]
+struct TenantSnapshot<'a> {
+    slug: &'a str,
+    name: &'a str,
+    kind: TenantKind,
+    division_code: &'a str,
+    parent_id: Option<Uuid>,
+    first_official: &'a str,
+}
+
+/// Create a tenant and its first official in one transaction. The new
+/// official is a `city_official` for a city and a `region_official` for a
+/// region.
+pub async fn create(db: &Db, ctx: &TenantContext, input: NewTenant) -> Result<(tenant::Model, entity::app_user::Model)> {
+    ctx.require_role(&[Role::PlatformAdmin])?;
+    let slug = validate::identifier("slug", &input.slug, 2, 32)?;
+    let name = validate::required_text("name", &input.name, 100)?;
+    let division_code = input.division_code.trim().to_owned();
+    if division_code.len() != 6 || !division_code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::validation("divisionCode", "divisionCode must be the six-digit GB/T 2260 code, like 450200"));
+    }
+    let parent = match (input.kind, input.parent_slug.as_deref().map(str::trim)) {
+        (TenantKind::Platform, _) => return Err(Error::validation("kind", "there is only one platform tenant")),
+        (TenantKind::City, None | Some("")) => {
+            return Err(Error::validation("parentSlug", "a city needs the slug of its region, like guangxi"));
+        }
+        (TenantKind::City, Some(parent)) => {
+            let region = find_by_slug(db, parent).await.map_err(|_| {
+                Error::validation("parentSlug", format!("there is no region \"{parent}\""))
+            })?;
+            if region.kind != TenantKind::Region {
+                return Err(Error::validation("parentSlug", format!("\"{parent}\" is not a region")));
+            }
+            if region.division_code.get(..2) != division_code.get(..2) {
+                return Err(Error::validation(
+                    "divisionCode",
+                    format!("{division_code} is not inside region {} ({})", region.slug, region.division_code),
+                ));
+            }
+            Some(region.id)
+        }
+        (TenantKind::Region, _) => None,
+    };
+    let official_role = if input.kind == TenantKind::Region { Role::RegionOfficial } else { Role::CityOfficial };
+    let official = users::parse_new_user(NewUser {
+        username: input.first_official.username,
+        display_name: input.first_official.display_name,
+        email: input.first_official.email,
+        password: input.first_official.password,
+        role: official_role,
+        organization_id: None,
+        language: None,
+    })?;
+    let official = users::hash_new_user(official).await?;
+
+    let tenant = tenant::Model {
+        id: Uuid::now_v7(),
+        slug,
+        name,
+        kind: input.kind,
+        division_code,
+        parent_id: parent,
+        created_at: Utc::now().trunc_subsecs(6),
+    };
+    let tx = db.write(ctx).await?;
+    tenant::Entity::insert(tenant::ActiveModel {
+        id: Set(tenant.id),
+        slug: Set(tenant.slug.clone()),
+        name: Set(tenant.name.clone()),
+        kind: Set(tenant.kind),
+        division_code: Set(tenant.division_code.clone()),
+        parent_id: Set(tenant.parent_id),
+        created_at: Set(tenant.created_at),
+    })
+    .exec_without_returning(tx.conn())
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            Error::conflict(format!("a tenant with the slug \"{}\" already exists", tenant.slug))
+        } else {
+            e.into()
+        }
+    })?;
+    // The official's row belongs to the new tenant: write it under that
+    // tenant's row-level security, then return to the platform's for the
+    // audit record.
+    bind_tenant(tx.conn(), tenant.id).await?;
+    let user = users::insert(tx.conn(), tenant.id, official).await?;
+    bind_tenant(tx.conn(), ctx.tenant_id).await?;
+    let event = AuditEvent::new("tenant.create", "tenant", tenant.id).created(&TenantSnapshot {
+        slug: &tenant.slug,
+        name: &tenant.name,
+        kind: tenant.kind,
+        division_code: &tenant.division_code,
+        parent_id: tenant.parent_id,
+        first_official: &user.username,
+    });
+    tx.commit(event).await?;
+    Ok((tenant, user))
+}

@@ -1,0 +1,104 @@
+//! Access tokens: HS256 JWTs signed with a key from configuration. Claims
+//! carry everything needed to build a [`TenantContext`] without a database
+//! round trip, and always expire.
+
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::context::{Actor, RequestMeta, TenantContext};
+use crate::error::{Error, Result};
+use entity::app_user::Role;
+use entity::tenant::TenantKind;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: Uuid,
+    /// Tenant id and slug.
+    pub tid: Uuid,
+    pub tenant: String,
+    pub tenant_kind: TenantKind,
+    pub role: Role,
+    /// The organization, for roles that act for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<Uuid>,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    ttl: Duration,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenKeys").field("ttl", &self.ttl).finish_non_exhaustive()
+    }
+}
+
+pub struct IssuedToken {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8], ttl: Duration) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            ttl,
+        }
+    }
+
+    pub fn issue(&self, user: &entity::app_user::Model, tenant: &entity::tenant::Model) -> Result<IssuedToken> {
+        let now = Utc::now();
+        let expires_at = now + self.ttl;
+        let claims = Claims {
+            sub: user.id,
+            tid: tenant.id,
+            tenant: tenant.slug.clone(),
+            tenant_kind: tenant.kind,
+            role: user.role,
+            org: user.organization_id,
+            iat: now.timestamp(),
+            exp: expires_at.timestamp(),
+        };
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(Error::internal)?;
+        Ok(IssuedToken { token, expires_at })
+    }
+
+    /// Check signature, algorithm and expiry. Every failure is
+    /// UNAUTHENTICATED with a reason the client can act on.
+    pub fn verify(&self, token: &str) -> Result<Claims> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        decode::<Claims>(token, &self.decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(|err| {
+                use jsonwebtoken::errors::ErrorKind;
+                let reason = match err.kind() {
+                    ErrorKind::ExpiredSignature => "the token has expired: sign in again",
+                    ErrorKind::InvalidSignature => "the token's signature is not valid",
+                    _ => "the bearer token is malformed",
+                };
+                Error::Unauthenticated(reason.to_owned())
+            })
+    }
+}
+
+impl Claims {
+    pub fn into_context(self, request: RequestMeta) -> TenantContext {
+        TenantContext {
+            tenant_id: self.tid,
+            tenant_slug: self.tenant,
+            tenant_kind: self.tenant_kind,
+            actor: Actor::User { id: self.sub, role: self.role, organization_id: self.org },
+            request,
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! Users: sign-in, the signed-in user, and the accounts a city official
+//! manages.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use entity::app_user::{self, Role};
+use entity::organization;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::audit::AuditEvent;
+use crate::context::{Actor, RequestMeta, TenantContext, tenant_kind_for};
+use crate::db::Db;
+use crate::error::{Error, Result, is_unique_violation};
+use crate::page::{Page, PageRequest};
+use crate::password;
+use crate::tenants;
+use crate::token::TokenKeys;
+use crate::validate;
+
+pub const LANGUAGES: [&str; 2] = ["zh-CN", "en"];
+
+/// What a successful sign-in returns.
+pub struct SignedIn {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: app_user::Model,
+}
+
+/// One message for every failed sign-in, so the answer never tells whether
+/// the tenant or the username exists.
+fn bad_credentials() -> Error {
+    Error::Unauthenticated("wrong tenant, username or password".into())
+}
+
+/// Check the password and issue a token. Records the sign-in on the audit
+/// trail of the user's tenant.
+pub async fn login(
+    db: &Db,
+    keys: &TokenKeys,
+    tenant_slug: &str,
+    username: &str,
+    password: SecretString,
+    request: RequestMeta,
+) -> Result<SignedIn> {
+    validate::required_text("tenant", tenant_slug, 32)?;
+    validate::required_text("username", username, 64)?;
+    if password.expose_secret().is_empty() {
+        return Err(Error::validation("password", "password must not be empty"));
+    }
+    if password.expose_secret().chars().count() > password::MAX_PASSWORD_CHARS {
+        return Err(bad_credentials());
+    }
+    let tenant = match tenants::find_by_slug(db, tenant_slug).await {
+        Ok(t) => t,
+        Err(Error::NotFound(_)) => {
+            // Spend the same time as a real check before answering.
+            password::verify(password, password::DUMMY_HASH.to_owned()).await?;
+            return Err(bad_credentials());
+        }
+        Err(e) => return Err(e),
+    };
+    let anonymous = tenants::context_for(&tenant, Actor::Anonymous, request.clone());
+    let tx = db.read(&anonymous).await?;
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::TenantId.eq(tenant.id))
+        .filter(app_user::Column::Username.eq(username.trim()))
+        .one(&tx)
+        .await?;
+    tx.commit().await?;
+    let phc = user.as_ref().map_or_else(|| password::DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+    let matches = password::verify(password, phc).await?;
+    let user = match user {
+        Some(user) if matches => user,
+        _ => {
+            tracing::warn!(tenant = %tenant.slug, "failed sign-in");
+            return Err(bad_credentials());
+        }
+    };
+    if !user.active {
+        return Err(Error::Unauthenticated("this account has been deactivated: ask your bureau to re-enable it".into()));
+    }
+    let issued = keys.issue(&user, &tenant)?;
+    let ctx = tenants::context_for(
+        &tenant,
+        Actor::User { id: user.id, role: user.role, organization_id: user.organization_id },
+        request,
+    );
+    let tx = db.write(&ctx).await?;
+    tx.commit(AuditEvent::new("user.sign_in", "user", user.id).organization(user.organization_id))
+        .await?;
+    Ok(SignedIn { token: issued.token, expires_at: issued.expires_at, user })
+}
+
+/// The signed-in user.
+pub async fn me(db: &Db, ctx: &TenantContext) -> Result<app_user::Model> {
+    let (id, _) = ctx.require_user()?;
+    find(db, ctx, id).await
+}
+
+/// A user of the caller's tenant: officials and admins see everyone in it,
+/// other users only themselves. Ids of other tenants are NOT_FOUND.
+pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<app_user::Model> {
+    let (me, _) = ctx.require_user()?;
+    if me != id {
+        ctx.require_role(&[Role::CityOfficial, Role::PlatformAdmin])?;
+    }
+    find(db, ctx, id).await
+}
+
+async fn find(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<app_user::Model> {
+    let tx = db.read(ctx).await?;
+    let user = find_in(&tx, ctx.tenant_id, id).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+async fn find_in<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, id: Uuid) -> Result<app_user::Model> {
+    app_user::Entity::find_by_id((tenant_id, id))
+        .one(conn)
+        .await?
+        .ok_or(Error::NotFound("user"))
+}
+
+/// The tenant's users, oldest first, optionally of one role.
+pub async fn list(db: &Db, ctx: &TenantContext, role: Option<Role>, page: PageRequest<Uuid>) -> Result<Page<app_user::Model>> {
+    ctx.require_role(&[Role::CityOfficial, Role::PlatformAdmin])?;
+    let mut query = app_user::Entity::find().filter(app_user::Column::TenantId.eq(ctx.tenant_id));
+    if let Some(role) = role {
+        query = query.filter(app_user::Column::Role.eq(role));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(app_user::Column::Id.gt(after));
+    }
+    let tx = db.read(ctx).await?;
+    let rows = query.order_by_asc(app_user::Column::Id).limit(page.first + 1).all(&tx).await?;
+    tx.commit().await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}
+
+/// A new account as typed by a person.
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub password: SecretString,
+    pub role: Role,
+    pub organization_id: Option<Uuid>,
+    pub language: Option<String>,
+}
+
+/// A new account after parsing: every field valid.
+pub(crate) struct ValidUser {
+    username: String,
+    display_name: String,
+    email: String,
+    password: SecretString,
+    role: Role,
+    organization_id: Option<Uuid>,
+    language: String,
+}
+
+/// A valid account with its password hashed, ready to insert.
+pub(crate) struct HashedUser {
+    user: ValidUser,
+    password_hash: String,
+}
+
+pub(crate) fn parse_new_user(input: NewUser) -> Result<ValidUser> {
+    let language = match input.language.as_deref().map(str::trim) {
+        None | Some("") => "zh-CN".to_owned(),
+        Some(l) if LANGUAGES.contains(&l) => l.to_owned(),
+        Some(l) => return Err(Error::validation("language", format!("language must be zh-CN or en, not \"{l}\""))),
+    };
+    match (input.role, input.organization_id) {
+        (Role::OrgStaff, None) => {
+            return Err(Error::validation("organizationId", "org_staff accounts need the organization they act for"));
+        }
+        (Role::OrgStaff, Some(_)) | (_, None) => {}
+        (_, Some(_)) => {
+            return Err(Error::validation("organizationId", "only org_staff accounts belong to an organization"));
+        }
+    }
+    password::validate_new(&input.password)?;
+    Ok(ValidUser {
+        username: validate::identifier("username", &input.username, 3, 64)?,
+        display_name: validate::required_text("displayName", &input.display_name, 100)?,
+        email: validate::email("email", &input.email)?,
+        password: input.password,
+        role: input.role,
+        organization_id: input.organization_id,
+        language,
+    })
+}
+
+pub(crate) async fn hash_new_user(user: ValidUser) -> Result<HashedUser> {
+    let password_hash = password::hash(user.password.clone()).await?;
+    Ok(HashedUser { user, password_hash })
+}
+
+/// Pair an already computed hash with a user (the demo seed hashes its one
+/// shared password once).
+pub(crate) fn with_hash(user: ValidUser, password_hash: String) -> HashedUser {
+    HashedUser { user, password_hash }
+}
+
+pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, new: HashedUser) -> Result<app_user::Model> {
+    let now = Utc::now().trunc_subsecs(6);
+    let HashedUser { user, password_hash } = new;
+    let model = app_user::Model {
+        tenant_id,
+        id: Uuid::now_v7(),
+        username: user.username,
+        display_name: user.display_name,
+        email: user.email,
+        role: user.role,
+        organization_id: user.organization_id,
+        password_hash,
+        language: user.language,
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    app_user::Entity::insert(app_user::ActiveModel::from(model.clone()))
+        .exec_without_returning(conn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                Error::conflict(format!("the username \"{}\" is taken in this tenant", model.username))
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(model)
+}
+
+/// What the audit trail records of a user: never the password hash.
+#[derive(Serialize)]
+pub(crate) struct UserSnapshot<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    email: &'a str,
+    role: Role,
+    organization_id: Option<Uuid>,
+    language: &'a str,
+    active: bool,
+}
+
+impl<'a> From<&'a app_user::Model> for UserSnapshot<'a> {
+    fn from(u: &'a app_user::Model) -> Self {
+        Self {
+            username: &u.username,
+            display_name: &u.display_name,
+            email: &u.email,
+            role: u.role,
+            organization_id: u.organization_id,
+            language: &u.language,
+            active: u.active,
+        }
+    }
+}
+
+/// A city official opens an account in their own city: another official,
+/// an organization's staff member, or a donor.
+pub async fn create(db: &Db, ctx: &TenantContext, input: NewUser) -> Result<app_user::Model> {
+    ctx.require_role(&[Role::CityOfficial])?;
+    if tenant_kind_for(input.role) != ctx.tenant_kind {
+        return Err(Error::validation(
+            "role",
+            "a city official can open city_official, org_staff and donor accounts only",
+        ));
+    }
+    let user = hash_new_user(parse_new_user(input)?).await?;
+    let tx = db.write(ctx).await?;
+    if let Some(org) = user.user.organization_id {
+        organization::Entity::find_by_id((ctx.tenant_id, org))
+            .one(tx.conn())
+            .await?
+            .ok_or_else(|| Error::validation("organizationId", "there is no such organization in this city"))?;
+    }
+    let created = insert(tx.conn(), ctx.tenant_id, user).await?;
+    tx.commit(
+        AuditEvent::new("user.create", "user", created.id)
+            .organization(created.organization_id)
+            .created(&UserSnapshot::from(&created)),
+    )
+    .await?;
+    Ok(created)
+}
+
+/// Deactivate or re-enable an account of the official's city. Sign-in is
+/// refused while deactivated; officials cannot lock themselves out.
+pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) -> Result<app_user::Model> {
+    let (me, _) = ctx.require_user()?;
+    ctx.require_role(&[Role::CityOfficial])?;
+    if me == id && !active {
+        return Err(Error::conflict("you cannot deactivate your own account"));
+    }
+    let tx = db.write(ctx).await?;
+    let before = app_user::Entity::find_by_id((ctx.tenant_id, id))
+        .lock_exclusive()
+        .one(tx.conn())
+        .await?
+        .ok_or(Error::NotFound("user"))?;
+    let after = app_user::Model { active, updated_at: Utc::now().trunc_subsecs(6), ..before.clone() };
+    app_user::Entity::update(app_user::ActiveModel {
+        tenant_id: Set(after.tenant_id),
+        id: Set(after.id),
+        active: Set(after.active),
+        updated_at: Set(after.updated_at),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    let action = if active { "user.activate" } else { "user.deactivate" };
+    tx.commit(
+        AuditEvent::new(action, "user", id)
+            .organization(after.organization_id)
+            .changed(&UserSnapshot::from(&before), &UserSnapshot::from(&after)),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Change one's own password, proving the current one.
+pub async fn change_password(
+    db: &Db,
+    ctx: &TenantContext,
+    current: SecretString,
+    new: SecretString,
+) -> Result<app_user::Model> {
+    let (id, _) = ctx.require_user()?;
+    password::validate_new(&new)?;
+    let user = find(db, ctx, id).await?;
+    if !password::verify(current, user.password_hash.clone()).await? {
+        return Err(Error::validation("currentPassword", "the current password is wrong"));
+    }
+    let password_hash = password::hash(new).await?;
+    let updated_at = Utc::now().trunc_subsecs(6);
+    let tx = db.write(ctx).await?;
+    app_user::Entity::update(app_user::ActiveModel {
+        tenant_id: Set(ctx.tenant_id),
+        id: Set(id),
+        password_hash: Set(password_hash.clone()),
+        updated_at: Set(updated_at),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    // The hash itself never goes on the trail; the event is the fact.
+    tx.commit(AuditEvent::new("user.change_password", "user", id).organization(user.organization_id))
+        .await?;
+    Ok(app_user::Model { password_hash, updated_at, ..user })
+}

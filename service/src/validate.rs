@@ -1,0 +1,80 @@
+//! Parsing of free text at the edge of the domain: trimmed, non-empty,
+//! bounded, printable. Messages name the field so a person can fix it.
+
+use crate::error::{Error, Result};
+
+/// A required single-line text field.
+pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::validation(field, format!("{field} must not be empty")));
+    }
+    bounded(field, value, max_chars)
+}
+
+/// An optional text field: blank becomes `None`.
+pub fn optional_text(field: &'static str, value: Option<&str>, max_chars: usize) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => bounded(field, v, max_chars).map(Some),
+    }
+}
+
+fn bounded(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
+    if value.chars().count() > max_chars {
+        return Err(Error::validation(field, format!("{field} may have at most {max_chars} characters")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::validation(field, format!("{field} must not contain control characters")));
+    }
+    Ok(value.to_owned())
+}
+
+/// A machine name: lower-case ASCII letters, digits, `.`, `_` and `-`,
+/// starting with a letter (usernames, tenant slugs).
+pub fn identifier(field: &'static str, value: &str, min: usize, max: usize) -> Result<String> {
+    let value = value.trim();
+    let ok = (min..=max).contains(&value.len())
+        && value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(Error::validation(
+            field,
+            format!("{field} must be {min} to {max} characters of a-z, 0-9, '.', '_' or '-', starting with a letter"),
+        ))
+    }
+}
+
+pub fn email(field: &'static str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.len() <= 254 && email_address::EmailAddress::is_valid(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(Error::validation(field, format!("\"{value}\" is not a valid email address")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(required_text("name", "  柳州市慈善总会 ", 10).ok().as_deref(), Some("柳州市慈善总会"));
+        assert!(required_text("name", "   ", 10).is_err());
+        assert!(required_text("name", "一二三四五六七八九十一", 10).is_err());
+        assert!(required_text("name", "a\u{0}b", 10).is_err());
+        assert_eq!(optional_text("note", Some("  "), 10).ok(), Some(None));
+    }
+
+    #[test]
+    fn identifiers_and_emails() {
+        assert!(identifier("username", "liuzhou.city_official", 3, 64).is_ok());
+        assert!(identifier("username", "Liuzhou", 3, 64).is_err());
+        assert!(identifier("username", "1abc", 3, 64).is_err());
+        assert!(email("email", "a@example.org").is_ok());
+        assert!(email("email", "not-an-email").is_err());
+    }
+}
