@@ -2,7 +2,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::postgres::{enable_tenant_rls, is_postgres, APP_ROLE};
+use crate::postgres::{APP_ROLE, enable_tenant_rls, is_postgres};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -17,13 +17,25 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(AuditLog::TenantId).uuid().not_null())
                     .col(ColumnDef::new(AuditLog::Seq).big_integer().not_null())
                     .col(ColumnDef::new(AuditLog::Id).uuid().not_null())
-                    .col(ColumnDef::new(AuditLog::OccurredAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(AuditLog::ActorKind).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(AuditLog::OccurredAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditLog::ActorKind)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AuditLog::ActorUserId).uuid().null())
                     .col(ColumnDef::new(AuditLog::ActorRole).string_len(32).null())
                     .col(ColumnDef::new(AuditLog::OrganizationId).uuid().null())
                     .col(ColumnDef::new(AuditLog::Action).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditLog::EntityType).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(AuditLog::EntityType)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AuditLog::EntityId).string_len(64).not_null())
                     .col(ColumnDef::new(AuditLog::Changes).text().not_null())
                     .col(ColumnDef::new(AuditLog::RequestId).string_len(64).null())
@@ -40,10 +52,22 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, cols) in [
-            ("audit_log_tenant_id", vec![AuditLog::TenantId, AuditLog::Id]),
-            ("audit_log_entity", vec![AuditLog::TenantId, AuditLog::EntityType, AuditLog::EntityId]),
-            ("audit_log_actor", vec![AuditLog::TenantId, AuditLog::ActorUserId]),
-            ("audit_log_org", vec![AuditLog::TenantId, AuditLog::OrganizationId]),
+            (
+                "audit_log_tenant_id",
+                vec![AuditLog::TenantId, AuditLog::Id],
+            ),
+            (
+                "audit_log_entity",
+                vec![AuditLog::TenantId, AuditLog::EntityType, AuditLog::EntityId],
+            ),
+            (
+                "audit_log_actor",
+                vec![AuditLog::TenantId, AuditLog::ActorUserId],
+            ),
+            (
+                "audit_log_org",
+                vec![AuditLog::TenantId, AuditLog::OrganizationId],
+            ),
         ] {
             let mut index = Index::create();
             index.name(name).table(AuditLog::Table);
@@ -60,10 +84,19 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(AuditHead::Table)
-                    .col(ColumnDef::new(AuditHead::TenantId).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(AuditHead::TenantId)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(AuditHead::Seq).big_integer().not_null())
                     .col(ColumnDef::new(AuditHead::Hash).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditHead::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(AuditHead::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(AuditHead::Table, AuditHead::TenantId)
@@ -108,8 +141,12 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(AuditHead::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(AuditLog::Table).to_owned()).await?;
+        manager
+            .drop_table(Table::drop().table(AuditHead::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(AuditLog::Table).to_owned())
+            .await?;
         if is_postgres(manager) {
             manager
                 .get_connection()

@@ -10,7 +10,8 @@ pub const APP_ROLE: &str = "shanlian_app";
 
 /// The predicate every tenant-owned row must satisfy. An unset or empty
 /// `app.tenant_id` yields NULL, so a connection with no tenant sees nothing.
-const TENANT_PREDICATE: &str = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid";
+const TENANT_PREDICATE: &str =
+    "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid";
 
 pub(crate) fn is_postgres(manager: &SchemaManager) -> bool {
     manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres

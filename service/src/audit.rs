@@ -10,8 +10,8 @@ use entity::app_user::Role;
 use entity::{audit_head, audit_log};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -91,7 +91,11 @@ fn to_value(value: &impl Serialize) -> Value {
 
 /// Append one record to the tenant's chain. Locks the chain head first, so
 /// concurrent writers in one tenant queue here instead of forking.
-pub(crate) async fn append(tx: &DatabaseTransaction, ctx: &TenantContext, event: AuditEvent) -> Result<()> {
+pub(crate) async fn append(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    event: AuditEvent,
+) -> Result<()> {
     let head = lock_head(tx, ctx.tenant_id).await?;
     let (actor_kind, actor_user_id, actor_role) = actor_columns(&ctx.actor);
     let record = audit_log::Model {
@@ -138,7 +142,11 @@ async fn lock_head(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<audit_he
         hash: Set(GENESIS_HASH.to_owned()),
         updated_at: Set(Utc::now().trunc_subsecs(6)),
     })
-    .on_conflict(OnConflict::column(audit_head::Column::TenantId).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::column(audit_head::Column::TenantId)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(tx)
     .await?;
     audit_head::Entity::find_by_id(tenant_id)
@@ -163,7 +171,8 @@ pub fn record_hash(r: &audit_log::Model) -> String {
         r.tenant_id,
         r.seq,
         r.id,
-        r.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        r.occurred_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         r.actor_kind,
         r.actor_user_id,
         r.actor_role,
@@ -190,11 +199,21 @@ pub struct ChainHead {
 
 pub async fn head(db: &Db, ctx: &TenantContext) -> Result<ChainHead> {
     let tx = db.read(ctx).await?;
-    let head = audit_head::Entity::find_by_id(ctx.tenant_id).one(&tx).await?;
+    let head = audit_head::Entity::find_by_id(ctx.tenant_id)
+        .one(&tx)
+        .await?;
     tx.commit().await?;
     Ok(match head {
-        Some(h) => ChainHead { seq: h.seq, hash: h.hash, updated_at: Some(h.updated_at) },
-        None => ChainHead { seq: 0, hash: GENESIS_HASH.to_owned(), updated_at: None },
+        Some(h) => ChainHead {
+            seq: h.seq,
+            hash: h.hash,
+            updated_at: Some(h.updated_at),
+        },
+        None => ChainHead {
+            seq: 0,
+            hash: GENESIS_HASH.to_owned(),
+            updated_at: None,
+        },
     })
 }
 
@@ -218,7 +237,11 @@ pub struct BrokenLink {
 /// acts as the system).
 pub async fn verify(db: &Db, ctx: &TenantContext) -> Result<VerifyReport> {
     if ctx.actor != Actor::System {
-        ctx.require_role(&[Role::CityOfficial, Role::RegionOfficial, Role::PlatformAdmin])?;
+        ctx.require_role(&[
+            Role::CityOfficial,
+            Role::RegionOfficial,
+            Role::PlatformAdmin,
+        ])?;
     }
     const BATCH: u64 = 1000;
     let head = head(db, ctx).await?;
@@ -237,7 +260,10 @@ pub async fn verify(db: &Db, ctx: &TenantContext) -> Result<VerifyReport> {
         for record in batch {
             checked += 1;
             let reason = if record.seq != expected_seq {
-                Some(format!("expected position {expected_seq}, found {}: records are missing", record.seq))
+                Some(format!(
+                    "expected position {expected_seq}, found {}: records are missing",
+                    record.seq
+                ))
             } else if record.prev_hash != prev_hash {
                 Some("its link to the previous record does not match".to_owned())
             } else if record_hash(&record) != record.hash {
@@ -246,7 +272,11 @@ pub async fn verify(db: &Db, ctx: &TenantContext) -> Result<VerifyReport> {
                 None
             };
             if let Some(reason) = reason {
-                first_broken = Some(BrokenLink { seq: record.seq, id: record.id, reason });
+                first_broken = Some(BrokenLink {
+                    seq: record.seq,
+                    id: record.id,
+                    reason,
+                });
                 break 'walk;
             }
             expected_seq += 1;
@@ -268,7 +298,11 @@ pub async fn verify(db: &Db, ctx: &TenantContext) -> Result<VerifyReport> {
             ),
         });
     }
-    Ok(VerifyReport { records_checked: checked, head, first_broken })
+    Ok(VerifyReport {
+        records_checked: checked,
+        head,
+        first_broken,
+    })
 }
 
 /// Filters for reading the trail. All optional; combined with AND.
@@ -284,11 +318,18 @@ pub struct AuditFilter {
 
 /// Newest first. City officials read their tenant's whole trail; org staff
 /// only the records about their own organization; everyone else nothing.
-pub async fn search(db: &Db, ctx: &TenantContext, filter: AuditFilter, page: PageRequest<i64>) -> Result<Page<audit_log::Model>> {
+pub async fn search(
+    db: &Db,
+    ctx: &TenantContext,
+    filter: AuditFilter,
+    page: PageRequest<i64>,
+) -> Result<Page<audit_log::Model>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff, Role::PlatformAdmin])?;
     let mut query = audit_log::Entity::find().filter(audit_log::Column::TenantId.eq(ctx.tenant_id));
     if role == Role::OrgStaff {
-        let org = ctx.organization_id().ok_or_else(|| Error::forbidden("this account is not attached to an organization"))?;
+        let org = ctx
+            .organization_id()
+            .ok_or_else(|| Error::forbidden("this account is not attached to an organization"))?;
         query = query.filter(audit_log::Column::OrganizationId.eq(org));
     }
     if let Some(v) = filter.entity_type {

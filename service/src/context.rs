@@ -22,7 +22,11 @@ pub enum Actor {
     /// A member of the public reading public data.
     Anonymous,
     /// A signed-in user.
-    User { id: Uuid, role: Role, organization_id: Option<Uuid> },
+    User {
+        id: Uuid,
+        role: Role,
+        organization_id: Option<Uuid>,
+    },
     /// Jobs and start-up tasks acting on their own.
     System,
 }
@@ -51,7 +55,9 @@ impl TenantContext {
 
     pub fn organization_id(&self) -> Option<Uuid> {
         match self.actor {
-            Actor::User { organization_id, .. } => organization_id,
+            Actor::User {
+                organization_id, ..
+            } => organization_id,
             _ => None,
         }
     }
@@ -60,7 +66,9 @@ impl TenantContext {
     pub fn require_user(&self) -> Result<(Uuid, Role)> {
         match self.actor {
             Actor::User { id, role, .. } => Ok((id, role)),
-            _ => Err(Error::Unauthenticated("sign in first: this needs a bearer token".into())),
+            _ => Err(Error::Unauthenticated(
+                "sign in first: this needs a bearer token".into(),
+            )),
         }
     }
 
@@ -74,7 +82,11 @@ impl TenantContext {
             Err(Error::forbidden(format!(
                 "the role {} may not do this; it needs one of: {}",
                 role_name(role),
-                roles.iter().map(|r| role_name(*r)).collect::<Vec<_>>().join(", ")
+                roles
+                    .iter()
+                    .map(|r| role_name(*r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )))
         }
     }

@@ -37,7 +37,9 @@ impl Db {
                     .busy_timeout(Duration::from_secs(30))
                     .foreign_keys(true)
             });
-        Ok(Self { conn: Database::connect(options).await? })
+        Ok(Self {
+            conn: Database::connect(options).await?,
+        })
     }
 
     pub fn from_connection(conn: DatabaseConnection) -> Self {
@@ -53,6 +55,13 @@ impl Db {
     /// [`Db::read`] and [`Db::write`].
     pub(crate) fn pool(&self) -> &DatabaseConnection {
         &self.conn
+    }
+
+    /// Apply every pending migration. Run with the owner connection: on
+    /// PostgreSQL the application role may not change the schema.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        use migration::MigratorTrait;
+        migration::Migrator::up(&self.conn, None).await
     }
 
     /// A round trip to the database, for `/readyz`.
@@ -81,7 +90,11 @@ impl Db {
     /// the write lock up front (`BEGIN IMMEDIATE`): SQLite ignores
     /// `FOR UPDATE`, and a deferred transaction that reads then writes fails
     /// with SQLITE_BUSY under concurrency.
-    pub(crate) async fn begin_for(&self, tenant_id: Uuid, write: bool) -> Result<DatabaseTransaction> {
+    pub(crate) async fn begin_for(
+        &self,
+        tenant_id: Uuid,
+        write: bool,
+    ) -> Result<DatabaseTransaction> {
         let options = TransactionOptions {
             sqlite_transaction_mode: write.then_some(SqliteTransactionMode::Immediate),
             ..Default::default()

@@ -20,7 +20,10 @@ pub enum Error {
     NotFound(&'static str),
     /// Input a person can fix: the message says what and how.
     #[error("{message}")]
-    Validation { field: Option<&'static str>, message: String },
+    Validation {
+        field: Option<&'static str>,
+        message: String,
+    },
     /// The request clashes with the current state (duplicate, wrong status).
     #[error("{0}")]
     Conflict(String),
@@ -31,7 +34,10 @@ pub enum Error {
 
 impl Error {
     pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Validation { field: Some(field), message: message.into() }
+        Self::Validation {
+            field: Some(field),
+            message: message.into(),
+        }
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -56,5 +62,8 @@ impl From<DbErr> for Error {
 /// True when a database error is a unique-key violation: used where a
 /// duplicate is an expected outcome that deserves a CONFLICT, not a 500.
 pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }

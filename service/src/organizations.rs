@@ -27,9 +27,14 @@ pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<organization:
     Ok(org)
 }
 
-pub async fn list(db: &Db, ctx: &TenantContext, page: PageRequest<Uuid>) -> Result<Page<organization::Model>> {
+pub async fn list(
+    db: &Db,
+    ctx: &TenantContext,
+    page: PageRequest<Uuid>,
+) -> Result<Page<organization::Model>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let mut query = organization::Entity::find().filter(organization::Column::TenantId.eq(ctx.tenant_id));
+    let mut query =
+        organization::Entity::find().filter(organization::Column::TenantId.eq(ctx.tenant_id));
     if role == Role::OrgStaff {
         query = query.filter(organization::Column::Id.eq(ctx.organization_id()));
     }
@@ -37,7 +42,11 @@ pub async fn list(db: &Db, ctx: &TenantContext, page: PageRequest<Uuid>) -> Resu
         query = query.filter(organization::Column::Id.gt(after));
     }
     let tx = db.read(ctx).await?;
-    let rows = query.order_by_asc(organization::Column::Id).limit(page.first + 1).all(&tx).await?;
+    let rows = query
+        .order_by_asc(organization::Column::Id)
+        .limit(page.first + 1)
+        .all(&tx)
+        .await?;
     tx.commit().await?;
     Ok(Page::from_overfetch(rows, page.first))
 }

@@ -41,11 +41,17 @@ impl<T> Page<T> {
     pub fn from_overfetch(mut rows: Vec<T>, first: u64) -> Self {
         let has_next = rows.len() as u64 > first;
         rows.truncate(first as usize);
-        Self { items: rows, has_next }
+        Self {
+            items: rows,
+            has_next,
+        }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), has_next: self.has_next }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_next: self.has_next,
+        }
     }
 }
 
@@ -55,7 +61,10 @@ mod tests {
 
     #[test]
     fn page_size_is_bounded() {
-        assert_eq!(PageRequest::<u8>::new(None, None).map(|p| p.first).ok(), Some(DEFAULT_PAGE_SIZE));
+        assert_eq!(
+            PageRequest::<u8>::new(None, None).map(|p| p.first).ok(),
+            Some(DEFAULT_PAGE_SIZE)
+        );
         assert!(PageRequest::<u8>::new(Some(0), None).is_err());
         assert!(PageRequest::<u8>::new(Some(101), None).is_err());
         assert!(PageRequest::<u8>::new(Some(-5), None).is_err());

@@ -2,8 +2,10 @@
 //! recommended parameters). Hashing is deliberately slow, so it runs on the
 //! blocking pool, never on an async worker thread.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
@@ -16,10 +18,16 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 pub fn validate_new(password: &SecretString) -> Result<()> {
     let chars = password.expose_secret().chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(Error::validation("password", format!("the password needs at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(Error::validation(
+            "password",
+            format!("the password needs at least {MIN_PASSWORD_CHARS} characters"),
+        ));
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(Error::validation("password", format!("the password may have at most {MAX_PASSWORD_CHARS} characters")));
+        return Err(Error::validation(
+            "password",
+            format!("the password may have at most {MAX_PASSWORD_CHARS} characters"),
+        ));
     }
     Ok(())
 }
@@ -40,7 +48,8 @@ pub async fn hash(password: SecretString) -> Result<String> {
 /// hash is an internal error, not a failed sign-in.
 pub async fn verify(password: SecretString, phc: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&phc).map_err(|e| Error::internal(anyhow::anyhow!("stored password hash: {e}")))?;
+        let parsed = PasswordHash::new(&phc)
+            .map_err(|e| Error::internal(anyhow::anyhow!("stored password hash: {e}")))?;
         Ok(Argon2::default()
             .verify_password(password.expose_secret().as_bytes(), &parsed)
             .is_ok())
@@ -60,15 +69,29 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_and_verify() {
-        let phc = hash(SecretString::from("shanlian-demo")).await.unwrap_or_default();
+        let phc = hash(SecretString::from("shanlian-demo"))
+            .await
+            .unwrap_or_default();
         assert!(phc.starts_with("$argon2id$"), "{phc}");
-        assert!(verify(SecretString::from("shanlian-demo"), phc.clone()).await.unwrap_or(false));
-        assert!(!verify(SecretString::from("shanlian-dem0"), phc).await.unwrap_or(true));
+        assert!(
+            verify(SecretString::from("shanlian-demo"), phc.clone())
+                .await
+                .unwrap_or(false)
+        );
+        assert!(
+            !verify(SecretString::from("shanlian-dem0"), phc)
+                .await
+                .unwrap_or(true)
+        );
     }
 
     #[tokio::test]
     async fn dummy_hash_parses() {
-        assert!(!verify(SecretString::from("anything"), DUMMY_HASH.to_owned()).await.unwrap_or(true));
+        assert!(
+            !verify(SecretString::from("anything"), DUMMY_HASH.to_owned())
+                .await
+                .unwrap_or(true)
+        );
     }
 
     #[test]

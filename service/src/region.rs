@@ -37,7 +37,11 @@ pub async fn overview(db: &Db, ctx: &TenantContext) -> Result<RegionOverview> {
             .count(&tx)
             .await?;
         tx.commit().await?;
-        cities.push(CityFigures { city, organizations, users });
+        cities.push(CityFigures {
+            city,
+            organizations,
+            users,
+        });
     }
     Ok(RegionOverview { region, cities })
 }

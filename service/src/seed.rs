@@ -88,7 +88,10 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
     // make every start-up (and every test) pay for argon2 a dozen times.
     let mut demo_hash = None;
     for demo in &DEMO_TENANTS {
-        let existing = tenant::Entity::find().filter(tenant::Column::Slug.eq(demo.slug)).one(db.pool()).await?;
+        let existing = tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(demo.slug))
+            .one(db.pool())
+            .await?;
         let (tenant, created_tenant) = match existing {
             Some(t) => (t, false),
             None => {
@@ -167,7 +170,9 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
                 email: format!("{username}@demo.shanlian.invalid"),
                 password: SecretString::from(DEMO_PASSWORD),
                 role,
-                organization_id: (role == Role::OrgStaff).then_some(organization_id).flatten(),
+                organization_id: (role == Role::OrgStaff)
+                    .then_some(organization_id)
+                    .flatten(),
                 language: None,
             })?;
             users::insert(tx.conn(), tenant.id, users::with_hash(user, hash)).await?;
@@ -176,12 +181,18 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
         if !created_tenant && created_org.is_none() && created_users.is_empty() {
             continue; // nothing new: no event, no audit record
         }
-        tracing::info!(tenant = demo.slug, users = created_users.len(), "seeded demo data");
-        tx.commit(AuditEvent::new("seed.demo", "tenant", tenant.id).detail(json!({
-            "tenant_created": created_tenant,
-            "organization_created": created_org,
-            "users_created": created_users,
-        })))
+        tracing::info!(
+            tenant = demo.slug,
+            users = created_users.len(),
+            "seeded demo data"
+        );
+        tx.commit(
+            AuditEvent::new("seed.demo", "tenant", tenant.id).detail(json!({
+                "tenant_created": created_tenant,
+                "organization_created": created_org,
+                "users_created": created_users,
+            })),
+        )
         .await?;
     }
     Ok(())

@@ -29,7 +29,10 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> Result<tenant::Model> {
 }
 
 pub async fn find_by_id(db: &Db, id: Uuid) -> Result<tenant::Model> {
-    tenant::Entity::find_by_id(id).one(db.pool()).await?.ok_or(Error::NotFound("tenant"))
+    tenant::Entity::find_by_id(id)
+        .one(db.pool())
+        .await?
+        .ok_or(Error::NotFound("tenant"))
 }
 
 /// Regions and cities, for public listings (the platform itself is not a
@@ -99,37 +102,62 @@ struct TenantSnapshot<'a> {
 /// Create a tenant and its first official in one transaction. The new
 /// official is a `city_official` for a city and a `region_official` for a
 /// region.
-pub async fn create(db: &Db, ctx: &TenantContext, input: NewTenant) -> Result<(tenant::Model, entity::app_user::Model)> {
+pub async fn create(
+    db: &Db,
+    ctx: &TenantContext,
+    input: NewTenant,
+) -> Result<(tenant::Model, entity::app_user::Model)> {
     ctx.require_role(&[Role::PlatformAdmin])?;
     let slug = validate::identifier("slug", &input.slug, 2, 32)?;
     let name = validate::required_text("name", &input.name, 100)?;
     let division_code = input.division_code.trim().to_owned();
     if division_code.len() != 6 || !division_code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::validation("divisionCode", "divisionCode must be the six-digit GB/T 2260 code, like 450200"));
+        return Err(Error::validation(
+            "divisionCode",
+            "divisionCode must be the six-digit GB/T 2260 code, like 450200",
+        ));
     }
     let parent = match (input.kind, input.parent_slug.as_deref().map(str::trim)) {
-        (TenantKind::Platform, _) => return Err(Error::validation("kind", "there is only one platform tenant")),
+        (TenantKind::Platform, _) => {
+            return Err(Error::validation(
+                "kind",
+                "there is only one platform tenant",
+            ));
+        }
         (TenantKind::City, None | Some("")) => {
-            return Err(Error::validation("parentSlug", "a city needs the slug of its region, like guangxi"));
+            return Err(Error::validation(
+                "parentSlug",
+                "a city needs the slug of its region, like guangxi",
+            ));
         }
         (TenantKind::City, Some(parent)) => {
             let region = find_by_slug(db, parent).await.map_err(|_| {
                 Error::validation("parentSlug", format!("there is no region \"{parent}\""))
             })?;
             if region.kind != TenantKind::Region {
-                return Err(Error::validation("parentSlug", format!("\"{parent}\" is not a region")));
+                return Err(Error::validation(
+                    "parentSlug",
+                    format!("\"{parent}\" is not a region"),
+                ));
             }
             if region.division_code.get(..2) != division_code.get(..2) {
                 return Err(Error::validation(
                     "divisionCode",
-                    format!("{division_code} is not inside region {} ({})", region.slug, region.division_code),
+                    format!(
+                        "{division_code} is not inside region {} ({})",
+                        region.slug, region.division_code
+                    ),
                 ));
             }
             Some(region.id)
         }
         (TenantKind::Region, _) => None,
     };
-    let official_role = if input.kind == TenantKind::Region { Role::RegionOfficial } else { Role::CityOfficial };
+    let official_role = if input.kind == TenantKind::Region {
+        Role::RegionOfficial
+    } else {
+        Role::CityOfficial
+    };
     let official = users::parse_new_user(NewUser {
         username: input.first_official.username,
         display_name: input.first_official.display_name,
@@ -164,7 +192,10 @@ pub async fn create(db: &Db, ctx: &TenantContext, input: NewTenant) -> Result<(t
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            Error::conflict(format!("a tenant with the slug \"{}\" already exists", tenant.slug))
+            Error::conflict(format!(
+                "a tenant with the slug \"{}\" already exists",
+                tenant.slug
+            ))
         } else {
             e.into()
         }

@@ -37,7 +37,9 @@ pub struct TokenKeys {
 
 impl std::fmt::Debug for TokenKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenKeys").field("ttl", &self.ttl).finish_non_exhaustive()
+        f.debug_struct("TokenKeys")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
     }
 }
 
@@ -55,7 +57,11 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user: &entity::app_user::Model, tenant: &entity::tenant::Model) -> Result<IssuedToken> {
+    pub fn issue(
+        &self,
+        user: &entity::app_user::Model,
+        tenant: &entity::tenant::Model,
+    ) -> Result<IssuedToken> {
         let now = Utc::now();
         let expires_at = now + self.ttl;
         let claims = Claims {
@@ -68,7 +74,8 @@ impl TokenKeys {
             iat: now.timestamp(),
             exp: expires_at.timestamp(),
         };
-        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(Error::internal)?;
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(Error::internal)?;
         Ok(IssuedToken { token, expires_at })
     }
 
@@ -97,7 +104,11 @@ impl Claims {
             tenant_id: self.tid,
             tenant_slug: self.tenant,
             tenant_kind: self.tenant_kind,
-            actor: Actor::User { id: self.sub, role: self.role, organization_id: self.org },
+            actor: Actor::User {
+                id: self.sub,
+                role: self.role,
+                organization_id: self.org,
+            },
             request,
         }
     }

@@ -72,7 +72,10 @@ pub async fn login(
         .one(&tx)
         .await?;
     tx.commit().await?;
-    let phc = user.as_ref().map_or_else(|| password::DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+    let phc = user.as_ref().map_or_else(
+        || password::DUMMY_HASH.to_owned(),
+        |u| u.password_hash.clone(),
+    );
     let matches = password::verify(password, phc).await?;
     let user = match user {
         Some(user) if matches => user,
@@ -82,18 +85,28 @@ pub async fn login(
         }
     };
     if !user.active {
-        return Err(Error::Unauthenticated("this account has been deactivated: ask your bureau to re-enable it".into()));
+        return Err(Error::Unauthenticated(
+            "this account has been deactivated: ask your bureau to re-enable it".into(),
+        ));
     }
     let issued = keys.issue(&user, &tenant)?;
     let ctx = tenants::context_for(
         &tenant,
-        Actor::User { id: user.id, role: user.role, organization_id: user.organization_id },
+        Actor::User {
+            id: user.id,
+            role: user.role,
+            organization_id: user.organization_id,
+        },
         request,
     );
     let tx = db.write(&ctx).await?;
     tx.commit(AuditEvent::new("user.sign_in", "user", user.id).organization(user.organization_id))
         .await?;
-    Ok(SignedIn { token: issued.token, expires_at: issued.expires_at, user })
+    Ok(SignedIn {
+        token: issued.token,
+        expires_at: issued.expires_at,
+        user,
+    })
 }
 
 /// The signed-in user.
@@ -119,7 +132,11 @@ async fn find(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<app_user::Model>
     Ok(user)
 }
 
-async fn find_in<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, id: Uuid) -> Result<app_user::Model> {
+async fn find_in<C: ConnectionTrait>(
+    conn: &C,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<app_user::Model> {
     app_user::Entity::find_by_id((tenant_id, id))
         .one(conn)
         .await?
@@ -127,7 +144,12 @@ async fn find_in<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, id: Uuid) -> Res
 }
 
 /// The tenant's users, oldest first, optionally of one role.
-pub async fn list(db: &Db, ctx: &TenantContext, role: Option<Role>, page: PageRequest<Uuid>) -> Result<Page<app_user::Model>> {
+pub async fn list(
+    db: &Db,
+    ctx: &TenantContext,
+    role: Option<Role>,
+    page: PageRequest<Uuid>,
+) -> Result<Page<app_user::Model>> {
     ctx.require_role(&[Role::CityOfficial, Role::PlatformAdmin])?;
     let mut query = app_user::Entity::find().filter(app_user::Column::TenantId.eq(ctx.tenant_id));
     if let Some(role) = role {
@@ -137,7 +159,11 @@ pub async fn list(db: &Db, ctx: &TenantContext, role: Option<Role>, page: PageRe
         query = query.filter(app_user::Column::Id.gt(after));
     }
     let tx = db.read(ctx).await?;
-    let rows = query.order_by_asc(app_user::Column::Id).limit(page.first + 1).all(&tx).await?;
+    let rows = query
+        .order_by_asc(app_user::Column::Id)
+        .limit(page.first + 1)
+        .all(&tx)
+        .await?;
     tx.commit().await?;
     Ok(Page::from_overfetch(rows, page.first))
 }
@@ -174,15 +200,26 @@ pub(crate) fn parse_new_user(input: NewUser) -> Result<ValidUser> {
     let language = match input.language.as_deref().map(str::trim) {
         None | Some("") => "zh-CN".to_owned(),
         Some(l) if LANGUAGES.contains(&l) => l.to_owned(),
-        Some(l) => return Err(Error::validation("language", format!("language must be zh-CN or en, not \"{l}\""))),
+        Some(l) => {
+            return Err(Error::validation(
+                "language",
+                format!("language must be zh-CN or en, not \"{l}\""),
+            ));
+        }
     };
     match (input.role, input.organization_id) {
         (Role::OrgStaff, None) => {
-            return Err(Error::validation("organizationId", "org_staff accounts need the organization they act for"));
+            return Err(Error::validation(
+                "organizationId",
+                "org_staff accounts need the organization they act for",
+            ));
         }
         (Role::OrgStaff, Some(_)) | (_, None) => {}
         (_, Some(_)) => {
-            return Err(Error::validation("organizationId", "only org_staff accounts belong to an organization"));
+            return Err(Error::validation(
+                "organizationId",
+                "only org_staff accounts belong to an organization",
+            ));
         }
     }
     password::validate_new(&input.password)?;
@@ -199,18 +236,31 @@ pub(crate) fn parse_new_user(input: NewUser) -> Result<ValidUser> {
 
 pub(crate) async fn hash_new_user(user: ValidUser) -> Result<HashedUser> {
     let password_hash = password::hash(user.password.clone()).await?;
-    Ok(HashedUser { user, password_hash })
+    Ok(HashedUser {
+        user,
+        password_hash,
+    })
 }
 
 /// Pair an already computed hash with a user (the demo seed hashes its one
 /// shared password once).
 pub(crate) fn with_hash(user: ValidUser, password_hash: String) -> HashedUser {
-    HashedUser { user, password_hash }
+    HashedUser {
+        user,
+        password_hash,
+    }
 }
 
-pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, new: HashedUser) -> Result<app_user::Model> {
+pub(crate) async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    tenant_id: Uuid,
+    new: HashedUser,
+) -> Result<app_user::Model> {
     let now = Utc::now().trunc_subsecs(6);
-    let HashedUser { user, password_hash } = new;
+    let HashedUser {
+        user,
+        password_hash,
+    } = new;
     let model = app_user::Model {
         tenant_id,
         id: Uuid::now_v7(),
@@ -230,7 +280,10 @@ pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, new: H
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                Error::conflict(format!("the username \"{}\" is taken in this tenant", model.username))
+                Error::conflict(format!(
+                    "the username \"{}\" is taken in this tenant",
+                    model.username
+                ))
             } else {
                 e.into()
             }
@@ -280,7 +333,12 @@ pub async fn create(db: &Db, ctx: &TenantContext, input: NewUser) -> Result<app_
         organization::Entity::find_by_id((ctx.tenant_id, org))
             .one(tx.conn())
             .await?
-            .ok_or_else(|| Error::validation("organizationId", "there is no such organization in this city"))?;
+            .ok_or_else(|| {
+                Error::validation(
+                    "organizationId",
+                    "there is no such organization in this city",
+                )
+            })?;
     }
     let created = insert(tx.conn(), ctx.tenant_id, user).await?;
     tx.commit(
@@ -294,7 +352,12 @@ pub async fn create(db: &Db, ctx: &TenantContext, input: NewUser) -> Result<app_
 
 /// Deactivate or re-enable an account of the official's city. Sign-in is
 /// refused while deactivated; officials cannot lock themselves out.
-pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) -> Result<app_user::Model> {
+pub async fn set_active(
+    db: &Db,
+    ctx: &TenantContext,
+    id: Uuid,
+    active: bool,
+) -> Result<app_user::Model> {
     let (me, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
     if me == id && !active {
@@ -306,7 +369,11 @@ pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) ->
         .one(tx.conn())
         .await?
         .ok_or(Error::NotFound("user"))?;
-    let after = app_user::Model { active, updated_at: Utc::now().trunc_subsecs(6), ..before.clone() };
+    let after = app_user::Model {
+        active,
+        updated_at: Utc::now().trunc_subsecs(6),
+        ..before.clone()
+    };
     app_user::Entity::update(app_user::ActiveModel {
         tenant_id: Set(after.tenant_id),
         id: Set(after.id),
@@ -316,7 +383,11 @@ pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) ->
     })
     .exec(tx.conn())
     .await?;
-    let action = if active { "user.activate" } else { "user.deactivate" };
+    let action = if active {
+        "user.activate"
+    } else {
+        "user.deactivate"
+    };
     tx.commit(
         AuditEvent::new(action, "user", id)
             .organization(after.organization_id)
@@ -337,7 +408,10 @@ pub async fn change_password(
     password::validate_new(&new)?;
     let user = find(db, ctx, id).await?;
     if !password::verify(current, user.password_hash.clone()).await? {
-        return Err(Error::validation("currentPassword", "the current password is wrong"));
+        return Err(Error::validation(
+            "currentPassword",
+            "the current password is wrong",
+        ));
     }
     let password_hash = password::hash(new).await?;
     let updated_at = Utc::now().trunc_subsecs(6);
@@ -352,7 +426,13 @@ pub async fn change_password(
     .exec(tx.conn())
     .await?;
     // The hash itself never goes on the trail; the event is the fact.
-    tx.commit(AuditEvent::new("user.change_password", "user", id).organization(user.organization_id))
-        .await?;
-    Ok(app_user::Model { password_hash, updated_at, ..user })
+    tx.commit(
+        AuditEvent::new("user.change_password", "user", id).organization(user.organization_id),
+    )
+    .await?;
+    Ok(app_user::Model {
+        password_hash,
+        updated_at,
+        ..user
+    })
 }

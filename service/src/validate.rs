@@ -7,13 +7,20 @@ use crate::error::{Error, Result};
 pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::validation(field, format!("{field} must not be empty")));
+        return Err(Error::validation(
+            field,
+            format!("{field} must not be empty"),
+        ));
     }
     bounded(field, value, max_chars)
 }
 
 /// An optional text field: blank becomes `None`.
-pub fn optional_text(field: &'static str, value: Option<&str>, max_chars: usize) -> Result<Option<String>> {
+pub fn optional_text(
+    field: &'static str,
+    value: Option<&str>,
+    max_chars: usize,
+) -> Result<Option<String>> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => bounded(field, v, max_chars).map(Some),
@@ -22,10 +29,16 @@ pub fn optional_text(field: &'static str, value: Option<&str>, max_chars: usize)
 
 fn bounded(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
     if value.chars().count() > max_chars {
-        return Err(Error::validation(field, format!("{field} may have at most {max_chars} characters")));
+        return Err(Error::validation(
+            field,
+            format!("{field} may have at most {max_chars} characters"),
+        ));
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::validation(field, format!("{field} must not contain control characters")));
+        return Err(Error::validation(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
     }
     Ok(value.to_owned())
 }
@@ -36,13 +49,17 @@ pub fn identifier(field: &'static str, value: &str, min: usize, max: usize) -> R
     let value = value.trim();
     let ok = (min..=max).contains(&value.len())
         && value.starts_with(|c: char| c.is_ascii_lowercase())
-        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(value.to_owned())
     } else {
         Err(Error::validation(
             field,
-            format!("{field} must be {min} to {max} characters of a-z, 0-9, '.', '_' or '-', starting with a letter"),
+            format!(
+                "{field} must be {min} to {max} characters of a-z, 0-9, '.', '_' or '-', starting with a letter"
+            ),
         ))
     }
 }
@@ -52,7 +69,10 @@ pub fn email(field: &'static str, value: &str) -> Result<String> {
     if value.len() <= 254 && email_address::EmailAddress::is_valid(value) {
         Ok(value.to_owned())
     } else {
-        Err(Error::validation(field, format!("\"{value}\" is not a valid email address")))
+        Err(Error::validation(
+            field,
+            format!("\"{value}\" is not a valid email address"),
+        ))
     }
 }
 
@@ -62,7 +82,12 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_and_bounded() {
-        assert_eq!(required_text("name", "  柳州市慈善总会 ", 10).ok().as_deref(), Some("柳州市慈善总会"));
+        assert_eq!(
+            required_text("name", "  柳州市慈善总会 ", 10)
+                .ok()
+                .as_deref(),
+            Some("柳州市慈善总会")
+        );
         assert!(required_text("name", "   ", 10).is_err());
         assert!(required_text("name", "一二三四五六七八九十一", 10).is_err());
         assert!(required_text("name", "a\u{0}b", 10).is_err());

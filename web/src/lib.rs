@@ -1,1 +1,58 @@
+//! The browser portal. Pages are rendered on the server from templates and
+//! call `service` directly; for now the home page, which lists the cities
+//! and points developers at GraphiQL.
 
+use actix_web::{HttpResponse, web};
+use minijinja::{Environment, context};
+use serde::Serialize;
+use service::Db;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::Data::new(templates()))
+        .route("/", web::get().to(home));
+}
+
+fn templates() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.add_template("home.html", include_str!("../templates/home.html"))
+        .unwrap_or_else(|e| tracing::error!(error = %e, "home.html does not compile"));
+    env
+}
+
+#[derive(Serialize)]
+struct Place {
+    slug: String,
+    name: String,
+    division_code: String,
+    is_region: bool,
+}
+
+async fn home(env: web::Data<Environment<'static>>, db: web::Data<Db>) -> HttpResponse {
+    let places: Vec<Place> = match service::tenants::list_public(&db).await {
+        Ok(tenants) => tenants
+            .into_iter()
+            .map(|t| Place {
+                is_region: t.kind == service::TenantKind::Region,
+                slug: t.slug,
+                name: t.name,
+                division_code: t.division_code,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = ?e, "listing tenants for the home page");
+            return HttpResponse::InternalServerError().body("internal error");
+        }
+    };
+    match env
+        .get_template("home.html")
+        .and_then(|t| t.render(context! { places }))
+    {
+        Ok(html) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering the home page");
+            HttpResponse::InternalServerError().body("internal error")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The command line: serve (the default), run migrations, seed, verify the
+//! audit chain, print the schema.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use service::{Actor, RequestMeta};
+
+use crate::config::Settings;
+use crate::startup::{self, Application};
+
+#[derive(Parser)]
+#[command(
+    name = "api",
+    about = "善联 Shanlian: civil-affairs charity platform server"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve HTTP (the default).
+    Serve,
+    /// Apply pending migrations and exit (a one-shot job in production).
+    Migrate,
+    /// Insert the demo tenants and users where missing, and exit.
+    Seed,
+    /// Audit trail tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Walk a tenant's hash chain and report the first broken record.
+    Verify {
+        #[arg(long)]
+        tenant: String,
+    },
+}
+
+pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(settings).await?;
+            app.run().await?;
+        }
+        Command::Migrate => {
+            startup::migrate(&settings).await?;
+            println!("migrations applied");
+        }
+        Command::Seed => {
+            let settings = Settings {
+                database: crate::config::DatabaseSettings {
+                    seed_demo: true,
+                    ..settings.database
+                },
+                ..settings
+            };
+            startup::prepare_database(&settings).await?;
+            println!("demo data present");
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { tenant },
+        } => {
+            let settings = Settings {
+                database: crate::config::DatabaseSettings {
+                    seed_demo: false,
+                    migrate_on_start: false,
+                    ..settings.database
+                },
+                ..settings
+            };
+            let db = startup::prepare_database(&settings).await?;
+            let t = service::tenants::find_by_slug(&db, &tenant)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let ctx = service::tenants::context_for(&t, Actor::System, RequestMeta::default());
+            let report = service::audit::verify(&db, &ctx)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).context("printing the report")?
+            );
+            if let Some(broken) = report.first_broken {
+                anyhow::bail!(
+                    "audit chain of {tenant} is broken at record {}: {}",
+                    broken.seq,
+                    broken.reason
+                );
+            }
+        }
+        Command::Schema => println!("{}", crate::graphql::sdl()),
+    }
+    Ok(())
+}

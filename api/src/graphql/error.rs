@@ -1,0 +1,65 @@
+//! The one place where domain errors become GraphQL errors, with a stable
+//! `extensions.code`. Internal errors are logged with their cause chain and
+//! reach the client only as "internal error".
+//!
+//! async-graphql is built with `custom-error-conversion`, so nothing
+//! displayable turns into a client-visible error by accident through `?`.
+
+use async_graphql::ErrorExtensions;
+
+pub mod error_codes {
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const VALIDATION: &str = "VALIDATION";
+    pub const CONFLICT: &str = "CONFLICT";
+    pub const INTERNAL: &str = "INTERNAL";
+}
+
+/// A service error translated for the client. Resolvers return it so that
+/// `?` on a service call converts through [`From<service::Error>`] and
+/// nothing else.
+#[derive(Clone, Debug)]
+pub struct ApiError(async_graphql::Error);
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(ApiError(err): ApiError) -> Self {
+        err
+    }
+}
+
+impl From<service::Error> for ApiError {
+    fn from(err: service::Error) -> Self {
+        use service::Error as E;
+        let code = match &err {
+            E::Unauthenticated(_) => error_codes::UNAUTHENTICATED,
+            E::Forbidden(_) => error_codes::FORBIDDEN,
+            E::NotFound(_) => error_codes::NOT_FOUND,
+            E::Validation { .. } => error_codes::VALIDATION,
+            E::Conflict(_) => error_codes::CONFLICT,
+            E::Internal(cause) => {
+                tracing::error!(error = ?cause, "internal error");
+                error_codes::INTERNAL
+            }
+        };
+        let field = match &err {
+            E::Validation { field, .. } => *field,
+            _ => None,
+        };
+        Self(
+            async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
+                ext.set("code", code);
+                if let Some(field) = field {
+                    ext.set("field", field);
+                }
+            }),
+        )
+    }
+}
+
+/// An input the GraphQL layer itself rejects (a malformed cursor).
+pub fn invalid(field: &'static str, message: impl Into<String>) -> ApiError {
+    service::Error::validation(field, message).into()
+}

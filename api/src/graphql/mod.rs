@@ -1,0 +1,68 @@
+//! The GraphQL schema. Resolvers only translate: arguments into service
+//! inputs, service results into GraphQL types, service errors into coded
+//! GraphQL errors. No rule lives here.
+
+mod error;
+mod mutation;
+mod query;
+mod scalars;
+mod types;
+
+use async_graphql::{Context, EmptySubscription, Schema};
+use service::token::TokenKeys;
+use service::{Db, RequestMeta, TenantContext};
+
+pub use error::{ApiError, ApiResult, error_codes};
+pub use mutation::Mutation;
+pub use query::Query;
+pub use scalars::MoneyScalar;
+
+use crate::config::GraphqlSettings;
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Per-request data: who is calling, built once by the HTTP handler.
+pub struct RequestState {
+    /// `None` for anonymous callers.
+    pub tenant: Option<TenantContext>,
+    pub meta: RequestMeta,
+}
+
+pub fn build_schema(db: Db, keys: TokenKeys, settings: &GraphqlSettings) -> AppSchema {
+    Schema::build(Query, Mutation, EmptySubscription)
+        .data(db)
+        .data(keys)
+        .limit_depth(settings.max_depth)
+        .limit_complexity(settings.max_complexity)
+        .finish()
+}
+
+/// The SDL, for `api schema` and for clients that generate code.
+pub fn sdl() -> String {
+    Schema::build(Query, Mutation, EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a Db {
+    ctx.data_unchecked::<Db>()
+}
+
+pub(crate) fn keys<'a>(ctx: &Context<'a>) -> &'a TokenKeys {
+    ctx.data_unchecked::<TokenKeys>()
+}
+
+fn state<'a>(ctx: &Context<'a>) -> Option<&'a RequestState> {
+    ctx.data_opt::<RequestState>()
+}
+
+/// The signed-in caller's context, or UNAUTHENTICATED.
+pub(crate) fn tenant<'a>(ctx: &Context<'a>) -> ApiResult<&'a TenantContext> {
+    state(ctx).and_then(|s| s.tenant.as_ref()).ok_or_else(|| {
+        service::Error::Unauthenticated("sign in first: this needs a bearer token".into()).into()
+    })
+}
+
+pub(crate) fn request_meta(ctx: &Context<'_>) -> RequestMeta {
+    state(ctx).map(|s| s.meta.clone()).unwrap_or_default()
+}

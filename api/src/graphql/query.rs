@@ -1,0 +1,135 @@
+//! Read operations.
+
+use async_graphql::connection::{Connection, OpaqueCursor};
+use async_graphql::{Context, InputObject, Object};
+use chrono::{DateTime, Utc};
+use service::page::PageRequest;
+use uuid::Uuid;
+
+use super::error::ApiResult;
+use super::types::{
+    AuditHead, AuditRecord, AuditVerifyReport, Organization, RegionOverview, Role, Tenant, User,
+    connection, decode_after,
+};
+use super::{db, request_meta, tenant};
+
+pub struct Query;
+
+/// Filters for the audit trail; all optional, combined with AND.
+#[derive(InputObject, Default)]
+pub struct AuditFilterInput {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_user_id: Option<Uuid>,
+    pub action: Option<String>,
+    /// Inclusive start of the time range.
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive end of the time range.
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[Object]
+impl Query {
+    /// The signed-in user.
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<User> {
+        Ok(User(service::users::me(db(ctx), tenant(ctx)?).await?))
+    }
+
+    /// The region and its cities (public).
+    async fn tenants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Tenant>> {
+        Ok(service::tenants::list_public(db(ctx))
+            .await?
+            .into_iter()
+            .map(Tenant)
+            .collect())
+    }
+
+    /// One tenant by its slug (public).
+    async fn tenant(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Tenant> {
+        Ok(Tenant(
+            service::tenants::find_by_slug(db(ctx), &slug).await?,
+        ))
+    }
+
+    /// The users of the caller's tenant (city officials, platform admins).
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        role: Option<Role>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, User>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result =
+            service::users::list(db(ctx), tenant(ctx)?, role.map(Into::into), page).await?;
+        Ok(connection(result, has_previous, |u| u.id, User))
+    }
+
+    /// One user of the caller's tenant; other tenants' ids are NOT_FOUND.
+    async fn user(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<User> {
+        Ok(User(service::users::get(db(ctx), tenant(ctx)?, id).await?))
+    }
+
+    /// The organizations of the caller's city (staff see their own).
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Organization>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result = service::organizations::list(db(ctx), tenant(ctx)?, page).await?;
+        Ok(connection(result, has_previous, |o| o.id, Organization))
+    }
+
+    async fn organization(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Organization> {
+        Ok(Organization(
+            service::organizations::get(db(ctx), tenant(ctx)?, id).await?,
+        ))
+    }
+
+    /// Region officials: their cities with counts, never personal data.
+    async fn region_overview(&self, ctx: &Context<'_>) -> ApiResult<RegionOverview> {
+        Ok(service::region::overview(db(ctx), tenant(ctx)?)
+            .await?
+            .into())
+    }
+
+    /// The newest link of a tenant's audit chain (public): save it, and a
+    /// later `auditVerify` proves the records before it were not rewritten.
+    async fn audit_head(&self, ctx: &Context<'_>, tenant: String) -> ApiResult<AuditHead> {
+        let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
+        Ok(service::audit::head(db(ctx), &public).await?.into())
+    }
+
+    /// The audit trail, newest first: officials see their tenant's, staff
+    /// their organization's.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<i64>, AuditRecord>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let f = filter.unwrap_or_default();
+        let filter = service::audit::AuditFilter {
+            entity_type: f.entity_type,
+            entity_id: f.entity_id,
+            actor_user_id: f.actor_user_id,
+            action: f.action,
+            from: f.from,
+            to: f.to,
+        };
+        let result = service::audit::search(db(ctx), tenant(ctx)?, filter, page).await?;
+        Ok(connection(result, has_previous, |r| r.seq, AuditRecord))
+    }
+
+    /// Walk the caller's tenant's chain and report the first broken record.
+    async fn audit_verify(&self, ctx: &Context<'_>) -> ApiResult<AuditVerifyReport> {
+        Ok(service::audit::verify(db(ctx), tenant(ctx)?).await?.into())
+    }
+}

@@ -1,0 +1,175 @@
+//! The HTTP edge: the GraphQL endpoint, GraphiQL and the probes. This is
+//! where a request becomes a [`TenantContext`]: the bearer token is verified
+//! here, once, and the context handed to the schema.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{AUTHORIZATION, CONTENT_LENGTH};
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::http::GraphiQLSource;
+use futures_util::StreamExt;
+use serde_json::json;
+use service::token::TokenKeys;
+use service::{Db, RequestMeta, TenantContext};
+use tracing_actix_web::RequestId;
+
+use crate::graphql::{AppSchema, RequestState, error_codes};
+
+pub struct AppState {
+    pub db: Db,
+    pub keys: TokenKeys,
+    pub schema: AppSchema,
+    pub body_limit: usize,
+    pub graphiql: bool,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/graphql", web::post().to(graphql))
+        .route("/graphql", web::get().to(graphiql))
+        .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz));
+}
+
+/// A GraphQL-shaped error for failures before execution (bad body, bad
+/// token), so clients parse one format whatever went wrong.
+fn request_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({
+        "errors": [{ "message": message, "extensions": { "code": code } }]
+    }))
+}
+
+async fn graphql(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+    request_id: RequestId,
+) -> HttpResponse {
+    let too_large = || {
+        request_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            error_codes::VALIDATION,
+            &format!(
+                "the request body is larger than the limit of {} bytes",
+                state.body_limit
+            ),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > state.body_limit) {
+        return too_large();
+    }
+    // Read at most the limit, whatever the headers claim.
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                error_codes::VALIDATION,
+                "the request body could not be read",
+            );
+        };
+        if body.len() + chunk.len() > state.body_limit {
+            return too_large();
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                error_codes::VALIDATION,
+                &format!(
+                    "the request body is not a GraphQL request in JSON ({e}): send {{\"query\": \"…\", \"variables\": {{…}}}}"
+                ),
+            );
+        }
+    };
+
+    let meta = RequestMeta {
+        request_id: Some(request_id.to_string()),
+        client_addr: req.peer_addr().map(|a| a.ip().to_string()),
+    };
+    let tenant = match bearer_context(&req, &state.keys, meta.clone()) {
+        Ok(ctx) => ctx,
+        Err(message) => {
+            return request_error(
+                StatusCode::UNAUTHORIZED,
+                error_codes::UNAUTHENTICATED,
+                &message,
+            );
+        }
+    };
+    let request = request.data(RequestState { tenant, meta });
+    let mut response = state.schema.execute(request).await;
+    // Parse and validation errors from the GraphQL engine carry no code;
+    // give them the one their kind deserves.
+    for error in &mut response.errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if !has_code {
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", error_codes::VALIDATION);
+        }
+    }
+    HttpResponse::Ok().json(response)
+}
+
+/// `None` for an anonymous request; an error message for a token that is
+/// present but not acceptable.
+fn bearer_context(
+    req: &HttpRequest,
+    keys: &TokenKeys,
+    meta: RequestMeta,
+) -> Result<Option<TenantContext>, String> {
+    let Some(header) = req.headers().get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| "the Authorization header must be \"Bearer <token>\"".to_owned())?;
+    keys.verify(token)
+        .map(|claims| Some(claims.into_context(meta)))
+        .map_err(|e| e.to_string())
+}
+
+async fn graphiql(state: web::Data<AppState>) -> HttpResponse {
+    if !state.graphiql {
+        return HttpResponse::NotFound().finish();
+    }
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("善联 Shanlian GraphQL")
+                .finish(),
+        )
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// Ready when the database answers.
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready", "database": "ok" })),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            HttpResponse::ServiceUnavailable()
+                .json(json!({ "status": "unavailable", "database": "unreachable" }))
+        }
+    }
+}

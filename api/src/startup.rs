@@ -1,0 +1,133 @@
+//! Building and running the application. `main` and the end-to-end tests
+//! both go through [`Application::build`], so the tests exercise the real
+//! wiring on a real TCP port.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use service::Db;
+use service::token::TokenKeys;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::graphql::{self, AppSchema};
+use crate::http;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    /// Prepare the database (migrate, seed, as configured), build the schema
+    /// and bind the listener. Nothing is served until [`Application::run`].
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = prepare_database(&settings).await?;
+        let keys = TokenKeys::new(
+            settings.jwt_secret(),
+            chrono::Duration::minutes(settings.auth.token_ttl_minutes),
+        );
+        let schema = graphql::build_schema(db.clone(), keys.clone(), &settings.graphql);
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
+            .with_context(|| {
+                format!("binding {}:{}", settings.server.host, settings.server.port)
+            })?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, db.clone(), keys, schema, &settings)?;
+        tracing::info!(port, "listening");
+        Ok(Self { port, server, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connect, migrate (with the owner connection when one is configured) and
+/// seed the demo data if asked.
+pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
+    let url = settings.database.url.expose_secret();
+    ensure_sqlite_folder(url)?;
+    if settings.database.migrate_on_start {
+        migrate(settings).await?;
+    }
+    let db = Db::connect(url, settings.database.max_connections)
+        .await
+        .context("connecting to the database (database.url)")?;
+    if settings.database.seed_demo {
+        service::seed::seed_demo(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
+    }
+    Ok(db)
+}
+
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let url = settings
+        .database
+        .admin_url
+        .as_ref()
+        .unwrap_or(&settings.database.url)
+        .expose_secret();
+    ensure_sqlite_folder(url)?;
+    let admin = Db::connect(url, 1)
+        .await
+        .context("connecting to run migrations")?;
+    admin.migrate().await.context("running migrations")?;
+    admin.close().await?;
+    Ok(())
+}
+
+/// `sqlite://data/shanlian.db` needs `data/` to exist.
+fn ensure_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or_default();
+        if let Some(parent) = std::path::Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn serve(
+    listener: TcpListener,
+    db: Db,
+    keys: TokenKeys,
+    schema: AppSchema,
+    settings: &Settings,
+) -> anyhow::Result<Server> {
+    let state = web::Data::new(http::AppState {
+        db: db.clone(),
+        keys,
+        schema,
+        body_limit: settings.server.body_limit_bytes,
+        graphiql: settings.graphql.graphiql,
+    });
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(TracingLogger::default())
+            .app_data(state.clone())
+            .app_data(web::Data::new(db.clone()))
+            .configure(http::routes)
+            .configure(::web::routes)
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

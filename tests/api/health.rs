@@ -1,0 +1,77 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = spawn_app().await;
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    let ready = app
+        .client
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status().as_u16(), 200);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["database"], "ok");
+}
+
+#[tokio::test]
+async fn graphiql_and_home_page_are_served() {
+    let app = spawn_app().await;
+    let graphiql = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(graphiql.status().as_u16(), 200);
+    assert!(graphiql.text().await.unwrap().contains("graphiql"));
+    let home = app
+        .client
+        .get(format!("{}/", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status().as_u16(), 200);
+    let html = home.text().await.unwrap();
+    for city in ["南宁市", "柳州市", "桂林市", "广西壮族自治区"] {
+        assert!(html.contains(city), "home page lists {city}");
+    }
+    assert!(html.contains("href=\"/graphql\""));
+}
+
+#[tokio::test]
+async fn demo_data_is_seeded_once() {
+    let app = spawn_app().await;
+    let users = app.count("SELECT COUNT(*) FROM app_user").await;
+    // platform admin + region official + three roles in each of three cities
+    assert_eq!(users, 11);
+    // A second start-up against the same database adds nothing.
+    let settings = api::config::Settings::from_sources(&[
+        ("SHANLIAN__SERVER__PORT".into(), "0".into()),
+        ("SHANLIAN__DATABASE__URL".into(), app.app_url.clone()),
+        (
+            "SHANLIAN__AUTH__JWT_SECRET".into(),
+            crate::helpers::TEST_JWT_SECRET.into(),
+        ),
+        (
+            "SHANLIAN__DATABASE__MIGRATE_ON_START".into(),
+            "false".into(),
+        ),
+    ])
+    .unwrap();
+    let audit_before = app.count("SELECT COUNT(*) FROM audit_log").await;
+    api::startup::prepare_database(&settings).await.unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM app_user").await, 11);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log").await,
+        audit_before,
+        "a no-op seed writes no audit record"
+    );
+}

@@ -1,0 +1,189 @@
+//! `spawn_app()` and the typed helpers every test uses.
+
+use std::sync::LazyLock;
+
+use api::config::Settings;
+use api::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// The signing key of every test application, so tests can forge and
+/// expire tokens on purpose.
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+pub const DEMO_PASSWORD: &str = "shanlian-demo";
+
+/// Set to a PostgreSQL server URL (a superuser, like
+/// `postgres://postgres@127.0.0.1:5432/postgres`) to run on PostgreSQL.
+const POSTGRES_VAR: &str = "SHANLIAN_TEST_POSTGRES";
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    // Quiet unless TEST_LOG is set: the logs of 50 servers drown a failure.
+    if std::env::var("TEST_LOG").is_ok() {
+        let settings = api::config::LogSettings {
+            format: "pretty".into(),
+            filter: "info".into(),
+        };
+        api::telemetry::init(&settings);
+    }
+});
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// The owner connection (superuser on PostgreSQL): for raw checks that
+    /// the application itself could never make.
+    pub owner: DatabaseConnection,
+    /// The URL the application connects with (the non-owner role on
+    /// PostgreSQL).
+    pub app_url: String,
+    pub backend: DbBackend,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    LazyLock::force(&TRACING);
+    let dir = tempfile::tempdir().unwrap();
+    let (app_url, owner_url) = match std::env::var(POSTGRES_VAR) {
+        Ok(server) if !server.is_empty() => create_postgres_database(&server).await,
+        _ => {
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (url.clone(), url)
+        }
+    };
+    let vars: Vec<(String, String)> = [
+        ("SHANLIAN__SERVER__PORT", "0"),
+        ("SHANLIAN__DATABASE__URL", app_url.as_str()),
+        ("SHANLIAN__DATABASE__ADMIN_URL", owner_url.as_str()),
+        ("SHANLIAN__DATABASE__MAX_CONNECTIONS", "5"),
+        ("SHANLIAN__AUTH__JWT_SECRET", TEST_JWT_SECRET),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let settings = Settings::from_sources(&vars).expect("test settings");
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run());
+    let owner = Database::connect(&owner_url)
+        .await
+        .expect("owner connection");
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        backend: owner.get_database_backend(),
+        owner,
+        app_url,
+        _dir: dir,
+    }
+}
+
+/// A fresh database named after a new UUID; returns the application-role
+/// URL and the owner URL for it.
+async fn create_postgres_database(server: &str) -> (String, String) {
+    let name = format!("shanlian_test_{}", Uuid::now_v7().simple());
+    let admin = Database::connect(server).await.expect("PostgreSQL server");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    let mut owner = url::Url::parse(server).expect("SHANLIAN_TEST_POSTGRES is a URL");
+    owner.set_path(&name);
+    let mut app = owner.clone();
+    app.set_username("shanlian_app")
+        .expect("URL takes a username");
+    app.set_password(None).expect("URL takes a password");
+    (app.to_string(), owner.to_string())
+}
+
+impl TestApp {
+    pub fn is_postgres(&self) -> bool {
+        self.backend == DbBackend::Postgres
+    }
+
+    /// POST a GraphQL operation; returns the whole JSON response.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
+        response.json().await.expect("JSON response")
+    }
+
+    /// Sign in as a demo user named `<tenant>.<role>`; returns the token.
+    pub async fn login(&self, username: &str) -> String {
+        let tenant = username.split('.').next().unwrap_or_default();
+        let body = self
+            .graphql(
+                None,
+                "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }",
+                json!({ "t": tenant, "u": username, "p": DEMO_PASSWORD }),
+            )
+            .await;
+        body["data"]["login"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login as {username} failed: {body}"))
+            .to_owned()
+    }
+
+    /// The id of a user, read through the owner connection.
+    pub async fn user_id(&self, username: &str) -> Uuid {
+        self.scalar_uuid(&format!(
+            "SELECT id FROM app_user WHERE username = '{username}'"
+        ))
+        .await
+    }
+
+    pub async fn organization_id(&self, name: &str) -> Uuid {
+        self.scalar_uuid(&format!(
+            "SELECT id FROM organization WHERE name = '{name}'"
+        ))
+        .await
+    }
+
+    async fn scalar_uuid(&self, sql: &str) -> Uuid {
+        let row = self
+            .owner
+            .query_one_raw(Statement::from_string(self.backend, sql.to_owned()))
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("no row for {sql}"));
+        row.try_get_by_index::<Uuid>(0).expect("uuid column")
+    }
+
+    /// Count rows through the owner connection.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let row = self
+            .owner
+            .query_one_raw(Statement::from_string(self.backend, sql.to_owned()))
+            .await
+            .expect("query")
+            .expect("one row");
+        row.try_get_by_index::<i64>(0).expect("count")
+    }
+}
+
+/// The `extensions.code` of the first error, or `None` when there was none.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// Assert the first error's code, showing the whole body when it differs.
+#[track_caller]
+pub fn assert_error(body: &Value, code: &str) {
+    assert_eq!(error_code(body), Some(code), "expected {code}: {body}");
+    assert!(
+        body["data"].is_null()
+            || body["data"]
+                .as_object()
+                .is_none_or(|d| d.values().all(Value::is_null)),
+        "no data must leak with an error: {body}"
+    );
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests. Each test starts the real application on a free port
+//! against a fresh database: a new SQLite file by default, or a new
+//! PostgreSQL database when `SHANLIAN_TEST_POSTGRES` names a server.
+
+mod helpers;
+
+mod auth;
+mod health;
+mod input;
+mod rls;
+mod tenancy;

@@ -1,0 +1,112 @@
+//! Row-level security on PostgreSQL holds even if the service layer were
+//! bypassed: the application role, with no tenant set, sees nothing, and
+//! cannot write another tenant's rows. (SQLite has no second wall; these
+//! tests check the PostgreSQL deployment and report a skip elsewhere.)
+
+use sea_orm::{ConnectionTrait, Database, DbBackend, Statement, TransactionTrait};
+
+use crate::helpers::spawn_app;
+
+const TENANT_TABLES: [&str; 4] = ["app_user", "organization", "audit_log", "audit_head"];
+
+#[tokio::test]
+async fn without_a_tenant_the_app_role_sees_no_rows() {
+    let app = spawn_app().await;
+    if !app.is_postgres() {
+        eprintln!("skipped: row-level security is a PostgreSQL feature");
+        return;
+    }
+    let conn = Database::connect(&app.app_url).await.unwrap();
+    let whoami = conn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !whoami.try_get_by_index::<bool>(0).unwrap(),
+        "the app role is not a superuser"
+    );
+    assert!(
+        !whoami.try_get_by_index::<bool>(1).unwrap(),
+        "the app role does not bypass RLS"
+    );
+    for table in TENANT_TABLES {
+        assert!(
+            app.count(&format!("SELECT COUNT(*) FROM {table}")).await > 0,
+            "the owner sees {table} rows"
+        );
+        let tx = conn.begin().await.unwrap();
+        let row = tx
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("SELECT COUNT(*) FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.try_get_by_index::<i64>(0).unwrap(),
+            0,
+            "{table} is invisible with no tenant set"
+        );
+        tx.rollback().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn one_tenant_cannot_write_or_read_another_tenants_rows() {
+    let app = spawn_app().await;
+    if !app.is_postgres() {
+        eprintln!("skipped: row-level security is a PostgreSQL feature");
+        return;
+    }
+    let tenant = |slug: &str| format!("(SELECT id FROM tenant WHERE slug = '{slug}')");
+    let conn = Database::connect(&app.app_url).await.unwrap();
+    let tx = conn.begin().await.unwrap();
+    tx.execute_unprepared(&format!(
+        "SELECT set_config('app.tenant_id', {}::text, true)",
+        tenant("liuzhou")
+    ))
+    .await
+    .unwrap();
+    let visible = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT COUNT(*) FROM app_user",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap();
+    assert_eq!(visible, 3, "only Liuzhou's three users are visible");
+    let insert = format!(
+        "INSERT INTO organization (tenant_id, id, name, kind, created_at) VALUES ({}, gen_random_uuid(), 'x', 'foundation', now())",
+        tenant("guilin")
+    );
+    let refused = tx.execute_unprepared(&insert).await;
+    assert!(
+        refused.is_err(),
+        "inserting a Guilin row under Liuzhou's setting is refused"
+    );
+    tx.rollback().await.unwrap();
+
+    // The audit trail is append-only for the app role.
+    let tx = conn.begin().await.unwrap();
+    tx.execute_unprepared(&format!(
+        "SELECT set_config('app.tenant_id', {}::text, true)",
+        tenant("liuzhou")
+    ))
+    .await
+    .unwrap();
+    assert!(
+        tx.execute_unprepared("DELETE FROM audit_log")
+            .await
+            .is_err(),
+        "no DELETE on audit_log"
+    );
+    tx.rollback().await.unwrap();
+}
