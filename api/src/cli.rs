@@ -5,14 +5,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use service::{Actor, RequestMeta};
 
-use crate::config::Settings;
+use crate::config::{DatabaseSettings, Settings};
 use crate::startup::{self, Application};
 
 #[derive(Parser)]
-#[command(
-    name = "api",
-    about = "善联 Shanlian: civil-affairs charity platform server"
-)]
+#[command(name = "api", about = "善联 Shanlian: civil-affairs charity platform server")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -26,6 +23,8 @@ pub enum Command {
     Migrate,
     /// Insert the demo tenants and users where missing, and exit.
     Seed,
+    /// Deliver the email outbox, without serving HTTP (several may run).
+    Worker,
     /// Audit trail tools.
     Audit {
         #[command(subcommand)]
@@ -56,7 +55,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Seed => {
             let settings = Settings {
-                database: crate::config::DatabaseSettings {
+                database: DatabaseSettings {
                     seed_demo: true,
                     ..settings.database
                 },
@@ -65,18 +64,15 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             startup::prepare_database(&settings).await?;
             println!("demo data present");
         }
+        Command::Worker => {
+            let db = startup::prepare_database(&without_start_up_writes(settings.clone())).await?;
+            let poll = std::time::Duration::from_millis(settings.mail.poll_interval_ms);
+            startup::outbox_worker(&settings, db)?.run(poll).await;
+        }
         Command::Audit {
             command: AuditCommand::Verify { tenant },
         } => {
-            let settings = Settings {
-                database: crate::config::DatabaseSettings {
-                    seed_demo: false,
-                    migrate_on_start: false,
-                    ..settings.database
-                },
-                ..settings
-            };
-            let db = startup::prepare_database(&settings).await?;
+            let db = startup::prepare_database(&without_start_up_writes(settings)).await?;
             let t = service::tenants::find_by_slug(&db, &tenant)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -99,4 +95,16 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Schema => println!("{}", crate::graphql::sdl()),
     }
     Ok(())
+}
+
+/// Tools that only read or deliver neither migrate nor seed.
+fn without_start_up_writes(settings: Settings) -> Settings {
+    Settings {
+        database: DatabaseSettings {
+            seed_demo: false,
+            migrate_on_start: false,
+            ..settings.database
+        },
+        ..settings
+    }
 }

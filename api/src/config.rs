@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use service::outbox::mailer::TlsMode;
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +19,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub graphql: GraphqlSettings,
+    pub mail: MailSettings,
     pub log: LogSettings,
 }
 
@@ -36,6 +38,8 @@ pub struct ServerSettings {
     pub port: u16,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// Where people reach the service, for links in emails.
+    pub public_url: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -70,6 +74,35 @@ pub struct GraphqlSettings {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// The From address, like `善联 Shanlian <noreply@example.org>`.
+    pub from: String,
+    /// Right-hand side of every Message-ID.
+    pub message_id_domain: String,
+    /// Where `.eml` files go when no SMTP host is configured.
+    pub file_dir: String,
+    /// Run the outbox worker inside the server process.
+    pub worker_enabled: bool,
+    pub poll_interval_ms: u64,
+    /// Attempts before an email is dead-lettered.
+    pub max_attempts: i32,
+    pub smtp: SmtpSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    /// Empty: write `.eml` files into `mail.file_dir` instead of sending.
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub timeout_secs: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSettings {
     /// `json` (one object per line) or `pretty`.
     pub format: String,
@@ -88,6 +121,7 @@ environment = "development"
 host = "127.0.0.1"
 port = 8080
 body_limit_bytes = 1048576
+public_url = "http://127.0.0.1:8080"
 
 [database]
 url = "sqlite://data/shanlian.db?mode=rwc"
@@ -102,6 +136,20 @@ token_ttl_minutes = 480
 max_depth = 12
 max_complexity = 2000
 graphiql = true
+
+[mail]
+from = "善联 Shanlian <noreply@shanlian.localhost>"
+message_id_domain = "shanlian.localhost"
+file_dir = "data/mail"
+worker_enabled = true
+poll_interval_ms = 1000
+max_attempts = 8
+
+[mail.smtp]
+host = ""
+port = 25
+tls = "none"
+timeout_secs = 15
 
 [log]
 format = "json"
@@ -120,8 +168,8 @@ impl Settings {
     pub fn from_sources(vars: &[(String, String)]) -> anyhow::Result<Self> {
         let var = |name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
         let file = var("SHANLIAN_CONFIG").map(PathBuf::from);
-        let mut builder = config::Config::builder()
-            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
+        let mut builder =
+            config::Config::builder().add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
         builder = match &file {
             Some(path) => builder.add_source(config::File::from(path.as_path()).required(true)),
             None => builder.add_source(config::File::with_name("shanlian").required(false)),
@@ -165,11 +213,17 @@ impl Settings {
         if self.auth.token_ttl_minutes <= 0 {
             bail!("auth.token_ttl_minutes must be positive");
         }
+        if self.mail.max_attempts < 1 {
+            bail!("mail.max_attempts must be at least 1");
+        }
+        if self.mail.poll_interval_ms == 0 {
+            bail!("mail.poll_interval_ms must be positive");
+        }
+        if let Err(e) = service::outbox::mailer::Sender::new(&self.mail.from, &self.mail.message_id_domain) {
+            bail!("{e}");
+        }
         if !matches!(self.log.format.as_str(), "json" | "pretty") {
-            bail!(
-                "log.format must be \"json\" or \"pretty\", not \"{}\"",
-                self.log.format
-            );
+            bail!("log.format must be \"json\" or \"pretty\", not \"{}\"", self.log.format);
         }
         match (&self.auth.jwt_secret, self.environment) {
             (Some(secret), _) if secret.expose_secret().len() < 32 => {
@@ -197,10 +251,7 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -221,10 +272,7 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e:#}"));
         assert_eq!(s.server.body_limit_bytes, 4096);
         assert!(!s.database.seed_demo);
-        assert_eq!(
-            s.database.url.expose_secret(),
-            "postgres://app@127.0.0.1/shanlian"
-        );
+        assert_eq!(s.database.url.expose_secret(), "postgres://app@127.0.0.1/shanlian");
         assert_eq!(s.server.port, 9000);
     }
 
@@ -236,10 +284,7 @@ mod tests {
         assert!(err.is_some_and(|e| e.contains("auth.jwt_secret")));
         let ok = Settings::from_sources(&vars(&[
             ("SHANLIAN__ENVIRONMENT", "production"),
-            (
-                "SHANLIAN__AUTH__JWT_SECRET",
-                "0123456789abcdef0123456789abcdef",
-            ),
+            ("SHANLIAN__AUTH__JWT_SECRET", "0123456789abcdef0123456789abcdef"),
         ]));
         assert!(ok.is_ok());
     }
@@ -249,9 +294,6 @@ mod tests {
         let err = Settings::from_sources(&vars(&[("PORT", "eighty")]))
             .err()
             .map(|e| format!("{e:#}"));
-        assert!(
-            err.is_some_and(|e| e.contains("port")),
-            "the error names the key"
-        );
+        assert!(err.is_some_and(|e| e.contains("port")), "the error names the key");
     }
 }

@@ -96,11 +96,7 @@ async fn graphql(
     let tenant = match bearer_context(&req, &state.keys, meta.clone()) {
         Ok(ctx) => ctx,
         Err(message) => {
-            return request_error(
-                StatusCode::UNAUTHORIZED,
-                error_codes::UNAUTHENTICATED,
-                &message,
-            );
+            return request_error(StatusCode::UNAUTHORIZED, error_codes::UNAUTHENTICATED, &message);
         }
     };
     let request = request.data(RequestState { tenant, meta });
@@ -108,10 +104,7 @@ async fn graphql(
     // Parse and validation errors from the GraphQL engine carry no code;
     // give them the one their kind deserves.
     for error in &mut response.errors {
-        let has_code = error
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.get("code").is_some());
+        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
         if !has_code {
             error
                 .extensions
@@ -124,11 +117,7 @@ async fn graphql(
 
 /// `None` for an anonymous request; an error message for a token that is
 /// present but not acceptable.
-fn bearer_context(
-    req: &HttpRequest,
-    keys: &TokenKeys,
-    meta: RequestMeta,
-) -> Result<Option<TenantContext>, String> {
+fn bearer_context(req: &HttpRequest, keys: &TokenKeys, meta: RequestMeta) -> Result<Option<TenantContext>, String> {
     let Some(header) = req.headers().get(AUTHORIZATION) else {
         return Ok(None);
     };
@@ -148,14 +137,12 @@ async fn graphiql(state: web::Data<AppState>) -> HttpResponse {
     if !state.graphiql {
         return HttpResponse::NotFound().finish();
     }
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("善联 Shanlian GraphQL")
-                .finish(),
-        )
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("善联 Shanlian GraphQL")
+            .finish(),
+    )
 }
 
 async fn healthz() -> HttpResponse {
@@ -168,8 +155,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready", "database": "ok" })),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            HttpResponse::ServiceUnavailable()
-                .json(json!({ "status": "unavailable", "database": "unreachable" }))
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable", "database": "unreachable" }))
         }
     }
 }

@@ -3,12 +3,17 @@
 //! wiring on a real TCP port.
 
 use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use service::Db;
+use service::outbox::mailer::{Mailer, Sender, SmtpSettings};
+use service::outbox::worker::{Worker, WorkerSettings};
 use service::token::TokenKeys;
 use tracing_actix_web::TracingLogger;
 
@@ -20,6 +25,8 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Db,
+    worker: Option<Worker>,
+    poll: Duration,
 }
 
 impl Application {
@@ -33,13 +40,22 @@ impl Application {
         );
         let schema = graphql::build_schema(db.clone(), keys.clone(), &settings.graphql);
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
-            .with_context(|| {
-                format!("binding {}:{}", settings.server.host, settings.server.port)
-            })?;
+            .with_context(|| format!("binding {}:{}", settings.server.host, settings.server.port))?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, db.clone(), keys, schema, &settings)?;
+        let worker = settings
+            .mail
+            .worker_enabled
+            .then(|| outbox_worker(&settings, db.clone()))
+            .transpose()?;
         tracing::info!(port, "listening");
-        Ok(Self { port, server, db })
+        Ok(Self {
+            port,
+            server,
+            db,
+            worker,
+            poll: Duration::from_millis(settings.mail.poll_interval_ms),
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -50,9 +66,40 @@ impl Application {
         &self.db
     }
 
+    /// Serve until stopped; the outbox worker runs beside the server.
     pub async fn run(self) -> std::io::Result<()> {
+        if let Some(worker) = self.worker {
+            tokio::spawn(worker.run(self.poll));
+        }
         self.server.await
     }
+}
+
+/// The outbox worker as configured: SMTP when a host is set, otherwise
+/// `.eml` files in `mail.file_dir`.
+pub fn outbox_worker(settings: &Settings, db: Db) -> anyhow::Result<Worker> {
+    let mail = &settings.mail;
+    let fail = |e: service::Error| anyhow::anyhow!("mail configuration: {e}");
+    let sender = Sender::new(&mail.from, &mail.message_id_domain).map_err(fail)?;
+    let mailer = if mail.smtp.host.trim().is_empty() {
+        tracing::info!(dir = %mail.file_dir, "no SMTP host configured: writing emails as .eml files");
+        Mailer::file(PathBuf::from(&mail.file_dir)).map_err(fail)?
+    } else {
+        Mailer::smtp(&SmtpSettings {
+            host: mail.smtp.host.clone(),
+            port: mail.smtp.port,
+            tls: mail.smtp.tls,
+            username: mail.smtp.username.clone(),
+            password: mail.smtp.password.clone(),
+            timeout: Duration::from_secs(mail.smtp.timeout_secs),
+        })
+        .map_err(fail)?
+    };
+    let worker_settings = WorkerSettings {
+        max_attempts: mail.max_attempts,
+        ..WorkerSettings::default()
+    };
+    Ok(Worker::new(db, Arc::new(mailer), sender, worker_settings))
 }
 
 /// Connect, migrate (with the owner connection when one is configured) and
@@ -65,7 +112,8 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     }
     let db = Db::connect(url, settings.database.max_connections)
         .await
-        .context("connecting to the database (database.url)")?;
+        .context("connecting to the database (database.url)")?
+        .with_public_url(&settings.server.public_url);
     if settings.database.seed_demo {
         service::seed::seed_demo(&db)
             .await
@@ -82,9 +130,7 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
         .unwrap_or(&settings.database.url)
         .expose_secret();
     ensure_sqlite_folder(url)?;
-    let admin = Db::connect(url, 1)
-        .await
-        .context("connecting to run migrations")?;
+    let admin = Db::connect(url, 1).await.context("connecting to run migrations")?;
     admin.migrate().await.context("running migrations")?;
     admin.close().await?;
     Ok(())
@@ -98,8 +144,7 @@ fn ensure_sqlite_folder(url: &str) -> anyhow::Result<()> {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
     }
     Ok(())

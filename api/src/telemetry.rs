@@ -8,19 +8,13 @@ use crate::config::LogSettings;
 
 /// Install the global subscriber once; later calls (tests) are no-ops.
 pub fn init(settings: &LogSettings) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.filter));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.filter));
     let registry = tracing_subscriber::registry().with(filter);
     let result = if settings.format == "pretty" {
         registry.with(fmt::layer()).try_init()
     } else {
         registry
-            .with(
-                fmt::layer()
-                    .json()
-                    .with_current_span(true)
-                    .with_span_list(false),
-            )
+            .with(fmt::layer().json().with_current_span(true).with_span_list(false))
             .try_init()
     };
     // Already installed (a second application in one test process): keep it.

@@ -4,5 +4,7 @@
 pub mod app_user;
 pub mod audit_head;
 pub mod audit_log;
+pub mod email_outbox;
+pub mod idempotency_key;
 pub mod organization;
 pub mod tenant;

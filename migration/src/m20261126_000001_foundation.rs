@@ -19,25 +19,12 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Tenant::Table)
                     .col(ColumnDef::new(Tenant::Id).uuid().not_null().primary_key())
-                    .col(
-                        ColumnDef::new(Tenant::Slug)
-                            .string_len(32)
-                            .not_null()
-                            .unique_key(),
-                    )
+                    .col(ColumnDef::new(Tenant::Slug).string_len(32).not_null().unique_key())
                     .col(ColumnDef::new(Tenant::Name).string_len(100).not_null())
                     .col(ColumnDef::new(Tenant::Kind).string_len(16).not_null())
-                    .col(
-                        ColumnDef::new(Tenant::DivisionCode)
-                            .string_len(6)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(Tenant::DivisionCode).string_len(6).not_null())
                     .col(ColumnDef::new(Tenant::ParentId).uuid().null())
-                    .col(
-                        ColumnDef::new(Tenant::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(Tenant::CreatedAt).timestamp_with_time_zone().not_null())
                     .foreign_key(
                         ForeignKey::create()
                             .from(Tenant::Table, Tenant::ParentId)
@@ -53,22 +40,14 @@ impl MigrationTrait for Migration {
                     .table(Organization::Table)
                     .col(ColumnDef::new(Organization::TenantId).uuid().not_null())
                     .col(ColumnDef::new(Organization::Id).uuid().not_null())
-                    .col(
-                        ColumnDef::new(Organization::Name)
-                            .string_len(200)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(Organization::Name).string_len(200).not_null())
                     .col(ColumnDef::new(Organization::Kind).string_len(32).not_null())
                     .col(
                         ColumnDef::new(Organization::CreatedAt)
                             .timestamp_with_time_zone()
                             .not_null(),
                     )
-                    .primary_key(
-                        Index::create()
-                            .col(Organization::TenantId)
-                            .col(Organization::Id),
-                    )
+                    .primary_key(Index::create().col(Organization::TenantId).col(Organization::Id))
                     .foreign_key(
                         ForeignKey::create()
                             .from(Organization::Table, Organization::TenantId)
@@ -85,31 +64,15 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(AppUser::TenantId).uuid().not_null())
                     .col(ColumnDef::new(AppUser::Id).uuid().not_null())
                     .col(ColumnDef::new(AppUser::Username).string_len(64).not_null())
-                    .col(
-                        ColumnDef::new(AppUser::DisplayName)
-                            .string_len(100)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AppUser::DisplayName).string_len(100).not_null())
                     .col(ColumnDef::new(AppUser::Email).string_len(254).not_null())
                     .col(ColumnDef::new(AppUser::Role).string_len(32).not_null())
                     .col(ColumnDef::new(AppUser::OrganizationId).uuid().null())
-                    .col(
-                        ColumnDef::new(AppUser::PasswordHash)
-                            .string_len(255)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AppUser::PasswordHash).string_len(255).not_null())
                     .col(ColumnDef::new(AppUser::Language).string_len(8).not_null())
                     .col(ColumnDef::new(AppUser::Active).boolean().not_null())
-                    .col(
-                        ColumnDef::new(AppUser::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(AppUser::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AppUser::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(AppUser::UpdatedAt).timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col(AppUser::TenantId).col(AppUser::Id))
                     .foreign_key(
                         ForeignKey::create()
@@ -119,10 +82,7 @@ impl MigrationTrait for Migration {
                     .foreign_key(
                         ForeignKey::create()
                             .from(AppUser::Table, (AppUser::TenantId, AppUser::OrganizationId))
-                            .to(
-                                Organization::Table,
-                                (Organization::TenantId, Organization::Id),
-                            ),
+                            .to(Organization::Table, (Organization::TenantId, Organization::Id)),
                     )
                     .to_owned(),
             )

@@ -22,20 +22,12 @@ impl MigrationTrait for Migration {
                             .timestamp_with_time_zone()
                             .not_null(),
                     )
-                    .col(
-                        ColumnDef::new(AuditLog::ActorKind)
-                            .string_len(16)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AuditLog::ActorKind).string_len(16).not_null())
                     .col(ColumnDef::new(AuditLog::ActorUserId).uuid().null())
                     .col(ColumnDef::new(AuditLog::ActorRole).string_len(32).null())
                     .col(ColumnDef::new(AuditLog::OrganizationId).uuid().null())
                     .col(ColumnDef::new(AuditLog::Action).string_len(64).not_null())
-                    .col(
-                        ColumnDef::new(AuditLog::EntityType)
-                            .string_len(64)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AuditLog::EntityType).string_len(64).not_null())
                     .col(ColumnDef::new(AuditLog::EntityId).string_len(64).not_null())
                     .col(ColumnDef::new(AuditLog::Changes).text().not_null())
                     .col(ColumnDef::new(AuditLog::RequestId).string_len(64).null())
@@ -52,22 +44,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, cols) in [
-            (
-                "audit_log_tenant_id",
-                vec![AuditLog::TenantId, AuditLog::Id],
-            ),
+            ("audit_log_tenant_id", vec![AuditLog::TenantId, AuditLog::Id]),
             (
                 "audit_log_entity",
                 vec![AuditLog::TenantId, AuditLog::EntityType, AuditLog::EntityId],
             ),
-            (
-                "audit_log_actor",
-                vec![AuditLog::TenantId, AuditLog::ActorUserId],
-            ),
-            (
-                "audit_log_org",
-                vec![AuditLog::TenantId, AuditLog::OrganizationId],
-            ),
+            ("audit_log_actor", vec![AuditLog::TenantId, AuditLog::ActorUserId]),
+            ("audit_log_org", vec![AuditLog::TenantId, AuditLog::OrganizationId]),
         ] {
             let mut index = Index::create();
             index.name(name).table(AuditLog::Table);
@@ -84,12 +67,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(AuditHead::Table)
-                    .col(
-                        ColumnDef::new(AuditHead::TenantId)
-                            .uuid()
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(AuditHead::TenantId).uuid().not_null().primary_key())
                     .col(ColumnDef::new(AuditHead::Seq).big_integer().not_null())
                     .col(ColumnDef::new(AuditHead::Hash).string_len(64).not_null())
                     .col(

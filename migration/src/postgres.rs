@@ -10,8 +10,7 @@ pub const APP_ROLE: &str = "shanlian_app";
 
 /// The predicate every tenant-owned row must satisfy. An unset or empty
 /// `app.tenant_id` yields NULL, so a connection with no tenant sees nothing.
-const TENANT_PREDICATE: &str =
-    "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid";
+const TENANT_PREDICATE: &str = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid";
 
 pub(crate) fn is_postgres(manager: &SchemaManager) -> bool {
     manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres
@@ -43,10 +42,7 @@ pub(crate) async fn create_app_role(manager: &SchemaManager<'_>) -> Result<(), D
 }
 
 /// Turn on row-level security for a tenant-owned table.
-pub(crate) async fn enable_tenant_rls(
-    manager: &SchemaManager<'_>,
-    table: &str,
-) -> Result<(), DbErr> {
+pub(crate) async fn enable_tenant_rls(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
     if !is_postgres(manager) {
         return Ok(());
     }

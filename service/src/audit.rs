@@ -9,10 +9,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use entity::app_user::Role;
 use entity::{audit_head, audit_log};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -91,11 +88,7 @@ fn to_value(value: &impl Serialize) -> Value {
 
 /// Append one record to the tenant's chain. Locks the chain head first, so
 /// concurrent writers in one tenant queue here instead of forking.
-pub(crate) async fn append(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    event: AuditEvent,
-) -> Result<()> {
+pub(crate) async fn append(tx: &DatabaseTransaction, ctx: &TenantContext, event: AuditEvent) -> Result<()> {
     let head = lock_head(tx, ctx.tenant_id).await?;
     let (actor_kind, actor_user_id, actor_role) = actor_columns(&ctx.actor);
     let record = audit_log::Model {
@@ -142,11 +135,7 @@ async fn lock_head(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<audit_he
         hash: Set(GENESIS_HASH.to_owned()),
         updated_at: Set(Utc::now().trunc_subsecs(6)),
     })
-    .on_conflict(
-        OnConflict::column(audit_head::Column::TenantId)
-            .do_nothing()
-            .to_owned(),
-    )
+    .on_conflict(OnConflict::column(audit_head::Column::TenantId).do_nothing().to_owned())
     .exec_without_returning(tx)
     .await?;
     audit_head::Entity::find_by_id(tenant_id)
@@ -171,8 +160,7 @@ pub fn record_hash(r: &audit_log::Model) -> String {
         r.tenant_id,
         r.seq,
         r.id,
-        r.occurred_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        r.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         r.actor_kind,
         r.actor_user_id,
         r.actor_role,
@@ -199,9 +187,7 @@ pub struct ChainHead {
 
 pub async fn head(db: &Db, ctx: &TenantContext) -> Result<ChainHead> {
     let tx = db.read(ctx).await?;
-    let head = audit_head::Entity::find_by_id(ctx.tenant_id)
-        .one(&tx)
-        .await?;
+    let head = audit_head::Entity::find_by_id(ctx.tenant_id).one(&tx).await?;
     tx.commit().await?;
     Ok(match head {
         Some(h) => ChainHead {
@@ -237,11 +223,7 @@ pub struct BrokenLink {
 /// acts as the system).
 pub async fn verify(db: &Db, ctx: &TenantContext) -> Result<VerifyReport> {
     if ctx.actor != Actor::System {
-        ctx.require_role(&[
-            Role::CityOfficial,
-            Role::RegionOfficial,
-            Role::PlatformAdmin,
-        ])?;
+        ctx.require_role(&[Role::CityOfficial, Role::RegionOfficial, Role::PlatformAdmin])?;
     }
     const BATCH: u64 = 1000;
     let head = head(db, ctx).await?;

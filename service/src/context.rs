@@ -55,9 +55,7 @@ impl TenantContext {
 
     pub fn organization_id(&self) -> Option<Uuid> {
         match self.actor {
-            Actor::User {
-                organization_id, ..
-            } => organization_id,
+            Actor::User { organization_id, .. } => organization_id,
             _ => None,
         }
     }
@@ -82,11 +80,7 @@ impl TenantContext {
             Err(Error::forbidden(format!(
                 "the role {} may not do this; it needs one of: {}",
                 role_name(role),
-                roles
-                    .iter()
-                    .map(|r| role_name(*r))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                roles.iter().map(|r| role_name(*r)).collect::<Vec<_>>().join(", ")
             )))
         }
     }

@@ -7,19 +7,26 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
+
+use serde::Serialize;
 
 use crate::audit::{self, AuditEvent};
 use crate::context::TenantContext;
 use crate::error::Result;
+use crate::idempotency::{self, Claim, ClaimedKey};
+use crate::outbox::{self, Email};
 
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// Where people reach this deployment, for links in emails. From
+    /// configuration, never from a request's Host header (which a caller
+    /// could point at a phishing site).
+    public_url: String,
 }
 
 impl Db {
@@ -39,11 +46,18 @@ impl Db {
             });
         Ok(Self {
             conn: Database::connect(options).await?,
+            public_url: "http://127.0.0.1:8080".into(),
         })
     }
 
-    pub fn from_connection(conn: DatabaseConnection) -> Self {
-        Self { conn }
+    /// Set the public base URL used in email links.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = url.trim_end_matches('/').to_owned();
+        self
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
     }
 
     pub fn backend(&self) -> DatabaseBackend {
@@ -83,18 +97,18 @@ impl Db {
     /// [`WriteTx::commit`]).
     pub async fn write<'c>(&self, ctx: &'c TenantContext) -> Result<WriteTx<'c>> {
         let tx = self.begin_for(ctx.tenant_id, true).await?;
-        Ok(WriteTx { tx, ctx })
+        Ok(WriteTx {
+            tx,
+            ctx,
+            claimed_key: None,
+        })
     }
 
     /// Begin a transaction and bind it to `tenant_id`. Writes on SQLite take
     /// the write lock up front (`BEGIN IMMEDIATE`): SQLite ignores
     /// `FOR UPDATE`, and a deferred transaction that reads then writes fails
     /// with SQLITE_BUSY under concurrency.
-    pub(crate) async fn begin_for(
-        &self,
-        tenant_id: Uuid,
-        write: bool,
-    ) -> Result<DatabaseTransaction> {
+    pub(crate) async fn begin_for(&self, tenant_id: Uuid, write: bool) -> Result<DatabaseTransaction> {
         let options = TransactionOptions {
             sqlite_transaction_mode: write.then_some(SqliteTransactionMode::Immediate),
             ..Default::default()
@@ -120,11 +134,14 @@ pub(crate) async fn bind_tenant(tx: &DatabaseTransaction, tenant_id: Uuid) -> Re
     Ok(())
 }
 
-/// A write transaction that can only be committed with its audit record, so
-/// no mutation can forget one. Dropping it uncommitted rolls everything back.
+/// One business event: a write transaction that can only be committed with
+/// its audit record, so no mutation can forget one, and that carries the
+/// event's outbox rows and idempotency key. Dropping it uncommitted rolls
+/// everything back.
 pub struct WriteTx<'c> {
     tx: DatabaseTransaction,
     ctx: &'c TenantContext,
+    claimed_key: Option<ClaimedKey>,
 }
 
 impl WriteTx<'_> {
@@ -133,8 +150,36 @@ impl WriteTx<'_> {
         &self.tx
     }
 
-    /// Append the audit record for this business event and commit.
+    /// Claim the request's idempotency key, if it has one. `Some(id)` means
+    /// the same request already succeeded and created `id`: the caller
+    /// returns that and drops this transaction, writing nothing.
+    pub async fn idempotent(
+        &mut self,
+        key: Option<&str>,
+        operation: &'static str,
+        input: &impl Serialize,
+    ) -> Result<Option<String>> {
+        let Some(key) = key else { return Ok(None) };
+        match idempotency::claim(&self.tx, self.ctx, key, operation, input).await? {
+            Claim::Replay(id) => Ok(Some(id)),
+            Claim::Fresh(claimed) => {
+                self.claimed_key = Some(claimed);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Queue an email; it leaves only if this transaction commits.
+    pub async fn send_email<C: Serialize>(&self, email: Email<C>) -> Result<()> {
+        outbox::enqueue(&self.tx, self.ctx, email).await.map(drop)
+    }
+
+    /// Append the audit record for this business event, complete the
+    /// idempotency key with the entity it names, and commit.
     pub async fn commit(self, event: AuditEvent) -> Result<()> {
+        if let Some(claimed) = self.claimed_key {
+            idempotency::complete(&self.tx, claimed, &event.entity_id).await?;
+        }
         audit::append(&self.tx, self.ctx, event).await?;
         self.tx.commit().await?;
         Ok(())

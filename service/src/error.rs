@@ -62,8 +62,5 @@ impl From<DbErr> for Error {
 /// True when a database error is a unique-key violation: used where a
 /// duplicate is an expected outcome that deserves a CONFLICT, not a 500.
 pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }

@@ -32,9 +32,7 @@ impl Money {
         if value.normalize().scale() > 2 {
             return Err(Error::validation(
                 "amount",
-                format!(
-                    "{value} has more than two decimals: amounts are in yuan to the fen (0.01)"
-                ),
+                format!("{value} has more than two decimals: amounts are in yuan to the fen (0.01)"),
             ));
         }
         let fen = value
@@ -67,9 +65,7 @@ impl FromStr for Money {
         let invalid = || {
             Error::validation(
                 "amount",
-                format!(
-                    "\"{s}\" is not an amount in yuan: write digits with at most two decimals, like 1280.50"
-                ),
+                format!("\"{s}\" is not an amount in yuan: write digits with at most two decimals, like 1280.50"),
             )
         };
         if trimmed.is_empty() || trimmed.contains(['e', 'E', ',', '_', ' ']) {
@@ -108,23 +104,14 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_exact_yuan() {
-        for input in [
-            "",
-            "1.234",
-            "1e3",
-            "1,000",
-            "abc",
-            "NaN",
-            "99999999999999999999999",
-        ] {
+        for input in ["", "1.234", "1e3", "1,000", "abc", "NaN", "99999999999999999999999"] {
             assert!(input.parse::<Money>().is_err(), "{input} should be refused");
         }
     }
 
     #[test]
     fn sums_are_exact() {
-        let total =
-            (0..10_000).try_fold(Money::ZERO, |acc, _| acc.checked_add("0.01".parse().ok()?));
+        let total = (0..10_000).try_fold(Money::ZERO, |acc, _| acc.checked_add("0.01".parse().ok()?));
         assert_eq!(total.map(|m| m.to_string()), Some("100.00".to_owned()));
     }
 }

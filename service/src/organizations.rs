@@ -27,14 +27,9 @@ pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<organization:
     Ok(org)
 }
 
-pub async fn list(
-    db: &Db,
-    ctx: &TenantContext,
-    page: PageRequest<Uuid>,
-) -> Result<Page<organization::Model>> {
+pub async fn list(db: &Db, ctx: &TenantContext, page: PageRequest<Uuid>) -> Result<Page<organization::Model>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let mut query =
-        organization::Entity::find().filter(organization::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = organization::Entity::find().filter(organization::Column::TenantId.eq(ctx.tenant_id));
     if role == Role::OrgStaff {
         query = query.filter(organization::Column::Id.eq(ctx.organization_id()));
     }

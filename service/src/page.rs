@@ -41,10 +41,7 @@ impl<T> Page<T> {
     pub fn from_overfetch(mut rows: Vec<T>, first: u64) -> Self {
         let has_next = rows.len() as u64 > first;
         rows.truncate(first as usize);
-        Self {
-            items: rows,
-            has_next,
-        }
+        Self { items: rows, has_next }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {

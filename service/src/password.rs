@@ -3,9 +3,7 @@
 //! blocking pool, never on an async worker thread.
 
 use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
@@ -48,8 +46,8 @@ pub async fn hash(password: SecretString) -> Result<String> {
 /// hash is an internal error, not a failed sign-in.
 pub async fn verify(password: SecretString, phc: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&phc)
-            .map_err(|e| Error::internal(anyhow::anyhow!("stored password hash: {e}")))?;
+        let parsed =
+            PasswordHash::new(&phc).map_err(|e| Error::internal(anyhow::anyhow!("stored password hash: {e}")))?;
         Ok(Argon2::default()
             .verify_password(password.expose_secret().as_bytes(), &parsed)
             .is_ok())
@@ -69,20 +67,14 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_and_verify() {
-        let phc = hash(SecretString::from("shanlian-demo"))
-            .await
-            .unwrap_or_default();
+        let phc = hash(SecretString::from("shanlian-demo")).await.unwrap_or_default();
         assert!(phc.starts_with("$argon2id$"), "{phc}");
         assert!(
             verify(SecretString::from("shanlian-demo"), phc.clone())
                 .await
                 .unwrap_or(false)
         );
-        assert!(
-            !verify(SecretString::from("shanlian-dem0"), phc)
-                .await
-                .unwrap_or(true)
-        );
+        assert!(!verify(SecretString::from("shanlian-dem0"), phc).await.unwrap_or(true));
     }
 
     #[tokio::test]

@@ -170,9 +170,7 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
                 email: format!("{username}@demo.shanlian.invalid"),
                 password: SecretString::from(DEMO_PASSWORD),
                 role,
-                organization_id: (role == Role::OrgStaff)
-                    .then_some(organization_id)
-                    .flatten(),
+                organization_id: (role == Role::OrgStaff).then_some(organization_id).flatten(),
                 language: None,
             })?;
             users::insert(tx.conn(), tenant.id, users::with_hash(user, hash)).await?;
@@ -181,18 +179,12 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
         if !created_tenant && created_org.is_none() && created_users.is_empty() {
             continue; // nothing new: no event, no audit record
         }
-        tracing::info!(
-            tenant = demo.slug,
-            users = created_users.len(),
-            "seeded demo data"
-        );
-        tx.commit(
-            AuditEvent::new("seed.demo", "tenant", tenant.id).detail(json!({
-                "tenant_created": created_tenant,
-                "organization_created": created_org,
-                "users_created": created_users,
-            })),
-        )
+        tracing::info!(tenant = demo.slug, users = created_users.len(), "seeded demo data");
+        tx.commit(AuditEvent::new("seed.demo", "tenant", tenant.id).detail(json!({
+            "tenant_created": created_tenant,
+            "organization_created": created_org,
+            "users_created": created_users,
+        })))
         .await?;
     }
     Ok(())

@@ -88,6 +88,21 @@ pub struct FirstOfficial {
     pub password: SecretString,
 }
 
+/// The tenant a replayed `createTenant` made, with its first official.
+async fn replay(db: &Db, tenant_id: Uuid) -> Result<(tenant::Model, entity::app_user::Model)> {
+    let tenant = find_by_id(db, tenant_id).await?;
+    let ctx = context_for(&tenant, Actor::System, RequestMeta::default());
+    let tx = db.read(&ctx).await?;
+    let official = entity::app_user::Entity::find()
+        .filter(entity::app_user::Column::TenantId.eq(tenant.id))
+        .order_by_asc(entity::app_user::Column::Id)
+        .one(&tx)
+        .await?
+        .ok_or(Error::NotFound("user"))?;
+    tx.commit().await?;
+    Ok((tenant, official))
+}
+
 /// The audit snapshot of a tenant.
 #[derive(Serialize)]
 struct TenantSnapshot<'a> {
@@ -106,6 +121,7 @@ pub async fn create(
     db: &Db,
     ctx: &TenantContext,
     input: NewTenant,
+    idempotency_key: Option<&str>,
 ) -> Result<(tenant::Model, entity::app_user::Model)> {
     ctx.require_role(&[Role::PlatformAdmin])?;
     let slug = validate::identifier("slug", &input.slug, 2, 32)?;
@@ -119,10 +135,7 @@ pub async fn create(
     }
     let parent = match (input.kind, input.parent_slug.as_deref().map(str::trim)) {
         (TenantKind::Platform, _) => {
-            return Err(Error::validation(
-                "kind",
-                "there is only one platform tenant",
-            ));
+            return Err(Error::validation("kind", "there is only one platform tenant"));
         }
         (TenantKind::City, None | Some("")) => {
             return Err(Error::validation(
@@ -131,14 +144,11 @@ pub async fn create(
             ));
         }
         (TenantKind::City, Some(parent)) => {
-            let region = find_by_slug(db, parent).await.map_err(|_| {
-                Error::validation("parentSlug", format!("there is no region \"{parent}\""))
-            })?;
+            let region = find_by_slug(db, parent)
+                .await
+                .map_err(|_| Error::validation("parentSlug", format!("there is no region \"{parent}\"")))?;
             if region.kind != TenantKind::Region {
-                return Err(Error::validation(
-                    "parentSlug",
-                    format!("\"{parent}\" is not a region"),
-                ));
+                return Err(Error::validation("parentSlug", format!("\"{parent}\" is not a region")));
             }
             if region.division_code.get(..2) != division_code.get(..2) {
                 return Err(Error::validation(
@@ -167,6 +177,10 @@ pub async fn create(
         organization_id: None,
         language: None,
     })?;
+    let fingerprint = serde_json::json!({
+        "slug": slug, "name": name, "kind": input.kind, "division_code": division_code,
+        "parent": parent, "first_official": official.fingerprint(),
+    });
     let official = users::hash_new_user(official).await?;
 
     let tenant = tenant::Model {
@@ -178,7 +192,11 @@ pub async fn create(
         parent_id: parent,
         created_at: Utc::now().trunc_subsecs(6),
     };
-    let tx = db.write(ctx).await?;
+    let mut tx = db.write(ctx).await?;
+    if let Some(id) = tx.idempotent(idempotency_key, "tenant.create", &fingerprint).await? {
+        drop(tx);
+        return replay(db, users::replayed_id(&id)?).await;
+    }
     tenant::Entity::insert(tenant::ActiveModel {
         id: Set(tenant.id),
         slug: Set(tenant.slug.clone()),
@@ -192,10 +210,7 @@ pub async fn create(
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            Error::conflict(format!(
-                "a tenant with the slug \"{}\" already exists",
-                tenant.slug
-            ))
+            Error::conflict(format!("a tenant with the slug \"{}\" already exists", tenant.slug))
         } else {
             e.into()
         }
@@ -206,6 +221,9 @@ pub async fn create(
     bind_tenant(tx.conn(), tenant.id).await?;
     let user = users::insert(tx.conn(), tenant.id, official).await?;
     bind_tenant(tx.conn(), ctx.tenant_id).await?;
+    // The welcome mail is queued under the platform (whose official acted),
+    // so the platform's officials see it if it dead-letters.
+    tx.send_email(users::account_created_email(db, &tenant, &user)).await?;
     let event = AuditEvent::new("tenant.create", "tenant", tenant.id).created(&TenantSnapshot {
         slug: &tenant.slug,
         name: &tenant.name,

@@ -57,11 +57,7 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(
-        &self,
-        user: &entity::app_user::Model,
-        tenant: &entity::tenant::Model,
-    ) -> Result<IssuedToken> {
+    pub fn issue(&self, user: &entity::app_user::Model, tenant: &entity::tenant::Model) -> Result<IssuedToken> {
         let now = Utc::now();
         let expires_at = now + self.ttl;
         let claims = Claims {
@@ -74,8 +70,7 @@ impl TokenKeys {
             iat: now.timestamp(),
             exp: expires_at.timestamp(),
         };
-        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(Error::internal)?;
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(Error::internal)?;
         Ok(IssuedToken { token, expires_at })
     }
 

@@ -4,18 +4,17 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::app_user::{self, Role};
 use entity::organization;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
-use crate::context::{Actor, RequestMeta, TenantContext, tenant_kind_for};
+use crate::context::{Actor, RequestMeta, TenantContext, role_name, tenant_kind_for};
 use crate::db::Db;
 use crate::error::{Error, Result, is_unique_violation};
+use crate::outbox::{Email, Template};
 use crate::page::{Page, PageRequest};
 use crate::password;
 use crate::tenants;
@@ -72,10 +71,9 @@ pub async fn login(
         .one(&tx)
         .await?;
     tx.commit().await?;
-    let phc = user.as_ref().map_or_else(
-        || password::DUMMY_HASH.to_owned(),
-        |u| u.password_hash.clone(),
-    );
+    let phc = user
+        .as_ref()
+        .map_or_else(|| password::DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
     let matches = password::verify(password, phc).await?;
     let user = match user {
         Some(user) if matches => user,
@@ -132,11 +130,7 @@ async fn find(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<app_user::Model>
     Ok(user)
 }
 
-async fn find_in<C: ConnectionTrait>(
-    conn: &C,
-    tenant_id: Uuid,
-    id: Uuid,
-) -> Result<app_user::Model> {
+async fn find_in<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, id: Uuid) -> Result<app_user::Model> {
     app_user::Entity::find_by_id((tenant_id, id))
         .one(conn)
         .await?
@@ -236,31 +230,18 @@ pub(crate) fn parse_new_user(input: NewUser) -> Result<ValidUser> {
 
 pub(crate) async fn hash_new_user(user: ValidUser) -> Result<HashedUser> {
     let password_hash = password::hash(user.password.clone()).await?;
-    Ok(HashedUser {
-        user,
-        password_hash,
-    })
+    Ok(HashedUser { user, password_hash })
 }
 
 /// Pair an already computed hash with a user (the demo seed hashes its one
 /// shared password once).
 pub(crate) fn with_hash(user: ValidUser, password_hash: String) -> HashedUser {
-    HashedUser {
-        user,
-        password_hash,
-    }
+    HashedUser { user, password_hash }
 }
 
-pub(crate) async fn insert<C: ConnectionTrait>(
-    conn: &C,
-    tenant_id: Uuid,
-    new: HashedUser,
-) -> Result<app_user::Model> {
+pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, new: HashedUser) -> Result<app_user::Model> {
     let now = Utc::now().trunc_subsecs(6);
-    let HashedUser {
-        user,
-        password_hash,
-    } = new;
+    let HashedUser { user, password_hash } = new;
     let model = app_user::Model {
         tenant_id,
         id: Uuid::now_v7(),
@@ -280,15 +261,53 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                Error::conflict(format!(
-                    "the username \"{}\" is taken in this tenant",
-                    model.username
-                ))
+                Error::conflict(format!("the username \"{}\" is taken in this tenant", model.username))
             } else {
                 e.into()
             }
         })?;
     Ok(model)
+}
+
+/// The welcome mail of a new account.
+pub(crate) fn account_created_email(
+    db: &Db,
+    tenant: &entity::tenant::Model,
+    user: &app_user::Model,
+) -> Email<serde_json::Value> {
+    Email {
+        to: user.email.clone(),
+        language: user.language.clone(),
+        template: Template::AccountCreated,
+        context: json!({
+            "display_name": user.display_name,
+            "username": user.username,
+            "tenant_name": tenant.name,
+            "tenant_slug": tenant.slug,
+            "role_label": role_name(user.role),
+            "login_url": format!("{}/", db.public_url()),
+        }),
+    }
+}
+
+/// An id saved by an idempotency key; ours, so a bad one is internal.
+pub(crate) fn replayed_id(id: &str) -> Result<Uuid> {
+    Uuid::parse_str(id).map_err(Error::internal)
+}
+
+impl ValidUser {
+    /// What identifies the request for idempotency: everything but the
+    /// password, which is never stored, not even hashed here.
+    pub(crate) fn fingerprint(&self) -> serde_json::Value {
+        json!({
+            "username": self.username,
+            "display_name": self.display_name,
+            "email": self.email,
+            "role": self.role,
+            "organization_id": self.organization_id,
+            "language": self.language,
+        })
+    }
 }
 
 /// What the audit trail records of a user: never the password hash.
@@ -318,8 +337,14 @@ impl<'a> From<&'a app_user::Model> for UserSnapshot<'a> {
 }
 
 /// A city official opens an account in their own city: another official,
-/// an organization's staff member, or a donor.
-pub async fn create(db: &Db, ctx: &TenantContext, input: NewUser) -> Result<app_user::Model> {
+/// an organization's staff member, or a donor. The new user is told by
+/// email how to sign in.
+pub async fn create(
+    db: &Db,
+    ctx: &TenantContext,
+    input: NewUser,
+    idempotency_key: Option<&str>,
+) -> Result<app_user::Model> {
     ctx.require_role(&[Role::CityOfficial])?;
     if tenant_kind_for(input.role) != ctx.tenant_kind {
         return Err(Error::validation(
@@ -327,20 +352,23 @@ pub async fn create(db: &Db, ctx: &TenantContext, input: NewUser) -> Result<app_
             "a city official can open city_official, org_staff and donor accounts only",
         ));
     }
-    let user = hash_new_user(parse_new_user(input)?).await?;
-    let tx = db.write(ctx).await?;
+    let user = parse_new_user(input)?;
+    let fingerprint = user.fingerprint();
+    let user = hash_new_user(user).await?;
+    let mut tx = db.write(ctx).await?;
+    if let Some(id) = tx.idempotent(idempotency_key, "user.create", &fingerprint).await? {
+        drop(tx);
+        return find(db, ctx, replayed_id(&id)?).await;
+    }
     if let Some(org) = user.user.organization_id {
         organization::Entity::find_by_id((ctx.tenant_id, org))
             .one(tx.conn())
             .await?
-            .ok_or_else(|| {
-                Error::validation(
-                    "organizationId",
-                    "there is no such organization in this city",
-                )
-            })?;
+            .ok_or_else(|| Error::validation("organizationId", "there is no such organization in this city"))?;
     }
     let created = insert(tx.conn(), ctx.tenant_id, user).await?;
+    let tenant = tenants::find_by_id(db, ctx.tenant_id).await?;
+    tx.send_email(account_created_email(db, &tenant, &created)).await?;
     tx.commit(
         AuditEvent::new("user.create", "user", created.id)
             .organization(created.organization_id)
@@ -352,12 +380,7 @@ pub async fn create(db: &Db, ctx: &TenantContext, input: NewUser) -> Result<app_
 
 /// Deactivate or re-enable an account of the official's city. Sign-in is
 /// refused while deactivated; officials cannot lock themselves out.
-pub async fn set_active(
-    db: &Db,
-    ctx: &TenantContext,
-    id: Uuid,
-    active: bool,
-) -> Result<app_user::Model> {
+pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) -> Result<app_user::Model> {
     let (me, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
     if me == id && !active {
@@ -383,11 +406,7 @@ pub async fn set_active(
     })
     .exec(tx.conn())
     .await?;
-    let action = if active {
-        "user.activate"
-    } else {
-        "user.deactivate"
-    };
+    let action = if active { "user.activate" } else { "user.deactivate" };
     tx.commit(
         AuditEvent::new(action, "user", id)
             .organization(after.organization_id)
@@ -408,10 +427,7 @@ pub async fn change_password(
     password::validate_new(&new)?;
     let user = find(db, ctx, id).await?;
     if !password::verify(current, user.password_hash.clone()).await? {
-        return Err(Error::validation(
-            "currentPassword",
-            "the current password is wrong",
-        ));
+        return Err(Error::validation("currentPassword", "the current password is wrong"));
     }
     let password_hash = password::hash(new).await?;
     let updated_at = Utc::now().trunc_subsecs(6);
@@ -425,11 +441,22 @@ pub async fn change_password(
     })
     .exec(tx.conn())
     .await?;
-    // The hash itself never goes on the trail; the event is the fact.
-    tx.commit(
-        AuditEvent::new("user.change_password", "user", id).organization(user.organization_id),
-    )
+    let tenant = tenants::find_by_id(db, ctx.tenant_id).await?;
+    tx.send_email(Email {
+        to: user.email.clone(),
+        language: user.language.clone(),
+        template: Template::PasswordChanged,
+        context: json!({
+            "display_name": user.display_name,
+            "username": user.username,
+            "tenant_name": tenant.name,
+            "changed_at": updated_at.format("%Y-%m-%d %H:%M").to_string(),
+        }),
+    })
     .await?;
+    // The hash itself never goes on the trail; the event is the fact.
+    tx.commit(AuditEvent::new("user.change_password", "user", id).organization(user.organization_id))
+        .await?;
     Ok(app_user::Model {
         password_hash,
         updated_at,

@@ -7,20 +7,13 @@ use crate::error::{Error, Result};
 pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::validation(
-            field,
-            format!("{field} must not be empty"),
-        ));
+        return Err(Error::validation(field, format!("{field} must not be empty")));
     }
     bounded(field, value, max_chars)
 }
 
 /// An optional text field: blank becomes `None`.
-pub fn optional_text(
-    field: &'static str,
-    value: Option<&str>,
-    max_chars: usize,
-) -> Result<Option<String>> {
+pub fn optional_text(field: &'static str, value: Option<&str>, max_chars: usize) -> Result<Option<String>> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => bounded(field, v, max_chars).map(Some),
@@ -57,9 +50,7 @@ pub fn identifier(field: &'static str, value: &str, min: usize, max: usize) -> R
     } else {
         Err(Error::validation(
             field,
-            format!(
-                "{field} must be {min} to {max} characters of a-z, 0-9, '.', '_' or '-', starting with a letter"
-            ),
+            format!("{field} must be {min} to {max} characters of a-z, 0-9, '.', '_' or '-', starting with a letter"),
         ))
     }
 }
@@ -83,9 +74,7 @@ mod tests {
     #[test]
     fn text_is_trimmed_and_bounded() {
         assert_eq!(
-            required_text("name", "  柳州市慈善总会 ", 10)
-                .ok()
-                .as_deref(),
+            required_text("name", "  柳州市慈善总会 ", 10).ok().as_deref(),
             Some("柳州市慈善总会")
         );
         assert!(required_text("name", "   ", 10).is_err());

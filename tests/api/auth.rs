@@ -35,14 +35,8 @@ async fn the_token_carries_user_tenant_role_organization_and_expiry() {
     let claims = decode(&token);
     assert_eq!(claims["tenant"], "liuzhou");
     assert_eq!(claims["role"], "org_staff");
-    assert_eq!(
-        claims["sub"],
-        app.user_id("liuzhou.org_staff").await.to_string()
-    );
-    assert_eq!(
-        claims["org"],
-        app.organization_id("柳州市慈善总会").await.to_string()
-    );
+    assert_eq!(claims["sub"], app.user_id("liuzhou.org_staff").await.to_string());
+    assert_eq!(claims["org"], app.organization_id("柳州市慈善总会").await.to_string());
     assert!(claims["exp"].as_i64().unwrap() > chrono::Utc::now().timestamp());
 }
 
@@ -61,7 +55,8 @@ fn decode(token: &str) -> Value {
 #[tokio::test]
 async fn wrong_credentials_are_unauthenticated_without_saying_which() {
     let app = spawn_app().await;
-    let login = "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }";
+    let login =
+        "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }";
     let wrong_password = app
         .graphql(
             None,
@@ -70,11 +65,7 @@ async fn wrong_credentials_are_unauthenticated_without_saying_which() {
         )
         .await;
     let no_user = app
-        .graphql(
-            None,
-            login,
-            json!({"t": "liuzhou", "u": "nobody", "p": "nope-nope"}),
-        )
+        .graphql(None, login, json!({"t": "liuzhou", "u": "nobody", "p": "nope-nope"}))
         .await;
     let no_tenant = app
         .graphql(
@@ -121,10 +112,7 @@ async fn missing_malformed_forged_and_expired_tokens_are_unauthenticated() {
     assert_error(&malformed, "UNAUTHENTICATED");
 
     let forged = sign(claims.clone(), "another-key-another-key-another-key-0000");
-    assert_error(
-        &app.graphql(Some(&forged), ME, json!({})).await,
-        "UNAUTHENTICATED",
-    );
+    assert_error(&app.graphql(Some(&forged), ME, json!({})).await, "UNAUTHENTICATED");
 
     // A token made a role higher with the right structure but no valid
     // signature: the signature check refuses it.
@@ -133,10 +121,7 @@ async fn missing_malformed_forged_and_expired_tokens_are_unauthenticated() {
     let parts: Vec<&str> = token.split('.').collect();
     let body = base64_url(&serde_json::to_vec(&escalated).unwrap());
     let tampered = format!("{}.{}.{}", parts[0], body, parts[2]);
-    assert_error(
-        &app.graphql(Some(&tampered), ME, json!({})).await,
-        "UNAUTHENTICATED",
-    );
+    assert_error(&app.graphql(Some(&tampered), ME, json!({})).await, "UNAUTHENTICATED");
 
     let mut old = claims;
     old["exp"] = json!(chrono::Utc::now().timestamp() - 60);
@@ -144,12 +129,7 @@ async fn missing_malformed_forged_and_expired_tokens_are_unauthenticated() {
     let expired = sign(old, TEST_JWT_SECRET);
     let body = app.graphql(Some(&expired), ME, json!({})).await;
     assert_error(&body, "UNAUTHENTICATED");
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("expired")
-    );
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("expired"));
 
     // A header that is not a bearer token at all.
     let response = app
@@ -174,21 +154,14 @@ async fn roles_calling_what_they_may_not_are_forbidden() {
     let app = spawn_app().await;
     let donor = app.login("liuzhou.donor").await;
     assert_error(
-        &app.graphql(
-            Some(&donor),
-            "{ users { edges { node { id } } } }",
-            json!({}),
-        )
-        .await,
+        &app.graphql(Some(&donor), "{ users { edges { node { id } } } }", json!({}))
+            .await,
         "FORBIDDEN",
     );
     let staff = app.login("liuzhou.org_staff").await;
     let create = "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }";
     let input = json!({"i": {"username": "new.person", "displayName": "新用户", "email": "new@example.org", "password": "long-enough-1", "role": "donor"}});
-    assert_error(
-        &app.graphql(Some(&staff), create, input.clone()).await,
-        "FORBIDDEN",
-    );
+    assert_error(&app.graphql(Some(&staff), create, input.clone()).await, "FORBIDDEN");
     // A city official may do it.
     let official = app.login("liuzhou.city_official").await;
     let body = app.graphql(Some(&official), create, input).await;
@@ -200,13 +173,13 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
     let app = spawn_app().await;
     let official = app.login("liuzhou.city_official").await;
     let donor_id = app.user_id("liuzhou.donor").await;
-    let set =
-        "mutation($id: UUID!, $a: Boolean!) { setUserActive(id: $id, active: $a) { active } }";
+    let set = "mutation($id: UUID!, $a: Boolean!) { setUserActive(id: $id, active: $a) { active } }";
     let body = app
         .graphql(Some(&official), set, json!({"id": donor_id, "a": false}))
         .await;
     assert_eq!(body["data"]["setUserActive"]["active"], false, "{body}");
-    let login = "mutation { login(tenant: \"liuzhou\", username: \"liuzhou.donor\", password: \"shanlian-demo\") { token } }";
+    let login =
+        "mutation { login(tenant: \"liuzhou\", username: \"liuzhou.donor\", password: \"shanlian-demo\") { token } }";
     let refused = app.graphql(None, login, json!({})).await;
     assert_error(&refused, "UNAUTHENTICATED");
     assert!(
@@ -229,11 +202,7 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
         .await;
     assert_error(&wrong, "VALIDATION");
     let short = app
-        .graphql(
-            Some(&donor),
-            change,
-            json!({"c": "shanlian-demo", "n": "short"}),
-        )
+        .graphql(Some(&donor), change, json!({"c": "shanlian-demo", "n": "short"}))
         .await;
     assert_error(&short, "VALIDATION");
     let ok = app
@@ -244,10 +213,8 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
         )
         .await;
     assert!(ok["data"]["changePassword"]["id"].is_string(), "{ok}");
-    let login_new = "mutation { login(tenant: \"liuzhou\", username: \"liuzhou.donor\", password: \"a-new-password\") { token } }";
+    let login_new =
+        "mutation { login(tenant: \"liuzhou\", username: \"liuzhou.donor\", password: \"a-new-password\") { token } }";
     assert!(app.graphql(None, login_new, json!({})).await["data"]["login"]["token"].is_string());
-    assert_error(
-        &app.graphql(None, login, json!({})).await,
-        "UNAUTHENTICATED",
-    );
+    assert_error(&app.graphql(None, login, json!({})).await, "UNAUTHENTICATED");
 }

@@ -3,19 +3,9 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let app = spawn_app().await;
-    let health = app
-        .client
-        .get(format!("{}/healthz", app.address))
-        .send()
-        .await
-        .unwrap();
+    let health = app.client.get(format!("{}/healthz", app.address)).send().await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
-    let ready = app
-        .client
-        .get(format!("{}/readyz", app.address))
-        .send()
-        .await
-        .unwrap();
+    let ready = app.client.get(format!("{}/readyz", app.address)).send().await.unwrap();
     assert_eq!(ready.status().as_u16(), 200);
     let body: serde_json::Value = ready.json().await.unwrap();
     assert_eq!(body["database"], "ok");
@@ -24,20 +14,10 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn graphiql_and_home_page_are_served() {
     let app = spawn_app().await;
-    let graphiql = app
-        .client
-        .get(format!("{}/graphql", app.address))
-        .send()
-        .await
-        .unwrap();
+    let graphiql = app.client.get(format!("{}/graphql", app.address)).send().await.unwrap();
     assert_eq!(graphiql.status().as_u16(), 200);
     assert!(graphiql.text().await.unwrap().contains("graphiql"));
-    let home = app
-        .client
-        .get(format!("{}/", app.address))
-        .send()
-        .await
-        .unwrap();
+    let home = app.client.get(format!("{}/", app.address)).send().await.unwrap();
     assert_eq!(home.status().as_u16(), 200);
     let html = home.text().await.unwrap();
     for city in ["南宁市", "柳州市", "桂林市", "广西壮族自治区"] {
@@ -60,10 +40,7 @@ async fn demo_data_is_seeded_once() {
             "SHANLIAN__AUTH__JWT_SECRET".into(),
             crate::helpers::TEST_JWT_SECRET.into(),
         ),
-        (
-            "SHANLIAN__DATABASE__MIGRATE_ON_START".into(),
-            "false".into(),
-        ),
+        ("SHANLIAN__DATABASE__MIGRATE_ON_START".into(), "false".into()),
     ])
     .unwrap();
     let audit_before = app.count("SELECT COUNT(*) FROM audit_log").await;

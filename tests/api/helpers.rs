@@ -6,6 +6,7 @@ use api::config::Settings;
 use api::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use serde_json::{Value, json};
+use service::outbox::worker::Worker;
 use uuid::Uuid;
 
 /// The signing key of every test application, so tests can forge and
@@ -30,6 +31,7 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
 
 pub struct TestApp {
     pub address: String,
+    pub settings: Settings,
     pub client: reqwest::Client,
     /// The owner connection (superuser on PostgreSQL): for raw checks that
     /// the application itself could never make.
@@ -42,8 +44,16 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Start the application with extra configuration, as environment-style
+/// pairs (`SHANLIAN__MAIL__SMTP__PORT`…). The in-process outbox worker is
+/// off unless a test turns it on; tests drive delivery themselves.
+pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     LazyLock::force(&TRACING);
     let dir = tempfile::tempdir().unwrap();
+    let mail_dir = dir.path().join("mail").display().to_string();
     let (app_url, owner_url) = match std::env::var(POSTGRES_VAR) {
         Ok(server) if !server.is_empty() => create_postgres_database(&server).await,
         _ => {
@@ -57,21 +67,21 @@ pub async fn spawn_app() -> TestApp {
         ("SHANLIAN__DATABASE__ADMIN_URL", owner_url.as_str()),
         ("SHANLIAN__DATABASE__MAX_CONNECTIONS", "5"),
         ("SHANLIAN__AUTH__JWT_SECRET", TEST_JWT_SECRET),
+        ("SHANLIAN__MAIL__WORKER_ENABLED", "false"),
+        ("SHANLIAN__MAIL__FILE_DIR", mail_dir.as_str()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .chain(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())))
     .collect();
     let settings = Settings::from_sources(&vars).expect("test settings");
-    let app = Application::build(settings)
-        .await
-        .expect("application builds");
+    let app = Application::build(settings.clone()).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run());
-    let owner = Database::connect(&owner_url)
-        .await
-        .expect("owner connection");
+    let owner = Database::connect(&owner_url).await.expect("owner connection");
     TestApp {
         address,
+        settings,
         client: reqwest::Client::new(),
         backend: owner.get_database_backend(),
         owner,
@@ -93,8 +103,7 @@ async fn create_postgres_database(server: &str) -> (String, String) {
     let mut owner = url::Url::parse(server).expect("SHANLIAN_TEST_POSTGRES is a URL");
     owner.set_path(&name);
     let mut app = owner.clone();
-    app.set_username("shanlian_app")
-        .expect("URL takes a username");
+    app.set_username("shanlian_app").expect("URL takes a username");
     app.set_password(None).expect("URL takes a password");
     (app.to_string(), owner.to_string())
 }
@@ -102,6 +111,17 @@ async fn create_postgres_database(server: &str) -> (String, String) {
 impl TestApp {
     pub fn is_postgres(&self) -> bool {
         self.backend == DbBackend::Postgres
+    }
+
+    /// An outbox worker as `api worker` would run it against this
+    /// application's database, on its own connection pool.
+    pub async fn worker(&self) -> Worker {
+        let db = service::Db::connect(&self.app_url, 5).await.expect("worker connection");
+        api::startup::outbox_worker(&self.settings, db).expect("worker")
+    }
+
+    pub fn mail_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("mail")
     }
 
     /// POST a GraphQL operation; returns the whole JSON response.
@@ -135,17 +155,13 @@ impl TestApp {
 
     /// The id of a user, read through the owner connection.
     pub async fn user_id(&self, username: &str) -> Uuid {
-        self.scalar_uuid(&format!(
-            "SELECT id FROM app_user WHERE username = '{username}'"
-        ))
-        .await
+        self.scalar_uuid(&format!("SELECT id FROM app_user WHERE username = '{username}'"))
+            .await
     }
 
     pub async fn organization_id(&self, name: &str) -> Uuid {
-        self.scalar_uuid(&format!(
-            "SELECT id FROM organization WHERE name = '{name}'"
-        ))
-        .await
+        self.scalar_uuid(&format!("SELECT id FROM organization WHERE name = '{name}'"))
+            .await
     }
 
     async fn scalar_uuid(&self, sql: &str) -> Uuid {
@@ -156,6 +172,19 @@ impl TestApp {
             .expect("query")
             .unwrap_or_else(|| panic!("no row for {sql}"));
         row.try_get_by_index::<Uuid>(0).expect("uuid column")
+    }
+
+    pub async fn scalar_string(&self, sql: &str) -> String {
+        let row = self
+            .owner
+            .query_one_raw(Statement::from_string(self.backend, sql.to_owned()))
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("no row for {sql}"));
+        row.try_get_by_index::<Uuid>(0)
+            .map(|u| u.to_string())
+            .or_else(|_| row.try_get_by_index::<String>(0))
+            .expect("text")
     }
 
     /// Count rows through the owner connection.
@@ -180,10 +209,7 @@ pub fn error_code(body: &Value) -> Option<&str> {
 pub fn assert_error(body: &Value, code: &str) {
     assert_eq!(error_code(body), Some(code), "expected {code}: {body}");
     assert!(
-        body["data"].is_null()
-            || body["data"]
-                .as_object()
-                .is_none_or(|d| d.values().all(Value::is_null)),
+        body["data"].is_null() || body["data"].as_object().is_none_or(|d| d.values().all(Value::is_null)),
         "no data must leak with an error: {body}"
     );
 }

@@ -21,14 +21,12 @@ async fn post_raw(app: &crate::helpers::TestApp, body: Vec<u8>) -> (u16, Value) 
 #[tokio::test]
 async fn empty_strings_are_validation_errors_naming_the_field() {
     let app = spawn_app().await;
-    let login = "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }";
+    let login =
+        "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }";
     for (vars, field) in [
         (json!({"t": "", "u": "x", "p": "y"}), "tenant"),
         (json!({"t": "liuzhou", "u": "   ", "p": "y"}), "username"),
-        (
-            json!({"t": "liuzhou", "u": "liuzhou.donor", "p": ""}),
-            "password",
-        ),
+        (json!({"t": "liuzhou", "u": "liuzhou.donor", "p": ""}), "password"),
     ] {
         let body = app.graphql(None, login, vars).await;
         assert_error(&body, "VALIDATION");
@@ -71,7 +69,11 @@ async fn a_ten_megabyte_string_is_refused_with_413() {
     );
     // Long but within the limit: the field's own bound answers.
     let long = app
-        .graphql(None, "mutation($u: String!) { login(tenant: \"liuzhou\", username: $u, password: \"x\") { token } }", json!({"u": "a".repeat(100_000)}))
+        .graphql(
+            None,
+            "mutation($u: String!) { login(tenant: \"liuzhou\", username: $u, password: \"x\") { token } }",
+            json!({"u": "a".repeat(100_000)}),
+        )
         .await;
     assert_error(&long, "VALIDATION");
 }
@@ -82,7 +84,7 @@ async fn broken_json_and_invalid_unicode_are_bad_requests() {
     let cases: Vec<Vec<u8>> = vec![
         b"{\"query\": \"{ tenants { slug } }\"".to_vec(), // truncated
         br#"{"query": "{ tenants { slug } }", "variables": {"x": "\ud800"}}"#.to_vec(), // lone surrogate escape
-        vec![b'{', b'"', b'q', 0xff, 0xfe, b'"', b'}'],                                 // not UTF-8
+        vec![b'{', b'"', b'q', 0xff, 0xfe, b'"', b'}'],   // not UTF-8
         b"".to_vec(),
         b"[1, 2, 3]".to_vec(),
     ];
@@ -121,10 +123,7 @@ async fn wrong_types_unknown_fields_and_deep_queries_are_validation_errors() {
     let body = app.graphql(None, &deep, json!({})).await;
     assert_error(&body, "VALIDATION");
     assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("too deep"),
+        body["errors"][0]["message"].as_str().unwrap().contains("too deep"),
         "{body}"
     );
 }
@@ -134,10 +133,7 @@ async fn made_up_cursors_and_page_sizes_are_validation_errors() {
     let app = spawn_app().await;
     let official = app.login("liuzhou.city_official").await;
     for (query, field) in [
-        (
-            "{ users(after: \"garbage\") { edges { node { id } } } }",
-            "after",
-        ),
+        ("{ users(after: \"garbage\") { edges { node { id } } } }", "after"),
         ("{ users(first: 1000) { edges { node { id } } } }", "first"),
         ("{ users(first: 0) { edges { node { id } } } }", "first"),
     ] {

@@ -3,9 +3,11 @@
 //! PostgreSQL database when `SHANLIAN_TEST_POSTGRES` names a server.
 
 mod helpers;
+mod smtp;
 
 mod auth;
 mod health;
 mod input;
+mod outbox;
 mod rls;
 mod tenancy;

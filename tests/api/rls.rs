@@ -103,9 +103,7 @@ async fn one_tenant_cannot_write_or_read_another_tenants_rows() {
     .await
     .unwrap();
     assert!(
-        tx.execute_unprepared("DELETE FROM audit_log")
-            .await
-            .is_err(),
+        tx.execute_unprepared("DELETE FROM audit_log").await.is_err(),
         "no DELETE on audit_log"
     );
     tx.rollback().await.unwrap();

@@ -86,13 +86,7 @@ async fn liuzhou_cannot_reach_guilin_records_by_guessing_ids() {
             json!({}),
         )
         .await;
-    assert_eq!(
-        orgs["data"]["organizations"]["edges"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(orgs["data"]["organizations"]["edges"].as_array().unwrap().len(), 1);
     assert_eq!(
         orgs["data"]["organizations"]["edges"][0]["node"]["name"],
         "柳州市慈善总会"
@@ -104,7 +98,11 @@ async fn region_officials_read_aggregates_and_no_city_records() {
     let app = spawn_app().await;
     let region = app.login("guangxi.region_official").await;
     let body = app
-        .graphql(Some(&region), "{ regionOverview { region { slug } cities { city { slug divisionCode } organizationCount userCount } } }", json!({}))
+        .graphql(
+            Some(&region),
+            "{ regionOverview { region { slug } cities { city { slug divisionCode } organizationCount userCount } } }",
+            json!({}),
+        )
         .await;
     let overview = &body["data"]["regionOverview"];
     assert_eq!(overview["region"]["slug"], "guangxi", "{body}");
@@ -120,19 +118,13 @@ async fn region_officials_read_aggregates_and_no_city_records() {
             )
         })
         .collect();
-    assert_eq!(
-        cities,
-        vec![("nanning", 1, 3), ("liuzhou", 1, 3), ("guilin", 1, 3)]
-    );
+    assert_eq!(cities, vec![("nanning", 1, 3), ("liuzhou", 1, 3), ("guilin", 1, 3)]);
 
     let guilin_user = app.user_id("guilin.donor").await;
     let guilin_org = app.organization_id("桂林市慈善总会").await;
     for (query, vars) in [
         ("{ users { edges { node { id } } } }", json!({})),
-        (
-            "query($id: UUID!) { user(id: $id) { id } }",
-            json!({"id": guilin_user}),
-        ),
+        ("query($id: UUID!) { user(id: $id) { id } }", json!({"id": guilin_user})),
         ("{ organizations { edges { node { id } } } }", json!({})),
         (
             "query($id: UUID!) { organization(id: $id) { id } }",
@@ -145,12 +137,8 @@ async fn region_officials_read_aggregates_and_no_city_records() {
     // City officials may not read the region roll-up.
     let city = app.login("liuzhou.city_official").await;
     assert_error(
-        &app.graphql(
-            Some(&city),
-            "{ regionOverview { region { slug } } }",
-            json!({}),
-        )
-        .await,
+        &app.graphql(Some(&city), "{ regionOverview { region { slug } } }", json!({}))
+            .await,
         "FORBIDDEN",
     );
 }
@@ -165,22 +153,13 @@ async fn the_platform_admin_opens_a_city_with_its_first_official() {
         "firstOfficial": {"username": "wz.official", "displayName": "梧州民政", "email": "official@wuzhou.example", "password": "wuzhou-first-1"}
     }});
     let body = app.graphql(Some(&admin), create, input.clone()).await;
-    assert_eq!(
-        body["data"]["createTenant"]["tenant"]["slug"], "wuzhou",
-        "{body}"
-    );
-    assert_eq!(
-        body["data"]["createTenant"]["firstOfficial"]["role"],
-        "city_official"
-    );
+    assert_eq!(body["data"]["createTenant"]["tenant"]["slug"], "wuzhou", "{body}");
+    assert_eq!(body["data"]["createTenant"]["firstOfficial"]["role"], "city_official");
 
     let login = app
         .graphql(None, "mutation { login(tenant: \"wuzhou\", username: \"wz.official\", password: \"wuzhou-first-1\") { user { role } } }", json!({}))
         .await;
-    assert_eq!(
-        login["data"]["login"]["user"]["role"], "city_official",
-        "{login}"
-    );
+    assert_eq!(login["data"]["login"]["user"]["role"], "city_official", "{login}");
 
     // The same slug again is a conflict, and nothing half-written remains.
     let again = app.graphql(Some(&admin), create, input).await;
@@ -201,10 +180,7 @@ async fn the_platform_admin_opens_a_city_with_its_first_official() {
         )
         .await;
     assert_eq!(
-        overview["data"]["regionOverview"]["cities"]
-            .as_array()
-            .unwrap()
-            .len(),
+        overview["data"]["regionOverview"]["cities"].as_array().unwrap().len(),
         4
     );
 
@@ -214,10 +190,7 @@ async fn the_platform_admin_opens_a_city_with_its_first_official() {
         "slug": "hezhou", "name": "贺州市", "kind": "city", "divisionCode": "451100", "parentSlug": "guangxi",
         "firstOfficial": {"username": "hz.official", "displayName": "贺州民政", "email": "official@hezhou.example", "password": "hezhou-first-1"}
     }});
-    assert_error(
-        &app.graphql(Some(&official), create, other.clone()).await,
-        "FORBIDDEN",
-    );
+    assert_error(&app.graphql(Some(&official), create, other.clone()).await, "FORBIDDEN");
     let mut bad = other;
     bad["i"]["divisionCode"] = json!("520100");
     let body = app.graphql(Some(&admin), create, bad).await;

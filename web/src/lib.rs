@@ -3,6 +3,7 @@
 //! and points developers at GraphiQL.
 
 use actix_web::{HttpResponse, web};
+use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
 use serde::Serialize;
 use service::Db;
@@ -45,11 +46,9 @@ async fn home(env: web::Data<Environment<'static>>, db: web::Data<Db>) -> HttpRe
     };
     match env
         .get_template("home.html")
-        .and_then(|t| t.render(context! { places }))
+        .and_then(|t| t.render(context! { places => Value::from(Serde(places)) }))
     {
-        Ok(html) => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(html),
+        Ok(html) => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html),
         Err(e) => {
             tracing::error!(error = %e, "rendering the home page");
             HttpResponse::InternalServerError().body("internal error")

@@ -48,14 +48,12 @@ impl From<service::Error> for ApiError {
             E::Validation { field, .. } => *field,
             _ => None,
         };
-        Self(
-            async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
-                ext.set("code", code);
-                if let Some(field) = field {
-                    ext.set("field", field);
-                }
-            }),
-        )
+        Self(async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(field) = field {
+                ext.set("field", field);
+            }
+        }))
     }
 }
 

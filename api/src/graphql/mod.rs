@@ -39,9 +39,7 @@ pub fn build_schema(db: Db, keys: TokenKeys, settings: &GraphqlSettings) -> AppS
 
 /// The SDL, for `api schema` and for clients that generate code.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(Query, Mutation, EmptySubscription).finish().sdl()
 }
 
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a Db {
@@ -58,9 +56,9 @@ fn state<'a>(ctx: &Context<'a>) -> Option<&'a RequestState> {
 
 /// The signed-in caller's context, or UNAUTHENTICATED.
 pub(crate) fn tenant<'a>(ctx: &Context<'a>) -> ApiResult<&'a TenantContext> {
-    state(ctx).and_then(|s| s.tenant.as_ref()).ok_or_else(|| {
-        service::Error::Unauthenticated("sign in first: this needs a bearer token".into()).into()
-    })
+    state(ctx)
+        .and_then(|s| s.tenant.as_ref())
+        .ok_or_else(|| service::Error::Unauthenticated("sign in first: this needs a bearer token".into()).into())
 }
 
 pub(crate) fn request_meta(ctx: &Context<'_>) -> RequestMeta {

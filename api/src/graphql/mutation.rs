@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use super::error::ApiResult;
-use super::types::{Role, Tenant, TenantKind, User};
+use super::types::{Email, Role, Tenant, TenantKind, User};
 use super::{db, keys, request_meta, tenant};
 
 pub struct Mutation;
@@ -91,6 +91,8 @@ impl Mutation {
         &self,
         ctx: &Context<'_>,
         input: CreateTenantInput,
+        #[graphql(desc = "Repeat a request safely: the same key within 24 hours returns the first result.")]
+        idempotency_key: Option<String>,
     ) -> ApiResult<CreateTenantPayload> {
         let new = service::tenants::NewTenant {
             slug: input.slug,
@@ -105,7 +107,7 @@ impl Mutation {
                 password: SecretString::from(input.first_official.password),
             },
         };
-        let (t, official) = service::tenants::create(db(ctx), tenant(ctx)?, new).await?;
+        let (t, official) = service::tenants::create(db(ctx), tenant(ctx)?, new, idempotency_key.as_deref()).await?;
         Ok(CreateTenantPayload {
             tenant: Tenant(t),
             first_official: User(official),
@@ -113,7 +115,13 @@ impl Mutation {
     }
 
     /// City official: open an account in their city.
-    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<User> {
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUserInput,
+        #[graphql(desc = "Repeat a request safely: the same key within 24 hours returns the first result.")]
+        idempotency_key: Option<String>,
+    ) -> ApiResult<User> {
         let new = service::users::NewUser {
             username: input.username,
             display_name: input.display_name,
@@ -124,7 +132,7 @@ impl Mutation {
             language: input.language,
         };
         Ok(User(
-            service::users::create(db(ctx), tenant(ctx)?, new).await?,
+            service::users::create(db(ctx), tenant(ctx)?, new, idempotency_key.as_deref()).await?,
         ))
     }
 
@@ -133,6 +141,11 @@ impl Mutation {
         Ok(User(
             service::users::set_active(db(ctx), tenant(ctx)?, id, active).await?,
         ))
+    }
+
+    /// Officials: send a dead-lettered email back for a fresh round of attempts.
+    async fn retry_email(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Email> {
+        Ok(Email(service::outbox::retry(db(ctx), tenant(ctx)?, id).await?))
     }
 
     /// Change one's own password.

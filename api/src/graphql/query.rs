@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::error::ApiResult;
 use super::types::{
-    AuditHead, AuditRecord, AuditVerifyReport, Organization, RegionOverview, Role, Tenant, User,
+    AuditHead, AuditRecord, AuditVerifyReport, Email, EmailStatus, Organization, RegionOverview, Role, Tenant, User,
     connection, decode_after,
 };
 use super::{db, request_meta, tenant};
@@ -46,9 +46,7 @@ impl Query {
 
     /// One tenant by its slug (public).
     async fn tenant(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Tenant> {
-        Ok(Tenant(
-            service::tenants::find_by_slug(db(ctx), &slug).await?,
-        ))
+        Ok(Tenant(service::tenants::find_by_slug(db(ctx), &slug).await?))
     }
 
     /// The users of the caller's tenant (city officials, platform admins).
@@ -61,8 +59,7 @@ impl Query {
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, User>> {
         let has_previous = after.is_some();
         let page = PageRequest::new(first, decode_after(after)?)?;
-        let result =
-            service::users::list(db(ctx), tenant(ctx)?, role.map(Into::into), page).await?;
+        let result = service::users::list(db(ctx), tenant(ctx)?, role.map(Into::into), page).await?;
         Ok(connection(result, has_previous, |u| u.id, User))
     }
 
@@ -92,9 +89,7 @@ impl Query {
 
     /// Region officials: their cities with counts, never personal data.
     async fn region_overview(&self, ctx: &Context<'_>) -> ApiResult<RegionOverview> {
-        Ok(service::region::overview(db(ctx), tenant(ctx)?)
-            .await?
-            .into())
+        Ok(service::region::overview(db(ctx), tenant(ctx)?).await?.into())
     }
 
     /// The newest link of a tenant's audit chain (public): save it, and a
@@ -126,6 +121,21 @@ impl Query {
         };
         let result = service::audit::search(db(ctx), tenant(ctx)?, filter, page).await?;
         Ok(connection(result, has_previous, |r| r.seq, AuditRecord))
+    }
+
+    /// The outbox of the caller's tenant, newest first (officials): filter
+    /// by `dead` to see what could not be delivered.
+    async fn emails(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<EmailStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Email>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result = service::outbox::list(db(ctx), tenant(ctx)?, status.map(Into::into), page).await?;
+        Ok(connection(result, has_previous, |e| e.id, Email))
     }
 
     /// Walk the caller's tenant's chain and report the first broken record.

@@ -35,10 +35,7 @@ mod tests {
     #[test]
     fn money_is_a_two_decimal_string() {
         let parsed = <MoneyScalar as ScalarType>::parse(Value::String("9.9".into())).ok();
-        assert_eq!(
-            parsed.map(|m| m.to_value()),
-            Some(Value::String("9.90".into()))
-        );
+        assert_eq!(parsed.map(|m| m.to_value()), Some(Value::String("9.90".into())));
         assert!(<MoneyScalar as ScalarType>::parse(Value::String("9.999".into())).is_err());
         assert!(<MoneyScalar as ScalarType>::parse(Value::Number(10.into())).is_err());
     }

@@ -3,7 +3,7 @@
 use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
 use async_graphql::{Enum, Object, OutputType, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{app_user, audit_log, organization, tenant};
+use entity::{app_user, audit_log, email_outbox, organization, tenant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use service::page::Page;
@@ -30,14 +30,61 @@ pub enum TenantKind {
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(
-    remote = "entity::organization::OrganizationKind",
-    rename_items = "snake_case"
-)]
+#[graphql(remote = "entity::organization::OrganizationKind", rename_items = "snake_case")]
 pub enum OrganizationKind {
     SocialGroup,
     SocialServiceInstitution,
     Foundation,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::email_outbox::EmailStatus", rename_items = "snake_case")]
+pub enum EmailStatus {
+    Pending,
+    Sending,
+    Sent,
+    Dead,
+}
+
+/// An email in the outbox: what was (or will be) sent, and how delivery went.
+pub struct Email(pub email_outbox::Model);
+
+#[Object]
+impl Email {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn recipient(&self) -> &str {
+        &self.0.recipient
+    }
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    async fn template(&self) -> &str {
+        &self.0.template
+    }
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    async fn status(&self) -> EmailStatus {
+        self.0.status.into()
+    }
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    async fn next_attempt_at(&self) -> DateTime<Utc> {
+        self.0.next_attempt_at
+    }
+    /// The last delivery error, for dead letters and retries.
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.sent_at
+    }
 }
 
 pub struct User(pub app_user::Model);
@@ -187,9 +234,7 @@ impl AuditRecord {
     }
     /// `{"before": {…}, "after": {…}}` with only the changed fields.
     async fn changes(&self) -> async_graphql::Json<serde_json::Value> {
-        async_graphql::Json(
-            serde_json::from_str(&self.0.changes).unwrap_or(serde_json::Value::Null),
-        )
+        async_graphql::Json(serde_json::from_str(&self.0.changes).unwrap_or(serde_json::Value::Null))
     }
     async fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
@@ -255,14 +300,15 @@ impl From<service::audit::VerifyReport> for AuditVerifyReport {
 
 /// Decode an `after` cursor; a cursor the client made up is a VALIDATION
 /// error, not a 500.
-pub fn decode_after<K: Serialize + DeserializeOwned + Send + Sync>(
-    after: Option<String>,
-) -> ApiResult<Option<K>> {
+pub fn decode_after<K: Serialize + DeserializeOwned + Send + Sync>(after: Option<String>) -> ApiResult<Option<K>> {
     after
         .map(|c| {
-            OpaqueCursor::<K>::decode_cursor(&c)
-                .map(|c| c.0)
-                .map_err(|_| invalid("after", "the cursor is not one this API issued: pass an endCursor from a previous page"))
+            OpaqueCursor::<K>::decode_cursor(&c).map(|c| c.0).map_err(|_| {
+                invalid(
+                    "after",
+                    "the cursor is not one this API issued: pass an endCursor from a previous page",
+                )
+            })
         })
         .transpose()
 }

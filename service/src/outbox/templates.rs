@@ -1,0 +1,130 @@
+//! Email templates, zh-CN first and English second. Each message is two
+//! files: `<name>.<lang>.txt` with a `subject` and a `text` block, and
+//! `<name>.<lang>.html` (HTML-escaped automatically by its extension).
+
+use std::sync::LazyLock;
+
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Template {
+    /// A new account: tells its owner how to sign in.
+    AccountCreated,
+    /// A security notice after a password change.
+    PasswordChanged,
+}
+
+impl Template {
+    pub fn name(self) -> &'static str {
+        match self {
+            Template::AccountCreated => "account_created",
+            Template::PasswordChanged => "password_changed",
+        }
+    }
+}
+
+pub(crate) struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The templates are part of the program, not configuration: compiled in
+/// once and shared.
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    macro_rules! add {
+        ($($file:literal),* $(,)?) => {
+            $(
+                if let Err(e) = env.add_template($file, include_str!(concat!("../../templates/email/", $file))) {
+                    tracing::error!(template = $file, error = %e, "email template does not compile");
+                }
+            )*
+        };
+    }
+    add!(
+        "account_created.zh-CN.txt",
+        "account_created.zh-CN.html",
+        "account_created.en.txt",
+        "account_created.en.html",
+        "password_changed.zh-CN.txt",
+        "password_changed.zh-CN.html",
+        "password_changed.en.txt",
+        "password_changed.en.html",
+    );
+    env
+});
+
+/// The supported language closest to what the recipient asked for.
+pub(crate) fn language(requested: &str) -> &'static str {
+    if requested.eq_ignore_ascii_case("en") || requested.to_ascii_lowercase().starts_with("en-") {
+        "en"
+    } else {
+        "zh-CN"
+    }
+}
+
+pub(crate) fn render(template: Template, language: &str, context: &impl Serialize) -> Result<Rendered> {
+    let fail = |e: minijinja::Error| Error::internal(anyhow::anyhow!("rendering email {}: {e:#}", template.name()));
+    let context = minijinja::Value::from(minijinja::value::Serde(context));
+    let txt = TEMPLATES
+        .get_template(&format!("{}.{language}.txt", template.name()))
+        .map_err(fail)?;
+    let mut captured = txt.render_captured(context.clone()).map_err(fail)?;
+    let subject = captured.with_state_mut(|s| s.render_block("subject")).map_err(fail)?;
+    let text = captured.with_state_mut(|s| s.render_block("text")).map_err(fail)?;
+    let html = TEMPLATES
+        .get_template(&format!("{}.{language}.html", template.name()))
+        .and_then(|t| t.render(context))
+        .map_err(fail)?;
+    Ok(Rendered {
+        subject: subject.trim().to_owned(),
+        text: text.trim_start().to_owned(),
+        html,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_template_renders_in_both_languages_and_escapes_html() {
+        let ctx = json!({
+            "display_name": "<b>李</b>", "username": "li", "tenant_name": "柳州市", "tenant_slug": "liuzhou",
+            "role_label": "donor", "login_url": "http://x/", "changed_at": "2026-11-26 10:00",
+        });
+        for template in [Template::AccountCreated, Template::PasswordChanged] {
+            for lang in ["zh-CN", "en"] {
+                let r = render(template, lang, &ctx).unwrap_or_else(|e| panic!("{e:?}"));
+                assert!(!r.subject.is_empty() && !r.subject.contains('\n'), "{}", r.subject);
+                assert!(r.text.contains("<b>李</b>"), "plain text is not escaped");
+                assert!(r.html.contains("&lt;b&gt;李&lt;/b&gt;"), "HTML is escaped");
+            }
+        }
+        assert!(
+            render(Template::AccountCreated, "zh-CN", &ctx)
+                .map(|r| r.subject)
+                .unwrap_or_default()
+                .contains("账号已开通")
+        );
+        assert!(
+            render(Template::AccountCreated, "en", &ctx)
+                .map(|r| r.subject)
+                .unwrap_or_default()
+                .contains("account is ready")
+        );
+    }
+
+    #[test]
+    fn unknown_languages_fall_back_to_chinese() {
+        assert_eq!(language("en"), "en");
+        assert_eq!(language("en-GB"), "en");
+        assert_eq!(language("fr"), "zh-CN");
+        assert_eq!(language("zh-CN"), "zh-CN");
+    }
+}

@@ -1,0 +1,266 @@
+//! The outbox worker: claims due rows, sends them, records the outcome.
+//!
+//! Claiming takes a lease (`status = sending`, `lease_until`) in a short
+//! transaction, with `FOR UPDATE SKIP LOCKED` on PostgreSQL so several
+//! workers never claim the same row; SQLite's single writer serialises
+//! claims. The send happens outside any transaction. A worker that dies
+//! mid-batch leaves its rows leased; when the lease runs out another worker
+//! takes them over, so nothing committed is lost (delivery is at least
+//! once, and the stable Message-ID lets receivers drop a repeat).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use entity::email_outbox::{self, EmailStatus};
+use entity::tenant;
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use super::mailer::{Mailer, Sender};
+use crate::db::Db;
+use crate::error::Result;
+
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// Attempts before a row is dead-lettered.
+    pub max_attempts: i32,
+    /// Rows claimed per tenant per pass.
+    pub batch_size: u64,
+    /// How long a claim holds before another worker may take the row.
+    pub lease: Duration,
+    /// First retry delay; doubles with each attempt up to `backoff_max`.
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            max_attempts: 8,
+            batch_size: 50,
+            lease: Duration::minutes(5),
+            backoff_base: Duration::seconds(30),
+            backoff_max: Duration::hours(2),
+        }
+    }
+}
+
+/// What one pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Delivered {
+    pub sent: usize,
+    pub retrying: usize,
+    pub dead: usize,
+}
+
+pub struct Worker {
+    db: Db,
+    mailer: Arc<Mailer>,
+    sender: Sender,
+    settings: WorkerSettings,
+}
+
+impl Worker {
+    pub fn new(db: Db, mailer: Arc<Mailer>, sender: Sender, settings: WorkerSettings) -> Self {
+        Self {
+            db,
+            mailer,
+            sender,
+            settings,
+        }
+    }
+
+    /// Deliver forever, a pass every `poll`.
+    pub async fn run(self, poll: std::time::Duration) {
+        tracing::info!("outbox worker started");
+        loop {
+            match self.deliver_due(Utc::now()).await {
+                Ok(d) if d != Delivered::default() => {
+                    tracing::info!(sent = d.sent, retrying = d.retrying, dead = d.dead, "outbox pass")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = ?e, "outbox pass failed"),
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+
+    /// One pass over every tenant: claim what is due at `now`, send it,
+    /// record each outcome. `now` is a parameter so tests can move time.
+    pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<Delivered> {
+        let mut delivered = Delivered::default();
+        for tenant_id in self.tenant_ids().await? {
+            loop {
+                let batch = self.claim(tenant_id, now).await?;
+                if batch.is_empty() {
+                    break;
+                }
+                for row in batch {
+                    match self.mailer.send(&self.sender, &row).await {
+                        Ok(()) => {
+                            self.mark_sent(&row, Utc::now()).await?;
+                            delivered.sent += 1;
+                        }
+                        Err(e) => {
+                            tracing::warn!(email = %row.id, attempts = row.attempts, permanent = e.permanent, error = %e.message, "email delivery failed");
+                            if self.mark_failed(&row, now, e.permanent, &e.message).await? {
+                                delivered.dead += 1;
+                            } else {
+                                delivered.retrying += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(delivered)
+    }
+
+    /// Claim every due row of every tenant without sending: what a worker
+    /// has done when it is killed mid-batch. For failure drills and tests.
+    pub async fn claim_due(&self, now: DateTime<Utc>) -> Result<Vec<email_outbox::Model>> {
+        let mut claimed = Vec::new();
+        for tenant_id in self.tenant_ids().await? {
+            claimed.extend(self.claim(tenant_id, now).await?);
+        }
+        Ok(claimed)
+    }
+
+    async fn tenant_ids(&self) -> Result<Vec<Uuid>> {
+        Ok(tenant::Entity::find()
+            .select_only()
+            .column(tenant::Column::Id)
+            .into_tuple()
+            .all(self.db.pool())
+            .await?)
+    }
+
+    /// Lease up to a batch of due rows of one tenant.
+    async fn claim(&self, tenant_id: Uuid, now: DateTime<Utc>) -> Result<Vec<email_outbox::Model>> {
+        let tx = self.db.begin_for(tenant_id, true).await?;
+        let due = Condition::any()
+            .add(
+                Condition::all()
+                    .add(email_outbox::Column::Status.eq(EmailStatus::Pending))
+                    .add(email_outbox::Column::NextAttemptAt.lte(now)),
+            )
+            .add(
+                Condition::all()
+                    .add(email_outbox::Column::Status.eq(EmailStatus::Sending))
+                    .add(email_outbox::Column::LeaseUntil.lt(now)),
+            );
+        let rows = email_outbox::Entity::find()
+            .filter(email_outbox::Column::TenantId.eq(tenant_id))
+            .filter(due)
+            .order_by_asc(email_outbox::Column::NextAttemptAt)
+            .limit(self.settings.batch_size)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .all(&tx)
+            .await?;
+        if rows.is_empty() {
+            tx.commit().await?;
+            return Ok(rows);
+        }
+        let lease_until = (now + self.settings.lease).trunc_subsecs(6);
+        email_outbox::Entity::update_many()
+            .col_expr(email_outbox::Column::Status, Expr::value(EmailStatus::Sending))
+            .col_expr(email_outbox::Column::LeaseUntil, Expr::value(lease_until))
+            .col_expr(
+                email_outbox::Column::Attempts,
+                Expr::col(email_outbox::Column::Attempts).add(1),
+            )
+            .filter(email_outbox::Column::TenantId.eq(tenant_id))
+            .filter(email_outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
+            .exec(&tx)
+            .await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| email_outbox::Model {
+                status: EmailStatus::Sending,
+                lease_until: Some(lease_until),
+                attempts: r.attempts + 1,
+                ..r
+            })
+            .collect())
+    }
+
+    async fn mark_sent(&self, row: &email_outbox::Model, at: DateTime<Utc>) -> Result<()> {
+        self.finish(
+            row,
+            email_outbox::ActiveModel {
+                status: Set(EmailStatus::Sent),
+                sent_at: Set(Some(at.trunc_subsecs(6))),
+                lease_until: Set(None),
+                last_error: Set(None),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// Schedule the next attempt, or give up. Returns true when dead.
+    async fn mark_failed(
+        &self,
+        row: &email_outbox::Model,
+        now: DateTime<Utc>,
+        permanent: bool,
+        error: &str,
+    ) -> Result<bool> {
+        let dead = permanent || row.attempts >= self.settings.max_attempts;
+        let error: String = error.chars().take(500).collect();
+        let mut update = email_outbox::ActiveModel {
+            status: Set(if dead { EmailStatus::Dead } else { EmailStatus::Pending }),
+            lease_until: Set(None),
+            last_error: Set(Some(error)),
+            ..Default::default()
+        };
+        if !dead {
+            update.next_attempt_at = Set((now + backoff(&self.settings, row.attempts)).trunc_subsecs(6));
+        }
+        self.finish(row, update).await?;
+        Ok(dead)
+    }
+
+    /// Record an outcome, but only while this worker still holds the lease
+    /// it took (same attempt number): a row taken over after a lapsed lease
+    /// belongs to its new worker.
+    async fn finish(&self, row: &email_outbox::Model, mut update: email_outbox::ActiveModel) -> Result<()> {
+        update.tenant_id = Set(row.tenant_id);
+        update.id = Set(row.id);
+        let tx = self.db.begin_for(row.tenant_id, true).await?;
+        email_outbox::Entity::update_many()
+            .set(update)
+            .filter(email_outbox::Column::TenantId.eq(row.tenant_id))
+            .filter(email_outbox::Column::Id.eq(row.id))
+            .filter(email_outbox::Column::Status.eq(EmailStatus::Sending))
+            .filter(email_outbox::Column::Attempts.eq(row.attempts))
+            .exec(&tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The delay after the `attempts`-th failure: base, 2×base, 4×base…,
+/// capped.
+fn backoff(settings: &WorkerSettings, attempts: i32) -> Duration {
+    let doublings = Ord::min(u32::try_from(attempts.saturating_sub(1)).unwrap_or(0), 20);
+    (settings.backoff_base * 2_i32.pow(doublings)).min(settings.backoff_max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let s = WorkerSettings::default();
+        let delay = |attempts| backoff(&s, attempts);
+        assert_eq!(delay(1), Duration::seconds(30));
+        assert_eq!(delay(2), Duration::seconds(60));
+        assert_eq!(delay(4), Duration::seconds(240));
+        assert_eq!(delay(30), Duration::hours(2));
+    }
+}
