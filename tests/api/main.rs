@@ -5,8 +5,10 @@
 mod helpers;
 mod smtp;
 
+mod audit;
 mod auth;
 mod health;
+mod idempotency;
 mod input;
 mod outbox;
 mod rls;

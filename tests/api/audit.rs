@@ -1,0 +1,257 @@
+//! Every committed mutation leaves exactly one audit record, the chain is
+//! tamper-evident, and concurrent writers cannot fork it.
+
+use futures_util::future::join_all;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_error, spawn_app};
+
+async fn audit_count(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM audit_log").await
+}
+
+const CREATE_USER: &str =
+    "mutation($i: CreateUserInput!, $k: String) { createUser(input: $i, idempotencyKey: $k) { id } }";
+
+fn new_user(username: &str) -> Value {
+    json!({"username": username, "displayName": "测试", "email": format!("{username}@example.org"), "password": "long-enough-1", "role": "donor"})
+}
+
+/// Walks every mutation the schema has. A mutation added later without a
+/// case here fails this test until someone shows it audits.
+#[tokio::test]
+async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
+    let app = spawn_app().await;
+    let schema = app
+        .graphql(None, "{ __schema { mutationType { fields { name } } } }", json!({}))
+        .await;
+    let names: Vec<String> = schema["data"]["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.len() >= 6, "{names:?}");
+    let admin = app.login("platform.platform_admin").await;
+    let official = app.login("liuzhou.city_official").await;
+    let donor = app.login("liuzhou.donor").await;
+    let donor_id = app.user_id("liuzhou.donor").await;
+
+    for name in &names {
+        let (token, query, vars) = match name.as_str() {
+            "login" => (
+                None,
+                "mutation { login(tenant: \"guilin\", username: \"guilin.donor\", password: \"shanlian-demo\") { token } }",
+                json!({}),
+            ),
+            "createTenant" => (
+                Some(&admin),
+                "mutation($i: CreateTenantInput!) { createTenant(input: $i) { tenant { id } } }",
+                json!({"i": {"slug": "beihai", "name": "北海市", "kind": "city", "divisionCode": "450500", "parentSlug": "guangxi",
+                    "firstOfficial": {"username": "bh.official", "displayName": "北海民政", "email": "o@beihai.example", "password": "beihai-first-1"}}}),
+            ),
+            "createUser" => (Some(&official), CREATE_USER, json!({"i": new_user("audited.user")})),
+            "setUserActive" => (
+                Some(&official),
+                "mutation($id: UUID!) { setUserActive(id: $id, active: true) { id } }",
+                json!({"id": donor_id}),
+            ),
+            "changePassword" => (
+                Some(&donor),
+                "mutation { changePassword(currentPassword: \"shanlian-demo\", newPassword: \"another-pass-1\") { id } }",
+                json!({}),
+            ),
+            "retryEmail" => {
+                let sql = "UPDATE email_outbox SET status = 'dead' WHERE recipient = 'audited.user@example.org'";
+                sea_orm::ConnectionTrait::execute_unprepared(&app.owner, sql)
+                    .await
+                    .unwrap();
+                let id = app
+                    .scalar_string("SELECT id FROM email_outbox WHERE recipient = 'audited.user@example.org'")
+                    .await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { retryEmail(id: $id) { id } }",
+                    json!({"id": id}),
+                )
+            }
+            other => panic!("mutation {other} has no case in this test: add one that makes it succeed"),
+        };
+        let before = audit_count(&app).await;
+        let body = app.graphql(token.map(String::as_str), query, vars).await;
+        assert!(body["errors"].is_null(), "{name} should succeed: {body}");
+        assert_eq!(
+            audit_count(&app).await - before,
+            1,
+            "{name} writes exactly one audit record"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_mutation_leaves_no_record() {
+    let app = spawn_app().await;
+    let official = app.login("liuzhou.city_official").await;
+    let before = audit_count(&app).await;
+    let duplicate = app
+        .graphql(Some(&official), CREATE_USER, json!({"i": new_user("liuzhou.donor")}))
+        .await;
+    assert_error(&duplicate, "CONFLICT");
+    let forbidden = app
+        .graphql(
+            Some(&app.login("liuzhou.donor").await),
+            CREATE_USER,
+            json!({"i": new_user("x.y")}),
+        )
+        .await;
+    assert_error(&forbidden, "FORBIDDEN");
+    // The donor's sign-in is the only new record.
+    assert_eq!(audit_count(&app).await - before, 1);
+}
+
+#[tokio::test]
+async fn a_changed_byte_is_named_by_audit_verify_and_the_cli() {
+    let app = spawn_app().await;
+    let official = app.login("liuzhou.city_official").await;
+    let verify = "{ auditVerify { ok recordsChecked head { seq hash } firstBroken { seq reason } } }";
+    let clean = app.graphql(Some(&official), verify, json!({})).await;
+    assert_eq!(clean["data"]["auditVerify"]["ok"], true, "{clean}");
+    let checked = clean["data"]["auditVerify"]["recordsChecked"].as_i64().unwrap();
+    assert!(checked >= 2, "seed and sign-in: {clean}");
+
+    // Rewrite one byte of the first Liuzhou record, the way an insider with
+    // database access would: the append-only trigger must be removed first.
+    let liuzhou = "(SELECT id FROM tenant WHERE slug = 'liuzhou')";
+    let tamper = format!(
+        "UPDATE audit_log SET changes = replace(changes, 'liuzhou.donor', 'liuzhou.donoR') WHERE seq = 1 AND tenant_id = {liuzhou}"
+    );
+    let sql = if app.is_postgres() {
+        format!(
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; {tamper}; ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;"
+        )
+    } else {
+        format!("DROP TRIGGER audit_log_no_update; {tamper};")
+    };
+    sea_orm::ConnectionTrait::execute_unprepared(&app.owner, &sql)
+        .await
+        .unwrap();
+
+    let broken = app.graphql(Some(&official), verify, json!({})).await;
+    let report = &broken["data"]["auditVerify"];
+    assert_eq!(report["ok"], false, "{broken}");
+    assert_eq!(report["firstBroken"]["seq"], 1);
+    assert!(report["firstBroken"]["reason"].as_str().unwrap().contains("altered"));
+
+    // `api audit verify --tenant liuzhou` fails, naming the record.
+    let cli = api::cli::Cli {
+        command: Some(api::cli::Command::Audit {
+            command: api::cli::AuditCommand::Verify {
+                tenant: "liuzhou".into(),
+            },
+        }),
+    };
+    let err = api::cli::run(cli, app.settings.clone()).await.unwrap_err().to_string();
+    assert!(err.contains("broken at record 1"), "{err}");
+    // Other tenants' chains are untouched.
+    let guilin = app.login("guilin.city_official").await;
+    assert_eq!(
+        app.graphql(Some(&guilin), verify, json!({})).await["data"]["auditVerify"]["ok"],
+        true
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_mutations_leave_an_unbroken_chain() {
+    let app = spawn_app().await;
+    let official = app.login("liuzhou.city_official").await;
+    let donor_id = app.user_id("liuzhou.donor").await;
+    let before = audit_count(&app).await;
+    let calls = (0..50).map(|i| {
+        let (app, official) = (&app, &official);
+        async move {
+            app.graphql(
+                Some(official),
+                "mutation($id: UUID!, $a: Boolean!) { setUserActive(id: $id, active: $a) { id } }",
+                json!({"id": donor_id, "a": i % 2 == 0}),
+            )
+            .await
+        }
+    });
+    for body in join_all(calls).await {
+        assert!(body["errors"].is_null(), "{body}");
+    }
+    assert_eq!(audit_count(&app).await - before, 50);
+    let report = app
+        .graphql(
+            Some(&official),
+            "{ auditVerify { ok recordsChecked head { seq } } }",
+            json!({}),
+        )
+        .await;
+    let report = &report["data"]["auditVerify"];
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["recordsChecked"], report["head"]["seq"]);
+}
+
+#[tokio::test]
+async fn the_trail_is_searchable_by_officials_scoped_for_staff_and_closed_to_donors() {
+    let app = spawn_app().await;
+    let official = app.login("liuzhou.city_official").await;
+    app.graphql(Some(&official), CREATE_USER, json!({"i": new_user("searched.user")}))
+        .await;
+    let staff = app.login("liuzhou.org_staff").await;
+    let query = "query($f: AuditFilterInput) { auditLog(filter: $f, first: 50) { edges { node { action entityType entityId actorRole organizationId changes requestId } } } }";
+
+    let created = app
+        .graphql(Some(&official), query, json!({"f": {"action": "user.create"}}))
+        .await;
+    let edges = created["data"]["auditLog"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1, "{created}");
+    let node = &edges[0]["node"];
+    assert_eq!(node["actorRole"], "city_official");
+    assert_eq!(node["changes"]["after"]["username"], "searched.user");
+    assert!(
+        node["changes"]["after"].get("password_hash").is_none(),
+        "no secrets on the trail"
+    );
+    assert!(node["requestId"].is_string());
+
+    // Staff see only what concerns their organization: their own sign-in.
+    let org_id = app.organization_id("柳州市慈善总会").await.to_string();
+    let mine = app.graphql(Some(&staff), query, json!({})).await;
+    let edges = mine["data"]["auditLog"]["edges"].as_array().unwrap();
+    assert!(!edges.is_empty(), "{mine}");
+    assert!(
+        edges.iter().all(|e| e["node"]["organizationId"] == org_id.as_str()),
+        "{mine}"
+    );
+
+    let donor = app.login("liuzhou.donor").await;
+    assert_error(&app.graphql(Some(&donor), query, json!({})).await, "FORBIDDEN");
+    assert_error(&app.graphql(None, query, json!({})).await, "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn the_chain_head_is_public_and_moves_with_each_event() {
+    let app = spawn_app().await;
+    let head = "{ auditHead(tenant: \"liuzhou\") { seq hash } }";
+    let first = app.graphql(None, head, json!({})).await["data"]["auditHead"].clone();
+    app.login("liuzhou.donor").await;
+    let second = app.graphql(None, head, json!({})).await["data"]["auditHead"].clone();
+    assert_eq!(second["seq"].as_i64().unwrap(), first["seq"].as_i64().unwrap() + 1);
+    assert_ne!(first["hash"], second["hash"]);
+    // The saved earlier head is the predecessor of the new record.
+    let tenant = "(SELECT id FROM tenant WHERE slug = 'liuzhou')";
+    let prev = app
+        .scalar_string(&format!(
+            "SELECT prev_hash FROM audit_log WHERE tenant_id = {tenant} AND seq = {}",
+            second["seq"]
+        ))
+        .await;
+    assert_eq!(prev, first["hash"].as_str().unwrap());
+    assert_error(
+        &app.graphql(None, "{ auditHead(tenant: \"atlantis\") { seq } }", json!({}))
+            .await,
+        "NOT_FOUND",
+    );
+}
