@@ -93,11 +93,17 @@ async fn graphql(
         request_id: Some(request_id.to_string()),
         client_addr: req.peer_addr().map(|a| a.ip().to_string()),
     };
-    let tenant = match bearer_context(&req, &state.keys, meta.clone()) {
+    let tenant = match bearer_context(&req, &state, meta.clone()).await {
         Ok(ctx) => ctx,
-        Err(message) => {
-            return request_error(StatusCode::UNAUTHORIZED, error_codes::UNAUTHENTICATED, &message);
+        Err(service::Error::Internal(cause)) => {
+            tracing::error!(error = ?cause, "checking a session failed");
+            return request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error_codes::INTERNAL,
+                "internal error",
+            );
         }
+        Err(e) => return request_error(StatusCode::UNAUTHORIZED, error_codes::UNAUTHENTICATED, &e.to_string()),
     };
     let request = request.data(RequestState { tenant, meta });
     let mut response = state.schema.execute(request).await;
@@ -115,9 +121,13 @@ async fn graphql(
     HttpResponse::Ok().json(response)
 }
 
-/// `None` for an anonymous request; an error message for a token that is
-/// present but not acceptable.
-fn bearer_context(req: &HttpRequest, keys: &TokenKeys, meta: RequestMeta) -> Result<Option<TenantContext>, String> {
+/// `None` for an anonymous request; an error for a token that is present
+/// but not acceptable (malformed, forged, expired, or its session ended).
+async fn bearer_context(
+    req: &HttpRequest,
+    state: &AppState,
+    meta: RequestMeta,
+) -> service::Result<Option<TenantContext>> {
     let Some(header) = req.headers().get(AUTHORIZATION) else {
         return Ok(None);
     };
@@ -127,10 +137,9 @@ fn bearer_context(req: &HttpRequest, keys: &TokenKeys, meta: RequestMeta) -> Res
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| "the Authorization header must be \"Bearer <token>\"".to_owned())?;
-    keys.verify(token)
-        .map(|claims| Some(claims.into_context(meta)))
-        .map_err(|e| e.to_string())
+        .ok_or_else(|| service::Error::Unauthenticated("the Authorization header must be \"Bearer <token>\"".into()))?;
+    let claims = state.keys.verify(token)?;
+    service::users::authenticate(&state.db, claims, meta).await.map(Some)
 }
 
 async fn graphiql(state: web::Data<AppState>) -> HttpResponse {

@@ -73,6 +73,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(AppUser::Active).boolean().not_null())
                     .col(ColumnDef::new(AppUser::CreatedAt).timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new(AppUser::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(AppUser::SessionVersion).integer().not_null())
                     .primary_key(Index::create().col(AppUser::TenantId).col(AppUser::Id))
                     .foreign_key(
                         ForeignKey::create()
@@ -151,4 +152,5 @@ enum AppUser {
     Active,
     CreatedAt,
     UpdatedAt,
+    SessionVersion,
 }

@@ -234,6 +234,8 @@ pub async fn verify(db: &Db, ctx: &TenantContext) -> Result<VerifyReport> {
         let batch = audit_log::Entity::find()
             .filter(audit_log::Column::TenantId.eq(ctx.tenant_id))
             .filter(audit_log::Column::Seq.gte(expected_seq))
+            // Records appended after the head was read are not this walk's.
+            .filter(audit_log::Column::Seq.lte(head.seq))
             .order_by_asc(audit_log::Column::Seq)
             .limit(BATCH)
             .all(&tx)

@@ -4,7 +4,10 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use std::sync::LazyLock;
+
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
 
@@ -30,8 +33,19 @@ pub fn validate_new(password: &SecretString) -> Result<()> {
     Ok(())
 }
 
+/// At most one argon2 computation per core at a time: each takes ~19 MiB,
+/// and a burst of sign-ins must queue rather than exhaust memory or starve
+/// the blocking pool. Process-wide, because the cores are.
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+
+async fn on_hashing_pool<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    let _permit = HASHING.acquire().await.map_err(Error::internal)?;
+    tokio::task::spawn_blocking(work).await.map_err(Error::internal)?
+}
+
 pub async fn hash(password: SecretString) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_pool(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.expose_secret().as_bytes(), &salt)
@@ -39,13 +53,12 @@ pub async fn hash(password: SecretString) -> Result<String> {
             .map_err(|e| Error::internal(anyhow::anyhow!("hashing a password: {e}")))
     })
     .await
-    .map_err(Error::internal)?
 }
 
 /// True when `password` matches the stored PHC string. A malformed stored
 /// hash is an internal error, not a failed sign-in.
 pub async fn verify(password: SecretString, phc: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_pool(move || {
         let parsed =
             PasswordHash::new(&phc).map_err(|e| Error::internal(anyhow::anyhow!("stored password hash: {e}")))?;
         Ok(Argon2::default()
@@ -53,7 +66,6 @@ pub async fn verify(password: SecretString, phc: String) -> Result<bool> {
             .is_ok())
     })
     .await
-    .map_err(Error::internal)?
 }
 
 /// A hash of nothing in particular, verified against when the user does not

@@ -24,6 +24,8 @@ pub struct Claims {
     /// The organization, for roles that act for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<Uuid>,
+    /// The user's session version when issued; a bump ends this session.
+    pub ver: i32,
     pub iat: i64,
     pub exp: i64,
 }
@@ -67,6 +69,7 @@ impl TokenKeys {
             tenant_kind: tenant.kind,
             role: user.role,
             org: user.organization_id,
+            ver: user.session_version,
             iat: now.timestamp(),
             exp: expires_at.timestamp(),
         };

@@ -18,7 +18,7 @@ use crate::outbox::{Email, Template};
 use crate::page::{Page, PageRequest};
 use crate::password;
 use crate::tenants;
-use crate::token::TokenKeys;
+use crate::token::{Claims, TokenKeys};
 use crate::validate;
 
 pub const LANGUAGES: [&str; 2] = ["zh-CN", "en"];
@@ -105,6 +105,21 @@ pub async fn login(
         expires_at: issued.expires_at,
         user,
     })
+}
+
+/// Turn a verified token into the request's context, checking that the
+/// session is still good: the account exists, is active, and has not ended
+/// its sessions (deactivation, password change) since the token was issued.
+pub async fn authenticate(db: &Db, claims: Claims, request: RequestMeta) -> Result<TenantContext> {
+    let ctx = claims.clone().into_context(request);
+    let ended = || Error::Unauthenticated("this session has ended: sign in again".into());
+    let tx = db.read(&ctx).await?;
+    let user = app_user::Entity::find_by_id((claims.tid, claims.sub)).one(&tx).await?;
+    tx.commit().await?;
+    match user {
+        Some(u) if u.active && u.session_version == claims.ver && u.role == claims.role => Ok(ctx),
+        _ => Err(ended()),
+    }
 }
 
 /// The signed-in user.
@@ -255,6 +270,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, new: H
         active: true,
         created_at: now,
         updated_at: now,
+        session_version: 0,
     };
     app_user::Entity::insert(app_user::ActiveModel::from(model.clone()))
         .exec_without_returning(conn)
@@ -355,6 +371,9 @@ pub async fn create(
     let user = parse_new_user(input)?;
     let fingerprint = user.fingerprint();
     let user = hash_new_user(user).await?;
+    // Read before the write transaction: holding it while waiting for a
+    // second pooled connection can starve the pool under load.
+    let tenant = tenants::find_by_id(db, ctx.tenant_id).await?;
     let mut tx = db.write(ctx).await?;
     if let Some(id) = tx.idempotent(idempotency_key, "user.create", &fingerprint).await? {
         drop(tx);
@@ -367,7 +386,6 @@ pub async fn create(
             .ok_or_else(|| Error::validation("organizationId", "there is no such organization in this city"))?;
     }
     let created = insert(tx.conn(), ctx.tenant_id, user).await?;
-    let tenant = tenants::find_by_id(db, ctx.tenant_id).await?;
     tx.send_email(account_created_email(db, &tenant, &created)).await?;
     tx.commit(
         AuditEvent::new("user.create", "user", created.id)
@@ -392,9 +410,16 @@ pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) ->
         .one(tx.conn())
         .await?
         .ok_or(Error::NotFound("user"))?;
+    let now = Utc::now().trunc_subsecs(6);
     let after = app_user::Model {
         active,
-        updated_at: Utc::now().trunc_subsecs(6),
+        updated_at: now,
+        // Deactivation ends the user's open sessions at once.
+        session_version: if active {
+            before.session_version
+        } else {
+            before.session_version + 1
+        },
         ..before.clone()
     };
     app_user::Entity::update(app_user::ActiveModel {
@@ -402,6 +427,7 @@ pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) ->
         id: Set(after.id),
         active: Set(after.active),
         updated_at: Set(after.updated_at),
+        session_version: Set(after.session_version),
         ..Default::default()
     })
     .exec(tx.conn())
@@ -431,17 +457,19 @@ pub async fn change_password(
     }
     let password_hash = password::hash(new).await?;
     let updated_at = Utc::now().trunc_subsecs(6);
+    let tenant = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
     app_user::Entity::update(app_user::ActiveModel {
         tenant_id: Set(ctx.tenant_id),
         id: Set(id),
         password_hash: Set(password_hash.clone()),
         updated_at: Set(updated_at),
+        // Every session opened with the old password ends here.
+        session_version: Set(user.session_version + 1),
         ..Default::default()
     })
     .exec(tx.conn())
     .await?;
-    let tenant = tenants::find_by_id(db, ctx.tenant_id).await?;
     tx.send_email(Email {
         to: user.email.clone(),
         language: user.language.clone(),
@@ -460,6 +488,7 @@ pub async fn change_password(
     Ok(app_user::Model {
         password_hash,
         updated_at,
+        session_version: user.session_version + 1,
         ..user
     })
 }

@@ -173,6 +173,8 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
     let app = spawn_app().await;
     let official = app.login("liuzhou.city_official").await;
     let donor_id = app.user_id("liuzhou.donor").await;
+    let open_session = app.login("liuzhou.donor").await;
+    assert!(app.graphql(Some(&open_session), ME, json!({})).await["data"]["me"].is_object());
     let set = "mutation($id: UUID!, $a: Boolean!) { setUserActive(id: $id, active: $a) { active } }";
     let body = app
         .graphql(Some(&official), set, json!({"id": donor_id, "a": false}))
@@ -188,8 +190,12 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
             .unwrap()
             .contains("deactivated")
     );
-    app.graphql(Some(&official), set, json!({"id": donor_id, "a": true}))
-        .await;
+    // Deactivation ended the session that was open, at once.
+    let ended = app.graphql(Some(&open_session), ME, json!({})).await;
+    assert_error(&ended, "UNAUTHENTICATED");
+    assert!(ended["errors"][0]["message"].as_str().unwrap().contains("session has ended"));
+    app.graphql(Some(&official), set, json!({"id": donor_id, "a": true})).await;
+    assert_error(&app.graphql(Some(&open_session), ME, json!({})).await, "UNAUTHENTICATED");
     let donor = app.login("liuzhou.donor").await;
 
     let change = "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { id } }";
@@ -217,4 +223,6 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
         "mutation { login(tenant: \"liuzhou\", username: \"liuzhou.donor\", password: \"a-new-password\") { token } }";
     assert!(app.graphql(None, login_new, json!({})).await["data"]["login"]["token"].is_string());
     assert_error(&app.graphql(None, login, json!({})).await, "UNAUTHENTICATED");
+    // The token that changed the password belonged to the old one: it ended.
+    assert_error(&app.graphql(Some(&donor), ME, json!({})).await, "UNAUTHENTICATED");
 }

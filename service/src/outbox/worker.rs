@@ -38,7 +38,9 @@ impl Default for WorkerSettings {
     fn default() -> Self {
         Self {
             max_attempts: 8,
-            batch_size: 50,
+            // Small enough that a batch sent at the SMTP timeout (15 s a
+            // message) finishes well inside the lease.
+            batch_size: 10,
             lease: Duration::minutes(5),
             backoff_base: Duration::seconds(30),
             backoff_max: Duration::hours(2),
@@ -91,30 +93,37 @@ impl Worker {
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<Delivered> {
         let mut delivered = Delivered::default();
         for tenant_id in self.tenant_ids().await? {
-            loop {
-                let batch = self.claim(tenant_id, now).await?;
-                if batch.is_empty() {
-                    break;
-                }
-                for row in batch {
-                    match self.mailer.send(&self.sender, &row).await {
-                        Ok(()) => {
-                            self.mark_sent(&row, Utc::now()).await?;
-                            delivered.sent += 1;
-                        }
-                        Err(e) => {
-                            tracing::warn!(email = %row.id, attempts = row.attempts, permanent = e.permanent, error = %e.message, "email delivery failed");
-                            if self.mark_failed(&row, now, e.permanent, &e.message).await? {
-                                delivered.dead += 1;
-                            } else {
-                                delivered.retrying += 1;
-                            }
+            // One tenant's trouble must not starve the others' mail.
+            if let Err(e) = self.deliver_tenant(tenant_id, now, &mut delivered).await {
+                tracing::error!(tenant = %tenant_id, error = ?e, "outbox delivery for a tenant failed");
+            }
+        }
+        Ok(delivered)
+    }
+
+    async fn deliver_tenant(&self, tenant_id: Uuid, now: DateTime<Utc>, delivered: &mut Delivered) -> Result<()> {
+        loop {
+            let batch = self.claim(tenant_id, now).await?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            for row in batch {
+                match self.mailer.send(&self.sender, &row).await {
+                    Ok(()) => {
+                        self.mark_sent(&row, Utc::now()).await?;
+                        delivered.sent += 1;
+                    }
+                    Err(e) => {
+                        tracing::warn!(email = %row.id, attempts = row.attempts, permanent = e.permanent, error = %e.message, "email delivery failed");
+                        if self.mark_failed(&row, now, e.permanent).await? {
+                            delivered.dead += 1;
+                        } else {
+                            delivered.retrying += 1;
                         }
                     }
                 }
             }
         }
-        Ok(delivered)
     }
 
     /// Claim every due row of every tenant without sending: what a worker
@@ -162,7 +171,10 @@ impl Worker {
             tx.commit().await?;
             return Ok(rows);
         }
-        let lease_until = (now + self.settings.lease).trunc_subsecs(6);
+        // From the later of the pass's clock and the real one: a pass that
+        // has been sending for a while must not hand out leases already
+        // half spent.
+        let lease_until = (Ord::max(now, Utc::now()) + self.settings.lease).trunc_subsecs(6);
         email_outbox::Entity::update_many()
             .col_expr(email_outbox::Column::Status, Expr::value(EmailStatus::Sending))
             .col_expr(email_outbox::Column::LeaseUntil, Expr::value(lease_until))
@@ -200,16 +212,17 @@ impl Worker {
         .await
     }
 
-    /// Schedule the next attempt, or give up. Returns true when dead.
-    async fn mark_failed(
-        &self,
-        row: &email_outbox::Model,
-        now: DateTime<Utc>,
-        permanent: bool,
-        error: &str,
-    ) -> Result<bool> {
+    /// Schedule the next attempt, or give up. Returns true when dead. The
+    /// stored reason is a plain category for officials; the transport's own
+    /// words went to the log.
+    async fn mark_failed(&self, row: &email_outbox::Model, now: DateTime<Utc>, permanent: bool) -> Result<bool> {
         let dead = permanent || row.attempts >= self.settings.max_attempts;
-        let error: String = error.chars().take(500).collect();
+        let error = if permanent {
+            "the mail server refused this message permanently (check the recipient address)"
+        } else {
+            "the mail server could not be reached or asked to try later"
+        }
+        .to_owned();
         let mut update = email_outbox::ActiveModel {
             status: Set(if dead { EmailStatus::Dead } else { EmailStatus::Pending }),
             lease_until: Set(None),
@@ -224,8 +237,8 @@ impl Worker {
     }
 
     /// Record an outcome, but only while this worker still holds the lease
-    /// it took (same attempt number): a row taken over after a lapsed lease
-    /// belongs to its new worker.
+    /// it took (same attempt number and lease): a row taken over after a
+    /// lapsed lease, or retried by an official, belongs to its new owner.
     async fn finish(&self, row: &email_outbox::Model, mut update: email_outbox::ActiveModel) -> Result<()> {
         update.tenant_id = Set(row.tenant_id);
         update.id = Set(row.id);
@@ -236,6 +249,7 @@ impl Worker {
             .filter(email_outbox::Column::Id.eq(row.id))
             .filter(email_outbox::Column::Status.eq(EmailStatus::Sending))
             .filter(email_outbox::Column::Attempts.eq(row.attempts))
+            .filter(email_outbox::Column::LeaseUntil.eq(row.lease_until))
             .exec(&tx)
             .await?;
         tx.commit().await?;
