@@ -193,9 +193,18 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
     // Deactivation ended the session that was open, at once.
     let ended = app.graphql(Some(&open_session), ME, json!({})).await;
     assert_error(&ended, "UNAUTHENTICATED");
-    assert!(ended["errors"][0]["message"].as_str().unwrap().contains("session has ended"));
-    app.graphql(Some(&official), set, json!({"id": donor_id, "a": true})).await;
-    assert_error(&app.graphql(Some(&open_session), ME, json!({})).await, "UNAUTHENTICATED");
+    assert!(
+        ended["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("session has ended")
+    );
+    app.graphql(Some(&official), set, json!({"id": donor_id, "a": true}))
+        .await;
+    assert_error(
+        &app.graphql(Some(&open_session), ME, json!({})).await,
+        "UNAUTHENTICATED",
+    );
     let donor = app.login("liuzhou.donor").await;
 
     let change = "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { id } }";
