@@ -25,6 +25,12 @@ pub enum Command {
     Seed,
     /// Deliver the email outbox, without serving HTTP (several may run).
     Worker,
+    /// Run the daily supervision check of every city once and exit.
+    Supervise {
+        /// The date to check as of (default: today), like 2026-06-01.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
     /// Audit trail tools.
     Audit {
         #[command(subcommand)]
@@ -68,6 +74,13 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let db = startup::prepare_database(&without_start_up_writes(settings.clone())).await?;
             let poll = std::time::Duration::from_millis(settings.mail.poll_interval_ms);
             startup::outbox_worker(&settings, db)?.run(poll).await;
+        }
+        Command::Supervise { as_of } => {
+            let db = startup::prepare_database(&without_start_up_writes(settings)).await?;
+            let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            service::organizations::supervision::daily_check_all(&db, as_of)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         }
         Command::Audit {
             command: AuditCommand::Verify { tenant },

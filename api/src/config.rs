@@ -20,7 +20,16 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub graphql: GraphqlSettings,
     pub mail: MailSettings,
+    pub jobs: JobSettings,
     pub log: LogSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    /// Run the daily supervision check (abnormal list, overdue
+    /// applications) inside the server: at start-up, then every 24 hours.
+    pub supervision_enabled: bool,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -150,6 +159,9 @@ host = ""
 port = 25
 tls = "none"
 timeout_secs = 15
+
+[jobs]
+supervision_enabled = true
 
 [log]
 format = "json"

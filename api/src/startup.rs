@@ -27,6 +27,7 @@ pub struct Application {
     db: Db,
     worker: Option<Worker>,
     poll: Duration,
+    supervision: bool,
 }
 
 impl Application {
@@ -55,6 +56,7 @@ impl Application {
             db,
             worker,
             poll: Duration::from_millis(settings.mail.poll_interval_ms),
+            supervision: settings.jobs.supervision_enabled,
         })
     }
 
@@ -71,7 +73,22 @@ impl Application {
         if let Some(worker) = self.worker {
             tokio::spawn(worker.run(self.poll));
         }
+        if self.supervision {
+            tokio::spawn(daily_supervision(self.db.clone()));
+        }
         self.server.await
+    }
+}
+
+/// The daily supervision check of every city: now, then every 24 hours.
+async fn daily_supervision(db: Db) {
+    let mut every_day = tokio::time::interval(Duration::from_secs(24 * 60 * 60));
+    loop {
+        every_day.tick().await;
+        let today = chrono::Utc::now().date_naive();
+        if let Err(e) = service::organizations::supervision::daily_check_all(&db, today).await {
+            tracing::error!(error = ?e, "daily supervision check failed");
+        }
     }
 }
 

@@ -1,10 +1,16 @@
 //! Table definitions, one module per table. Entities are data: every rule
 //! about them lives in the `service` crate.
 
+pub mod annual_report;
 pub mod app_user;
 pub mod audit_head;
 pub mod audit_log;
+pub mod change_application;
+pub mod complaint;
 pub mod email_outbox;
 pub mod idempotency_key;
 pub mod organization;
+pub mod organization_version;
+pub mod registration_application;
+pub mod supervision_listing;
 pub mod tenant;

@@ -1,5 +1,4 @@
-//! A social organization registered with a city bureau. The registration
-//! workflow extends this table; the foundation needs it for `org_staff`.
+//! A social organization registered with a city bureau (社会组织).
 
 use sea_orm::entity::prelude::*;
 
@@ -12,10 +11,34 @@ pub struct Model {
     pub id: Uuid,
     pub name: String,
     pub kind: OrganizationKind,
+    /// 行业协会商会: an industry association or chamber of commerce.
+    pub is_industry_association: bool,
+    /// 统一社会信用代码, unique per tenant.
+    pub credit_code: String,
+    pub business_scope: String,
+    pub registered_address: String,
+    pub legal_representative: String,
+    pub contact_email: String,
+    /// 业务主管单位.
+    pub supervising_unit: String,
+    pub status: OrganizationStatus,
+    pub registered_on: Date,
+    /// 慈善组织认定: date and deciding official.
+    pub charity_recognized_on: Option<Date>,
+    pub charity_recognized_by: Option<Uuid>,
+    /// 公开募捐资格: date and deciding official.
+    pub public_fundraising_on: Option<Date>,
+    pub public_fundraising_by: Option<Uuid>,
+    pub deregistered_on: Option<Date>,
+    pub deregistration_reason: Option<String>,
+    /// Increases with every change; `organization_version` keeps each one.
+    pub version: i32,
     pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum OrganizationKind {
     /// 社会团体, including industry associations and chambers of commerce.
@@ -27,6 +50,17 @@ pub enum OrganizationKind {
     /// 基金会.
     #[sea_orm(string_value = "foundation")]
     Foundation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum OrganizationStatus {
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// 注销: read-only from then on.
+    #[sea_orm(string_value = "deregistered")]
+    Deregistered,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

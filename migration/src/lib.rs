@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_foundation;
 mod m20261126_000002_audit;
 mod m20261126_000003_outbox_idempotency;
+mod m20261126_000004_organizations;
 pub mod postgres;
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_foundation::Migration),
             Box::new(m20261126_000002_audit::Migration),
             Box::new(m20261126_000003_outbox_idempotency::Migration),
+            Box::new(m20261126_000004_organizations::Migration),
         ]
     }
 }

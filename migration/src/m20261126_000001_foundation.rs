@@ -42,8 +42,41 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Organization::Id).uuid().not_null())
                     .col(ColumnDef::new(Organization::Name).string_len(200).not_null())
                     .col(ColumnDef::new(Organization::Kind).string_len(32).not_null())
+                    .col(ColumnDef::new(Organization::IsIndustryAssociation).boolean().not_null())
+                    .col(ColumnDef::new(Organization::CreditCode).string_len(18).not_null())
+                    .col(ColumnDef::new(Organization::BusinessScope).text().not_null())
+                    .col(
+                        ColumnDef::new(Organization::RegisteredAddress)
+                            .string_len(300)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Organization::LegalRepresentative)
+                            .string_len(100)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Organization::ContactEmail).string_len(254).not_null())
+                    .col(ColumnDef::new(Organization::SupervisingUnit).string_len(200).not_null())
+                    .col(ColumnDef::new(Organization::Status).string_len(16).not_null())
+                    .col(ColumnDef::new(Organization::RegisteredOn).date().not_null())
+                    .col(ColumnDef::new(Organization::CharityRecognizedOn).date().null())
+                    .col(ColumnDef::new(Organization::CharityRecognizedBy).uuid().null())
+                    .col(ColumnDef::new(Organization::PublicFundraisingOn).date().null())
+                    .col(ColumnDef::new(Organization::PublicFundraisingBy).uuid().null())
+                    .col(ColumnDef::new(Organization::DeregisteredOn).date().null())
+                    .col(
+                        ColumnDef::new(Organization::DeregistrationReason)
+                            .string_len(500)
+                            .null(),
+                    )
+                    .col(ColumnDef::new(Organization::Version).integer().not_null())
                     .col(
                         ColumnDef::new(Organization::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Organization::UpdatedAt)
                             .timestamp_with_time_zone()
                             .not_null(),
                     )
@@ -85,6 +118,17 @@ impl MigrationTrait for Migration {
                             .from(AppUser::Table, (AppUser::TenantId, AppUser::OrganizationId))
                             .to(Organization::Table, (Organization::TenantId, Organization::Id)),
                     )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("organization_tenant_credit_code")
+                    .table(Organization::Table)
+                    .col(Organization::TenantId)
+                    .col(Organization::CreditCode)
+                    .unique()
                     .to_owned(),
             )
             .await?;
@@ -134,7 +178,24 @@ enum Organization {
     Id,
     Name,
     Kind,
+    IsIndustryAssociation,
+    CreditCode,
+    BusinessScope,
+    RegisteredAddress,
+    LegalRepresentative,
+    ContactEmail,
+    SupervisingUnit,
+    Status,
+    RegisteredOn,
+    CharityRecognizedOn,
+    CharityRecognizedBy,
+    PublicFundraisingOn,
+    PublicFundraisingBy,
+    DeregisteredOn,
+    DeregistrationReason,
+    Version,
     CreatedAt,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]

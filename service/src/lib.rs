@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod context;
+pub mod credit_code;
 pub mod db;
 pub mod error;
 pub mod idempotency;

@@ -68,6 +68,7 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
         ("SHANLIAN__DATABASE__MAX_CONNECTIONS", "5"),
         ("SHANLIAN__AUTH__JWT_SECRET", TEST_JWT_SECRET),
         ("SHANLIAN__MAIL__WORKER_ENABLED", "false"),
+        ("SHANLIAN__JOBS__SUPERVISION_ENABLED", "false"),
         ("SHANLIAN__MAIL__FILE_DIR", mail_dir.as_str()),
     ]
     .into_iter()

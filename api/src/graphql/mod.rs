@@ -4,6 +4,7 @@
 
 mod error;
 mod mutation;
+mod organizations;
 mod query;
 mod scalars;
 mod types;
@@ -13,8 +14,13 @@ use service::token::TokenKeys;
 use service::{Db, RequestMeta, TenantContext};
 
 pub use error::{ApiError, ApiResult, error_codes};
-pub use mutation::Mutation;
-pub use query::Query;
+/// Every query, merged from the modules that define them.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Query(query::BaseQuery, organizations::OrganizationQuery);
+
+/// Every mutation, merged from the modules that define them.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(mutation::BaseMutation, organizations::OrganizationMutation);
 pub use scalars::MoneyScalar;
 
 use crate::config::GraphqlSettings;
@@ -29,7 +35,7 @@ pub struct RequestState {
 }
 
 pub fn build_schema(db: Db, keys: TokenKeys, settings: &GraphqlSettings) -> AppSchema {
-    Schema::build(Query, Mutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
         .data(keys)
         .limit_depth(settings.max_depth)
@@ -39,7 +45,9 @@ pub fn build_schema(db: Db, keys: TokenKeys, settings: &GraphqlSettings) -> AppS
 
 /// The SDL, for `api schema` and for clients that generate code.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation, EmptySubscription).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .finish()
+        .sdl()
 }
 
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a Db {

@@ -10,7 +10,8 @@ use super::error::ApiResult;
 use super::types::{Email, Role, Tenant, TenantKind, User};
 use super::{db, keys, request_meta, tenant};
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct BaseMutation;
 
 #[derive(SimpleObject)]
 pub struct LoginPayload {
@@ -61,7 +62,7 @@ pub struct CreateUserInput {
 }
 
 #[Object]
-impl Mutation {
+impl BaseMutation {
     /// Sign in to a tenant (`platform` for the platform admin).
     async fn login(
         &self,

@@ -8,12 +8,13 @@ use uuid::Uuid;
 
 use super::error::ApiResult;
 use super::types::{
-    AuditHead, AuditRecord, AuditVerifyReport, Email, EmailStatus, Organization, RegionOverview, Role, Tenant, User,
-    connection, decode_after,
+    AuditHead, AuditRecord, AuditVerifyReport, Email, EmailStatus, RegionOverview, Role, Tenant, User, connection,
+    decode_after,
 };
 use super::{db, request_meta, tenant};
 
-pub struct Query;
+#[derive(Default)]
+pub struct BaseQuery;
 
 /// Filters for the audit trail; all optional, combined with AND.
 #[derive(InputObject, Default)]
@@ -29,7 +30,7 @@ pub struct AuditFilterInput {
 }
 
 #[Object]
-impl Query {
+impl BaseQuery {
     /// The signed-in user.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<User> {
         Ok(User(service::users::me(db(ctx), tenant(ctx)?).await?))
@@ -66,25 +67,6 @@ impl Query {
     /// One user of the caller's tenant; other tenants' ids are NOT_FOUND.
     async fn user(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<User> {
         Ok(User(service::users::get(db(ctx), tenant(ctx)?, id).await?))
-    }
-
-    /// The organizations of the caller's city (staff see their own).
-    async fn organizations(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Organization>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = service::organizations::list(db(ctx), tenant(ctx)?, page).await?;
-        Ok(connection(result, has_previous, |o| o.id, Organization))
-    }
-
-    async fn organization(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Organization> {
-        Ok(Organization(
-            service::organizations::get(db(ctx), tenant(ctx)?, id).await?,
-        ))
     }
 
     /// Region officials: their cities with counts, never personal data.

@@ -3,13 +3,14 @@
 use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
 use async_graphql::{Enum, Object, OutputType, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{app_user, audit_log, email_outbox, organization, tenant};
+use entity::{app_user, audit_log, email_outbox, tenant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use service::page::Page;
 use uuid::Uuid;
 
 use super::error::{ApiResult, invalid};
+use super::organizations::KindCount;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "entity::app_user::Role", rename_items = "snake_case")]
@@ -27,14 +28,6 @@ pub enum TenantKind {
     Platform,
     Region,
     City,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "entity::organization::OrganizationKind", rename_items = "snake_case")]
-pub enum OrganizationKind {
-    SocialGroup,
-    SocialServiceInstitution,
-    Foundation,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -147,29 +140,22 @@ impl Tenant {
     }
 }
 
-pub struct Organization(pub organization::Model);
-
-#[Object]
-impl Organization {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn kind(&self) -> OrganizationKind {
-        self.0.kind.into()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-}
-
+/// One city's figures for the region: counts only, never records.
 #[derive(SimpleObject)]
 pub struct CityFigures {
     pub city: Tenant,
-    pub organization_count: u64,
     pub user_count: u64,
+    /// Active organizations.
+    pub organization_count: u64,
+    pub organizations_by_kind: Vec<KindCount>,
+    pub deregistered_count: u64,
+    pub industry_association_count: u64,
+    pub charity_count: u64,
+    pub public_fundraising_count: u64,
+    /// Organizations on the abnormal-activity list now.
+    pub abnormal_listed_count: u64,
+    /// Organizations on the serious illegal and dishonest list now.
+    pub serious_listed_count: u64,
 }
 
 #[derive(SimpleObject)]
@@ -187,8 +173,22 @@ impl From<service::region::RegionOverview> for RegionOverview {
                 .into_iter()
                 .map(|c| CityFigures {
                     city: Tenant(c.city),
-                    organization_count: c.organizations,
                     user_count: c.users,
+                    organization_count: c.active_organizations,
+                    organizations_by_kind: c
+                        .organizations_by_kind
+                        .into_iter()
+                        .map(|(kind, count)| KindCount {
+                            kind: kind.into(),
+                            count,
+                        })
+                        .collect(),
+                    deregistered_count: c.deregistered_organizations,
+                    industry_association_count: c.industry_associations,
+                    charity_count: c.charities,
+                    public_fundraising_count: c.public_fundraising,
+                    abnormal_listed_count: c.abnormal_listed,
+                    serious_listed_count: c.serious_listed,
                 })
                 .collect(),
         }

@@ -15,13 +15,46 @@ pub enum Template {
     AccountCreated,
     /// A security notice after a password change.
     PasswordChanged,
+    /// A registration application was accepted (受理).
+    ApplicationAccepted,
+    /// A registration was approved, with the credit code.
+    ApplicationApproved,
+    ApplicationRejected,
+    /// Officials: an application has waited too long.
+    ApplicationOverdue,
+    ChangeApproved,
+    ChangeReturned,
+    /// The organization was put on a supervision list.
+    ListedAbnormal,
+    ListingRemoved,
 }
 
 impl Template {
+    pub const ALL: [Template; 10] = [
+        Template::AccountCreated,
+        Template::PasswordChanged,
+        Template::ApplicationAccepted,
+        Template::ApplicationApproved,
+        Template::ApplicationRejected,
+        Template::ApplicationOverdue,
+        Template::ChangeApproved,
+        Template::ChangeReturned,
+        Template::ListedAbnormal,
+        Template::ListingRemoved,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Template::AccountCreated => "account_created",
             Template::PasswordChanged => "password_changed",
+            Template::ApplicationAccepted => "application_accepted",
+            Template::ApplicationApproved => "application_approved",
+            Template::ApplicationRejected => "application_rejected",
+            Template::ApplicationOverdue => "application_overdue",
+            Template::ChangeApproved => "change_approved",
+            Template::ChangeReturned => "change_returned",
+            Template::ListedAbnormal => "listed_abnormal",
+            Template::ListingRemoved => "listing_removed",
         }
     }
 }
@@ -54,6 +87,38 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "password_changed.zh-CN.html",
         "password_changed.en.txt",
         "password_changed.en.html",
+        "application_accepted.zh-CN.txt",
+        "application_accepted.zh-CN.html",
+        "application_accepted.en.txt",
+        "application_accepted.en.html",
+        "application_approved.zh-CN.txt",
+        "application_approved.zh-CN.html",
+        "application_approved.en.txt",
+        "application_approved.en.html",
+        "application_rejected.zh-CN.txt",
+        "application_rejected.zh-CN.html",
+        "application_rejected.en.txt",
+        "application_rejected.en.html",
+        "application_overdue.zh-CN.txt",
+        "application_overdue.zh-CN.html",
+        "application_overdue.en.txt",
+        "application_overdue.en.html",
+        "change_approved.zh-CN.txt",
+        "change_approved.zh-CN.html",
+        "change_approved.en.txt",
+        "change_approved.en.html",
+        "change_returned.zh-CN.txt",
+        "change_returned.zh-CN.html",
+        "change_returned.en.txt",
+        "change_returned.en.html",
+        "listed_abnormal.zh-CN.txt",
+        "listed_abnormal.zh-CN.html",
+        "listed_abnormal.en.txt",
+        "listed_abnormal.en.html",
+        "listing_removed.zh-CN.txt",
+        "listing_removed.zh-CN.html",
+        "listing_removed.en.txt",
+        "listing_removed.en.html",
     );
     env
 });
@@ -97,8 +162,10 @@ mod tests {
         let ctx = json!({
             "display_name": "<b>李</b>", "username": "li", "tenant_name": "柳州市", "tenant_slug": "liuzhou",
             "role_label": "donor", "login_url": "http://x/", "changed_at": "2026-11-26 10:00",
+            "name": "<b>李</b>", "date": "2026-11-26", "application_id": "x", "credit_code": "51450200MJ0000AB0X",
+            "reason": "r", "items": "name", "comment": "c", "list_name": "l", "days": 5, "status": "submitted",
         });
-        for template in [Template::AccountCreated, Template::PasswordChanged] {
+        for template in Template::ALL {
             for lang in ["zh-CN", "en"] {
                 let r = render(template, lang, &ctx).unwrap_or_else(|e| panic!("{e:?}"));
                 assert!(!r.subject.is_empty() && !r.subject.contains('\n'), "{}", r.subject);

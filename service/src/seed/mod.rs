@@ -1,12 +1,14 @@
-//! Demo data: the Guangxi region, its three cities, one organization per
-//! city and one user per role per tenant, all with the password
-//! [`DEMO_PASSWORD`]. Idempotent: what exists is left alone.
+//! Demo data: the Guangxi region, its three cities with a realistic
+//! organization register each ([`register`]), and one user per role per
+//! tenant, all with the password [`DEMO_PASSWORD`]. Idempotent: what exists
+//! is left alone.
+
+mod register;
 
 use chrono::{SubsecRound, Utc};
 use entity::app_user::{self, Role};
-use entity::organization::{self, OrganizationKind};
 use entity::tenant::{self, TenantKind};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
@@ -27,7 +29,8 @@ struct DemoTenant {
     kind: TenantKind,
     division_code: &'static str,
     parent: Option<&'static str>,
-    organization: Option<(&'static str, OrganizationKind)>,
+    /// Cities get an organization register.
+    register: bool,
     roles: &'static [Role],
 }
 
@@ -40,7 +43,7 @@ const DEMO_TENANTS: [DemoTenant; 5] = [
         kind: TenantKind::Platform,
         division_code: "000000",
         parent: None,
-        organization: None,
+        register: false,
         roles: &[Role::PlatformAdmin],
     },
     DemoTenant {
@@ -49,7 +52,7 @@ const DEMO_TENANTS: [DemoTenant; 5] = [
         kind: TenantKind::Region,
         division_code: "450000",
         parent: None,
-        organization: None,
+        register: false,
         roles: &[Role::RegionOfficial],
     },
     DemoTenant {
@@ -58,7 +61,7 @@ const DEMO_TENANTS: [DemoTenant; 5] = [
         kind: TenantKind::City,
         division_code: "450100",
         parent: Some("guangxi"),
-        organization: Some(("南宁市慈善总会", OrganizationKind::SocialGroup)),
+        register: true,
         roles: CITY_ROLES,
     },
     DemoTenant {
@@ -67,7 +70,7 @@ const DEMO_TENANTS: [DemoTenant; 5] = [
         kind: TenantKind::City,
         division_code: "450200",
         parent: Some("guangxi"),
-        organization: Some(("柳州市慈善总会", OrganizationKind::SocialGroup)),
+        register: true,
         roles: CITY_ROLES,
     },
     DemoTenant {
@@ -76,7 +79,7 @@ const DEMO_TENANTS: [DemoTenant; 5] = [
         kind: TenantKind::City,
         division_code: "450300",
         parent: Some("guangxi"),
-        organization: Some(("桂林市慈善总会", OrganizationKind::SocialGroup)),
+        register: true,
         roles: CITY_ROLES,
     },
 ];
@@ -118,32 +121,11 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
                 .exec_without_returning(tx.conn())
                 .await?;
         }
-        let mut organization_id = None;
-        let mut created_org = None;
-        if let Some((name, kind)) = demo.organization {
-            let existing = organization::Entity::find()
-                .filter(organization::Column::TenantId.eq(tenant.id))
-                .filter(organization::Column::Name.eq(name))
-                .one(tx.conn())
-                .await?;
-            organization_id = Some(match existing {
-                Some(org) => org.id,
-                None => {
-                    let id = Uuid::now_v7();
-                    organization::Entity::insert(organization::ActiveModel {
-                        tenant_id: Set(tenant.id),
-                        id: Set(id),
-                        name: Set(name.to_owned()),
-                        kind: Set(kind),
-                        created_at: Set(Utc::now().trunc_subsecs(6)),
-                    })
-                    .exec_without_returning(tx.conn())
-                    .await?;
-                    created_org = Some(name);
-                    id
-                }
-            });
-        }
+        let organization_id = if demo.register {
+            register::seed_register(&tx, &ctx, &tenant).await?
+        } else {
+            None
+        };
         let mut created_users = Vec::new();
         for &role in demo.roles {
             let username = format!("{}.{}", demo.slug, role_name(role));
@@ -176,13 +158,12 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
             users::insert(tx.conn(), tenant.id, users::with_hash(user, hash)).await?;
             created_users.push(username);
         }
-        if !created_tenant && created_org.is_none() && created_users.is_empty() {
+        if !created_tenant && created_users.is_empty() {
             continue; // nothing new: no event, no audit record
         }
         tracing::info!(tenant = demo.slug, users = created_users.len(), "seeded demo data");
         tx.commit(AuditEvent::new("seed.demo", "tenant", tenant.id).detail(json!({
             "tenant_created": created_tenant,
-            "organization_created": created_org,
             "users_created": created_users,
         })))
         .await?;

@@ -1,0 +1,201 @@
+//! Annual work reports (年度工作报告): one per organization and year, due
+//! 31 May of the next year, submitted by staff and reviewed by officials.
+
+use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
+use entity::annual_report::{self, ReportStatus};
+use entity::app_user::Role;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::workflow::{self, ReportAction};
+use super::{load_for_update, require_access};
+use crate::audit::AuditEvent;
+use crate::context::TenantContext;
+use crate::db::Db;
+use crate::error::{Error, Result, is_unique_violation};
+use crate::page::{Page, PageRequest};
+use crate::validate;
+
+/// The report for `year` is due on 31 May of the year after.
+pub fn due_date(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year + 1, 5, 31)
+}
+
+/// Submit the report for a year, or resubmit a failed one.
+pub async fn submit(
+    db: &Db,
+    ctx: &TenantContext,
+    organization_id: Uuid,
+    year: i32,
+    summary: &str,
+) -> Result<annual_report::Model> {
+    let (me, _) = ctx.require_user()?;
+    require_access(ctx, organization_id)?;
+    let summary = validate::required_text("summary", summary, 20_000)?;
+    let today = Utc::now().date_naive();
+    if year >= today.year() {
+        return Err(Error::validation(
+            "year",
+            format!("the report for {year} can be filed from 1 January {}", year + 1),
+        ));
+    }
+    let tx = db.write(ctx).await?;
+    let org = load_for_update(tx.conn(), ctx, organization_id).await?;
+    if year < org.registered_on.year() {
+        return Err(Error::validation(
+            "year",
+            format!(
+                "the organization was registered in {}: there is no report for {year}",
+                org.registered_on.year()
+            ),
+        ));
+    }
+    let existing = annual_report::Entity::find()
+        .filter(annual_report::Column::TenantId.eq(ctx.tenant_id))
+        .filter(annual_report::Column::OrganizationId.eq(organization_id))
+        .filter(annual_report::Column::Year.eq(year))
+        .lock_exclusive()
+        .one(tx.conn())
+        .await?;
+    let now = Utc::now().trunc_subsecs(6);
+    let (report, event) = match existing {
+        Some(before) => {
+            let status = workflow::report(before.status, ReportAction::Resubmit)?;
+            let after = annual_report::Model {
+                status,
+                summary,
+                submitted_by: me,
+                submitted_at: now,
+                reviewed_by: None,
+                review_comment: None,
+                reviewed_at: None,
+                ..before.clone()
+            };
+            annual_report::Entity::update(annual_report::ActiveModel::from(after.clone()))
+                .exec(tx.conn())
+                .await?;
+            let event = AuditEvent::new("annual_report.resubmit", "annual_report", after.id).changed(
+                &json!({"status": before.status, "summary": before.summary}),
+                &json!({"status": after.status, "summary": after.summary}),
+            );
+            (after, event)
+        }
+        None => {
+            let report = annual_report::Model {
+                tenant_id: ctx.tenant_id,
+                id: Uuid::now_v7(),
+                organization_id,
+                year,
+                status: ReportStatus::Submitted,
+                summary,
+                submitted_by: me,
+                submitted_at: now,
+                reviewed_by: None,
+                review_comment: None,
+                reviewed_at: None,
+            };
+            annual_report::Entity::insert(annual_report::ActiveModel::from(report.clone()))
+                .exec_without_returning(tx.conn())
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        Error::conflict(format!("the report for {year} was just submitted"))
+                    } else {
+                        e.into()
+                    }
+                })?;
+            let late = due_date(year).is_some_and(|due| today > due);
+            let event = AuditEvent::new("annual_report.submit", "annual_report", report.id)
+                .created(&json!({"year": year, "status": report.status, "late": late}));
+            (report, event)
+        }
+    };
+    tx.commit(event.organization(Some(org.id))).await?;
+    Ok(report)
+}
+
+/// Pass, pass with issues, or fail a submitted report.
+pub async fn review(
+    db: &Db,
+    ctx: &TenantContext,
+    id: Uuid,
+    outcome: ReportAction,
+    comment: Option<&str>,
+) -> Result<annual_report::Model> {
+    let (official, _) = ctx.require_user()?;
+    ctx.require_role(&[Role::CityOfficial])?;
+    if outcome == ReportAction::Resubmit {
+        return Err(Error::validation(
+            "outcome",
+            "a review passes, passes with issues, or fails",
+        ));
+    }
+    let comment = match outcome {
+        ReportAction::Pass => validate::optional_text("comment", comment, 1000)?,
+        _ => Some(validate::required_text("comment", comment.unwrap_or_default(), 1000)?),
+    };
+    let tx = db.write(ctx).await?;
+    let before = annual_report::Entity::find_by_id((ctx.tenant_id, id))
+        .lock_exclusive()
+        .one(tx.conn())
+        .await?
+        .ok_or(Error::NotFound("annual report"))?;
+    let status = workflow::report(before.status, outcome)?;
+    load_for_update(tx.conn(), ctx, before.organization_id).await?;
+    let after = annual_report::Model {
+        status,
+        reviewed_by: Some(official),
+        review_comment: comment,
+        reviewed_at: Some(Utc::now().trunc_subsecs(6)),
+        ..before.clone()
+    };
+    annual_report::Entity::update(annual_report::ActiveModel::from(after.clone()))
+        .exec(tx.conn())
+        .await?;
+    tx.commit(
+        AuditEvent::new("annual_report.review", "annual_report", id)
+            .organization(Some(after.organization_id))
+            .changed(
+                &json!({"status": before.status, "review_comment": before.review_comment}),
+                &json!({"status": after.status, "review_comment": after.review_comment}),
+            ),
+    )
+    .await?;
+    Ok(after)
+}
+
+pub async fn list(
+    db: &Db,
+    ctx: &TenantContext,
+    organization_id: Option<Uuid>,
+    year: Option<i32>,
+    status: Option<ReportStatus>,
+    page: PageRequest<Uuid>,
+) -> Result<Page<annual_report::Model>> {
+    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let mut query = annual_report::Entity::find().filter(annual_report::Column::TenantId.eq(ctx.tenant_id));
+    if role == Role::OrgStaff {
+        query = query.filter(annual_report::Column::OrganizationId.eq(ctx.organization_id()));
+    }
+    if let Some(org) = organization_id {
+        query = query.filter(annual_report::Column::OrganizationId.eq(org));
+    }
+    if let Some(year) = year {
+        query = query.filter(annual_report::Column::Year.eq(year));
+    }
+    if let Some(status) = status {
+        query = query.filter(annual_report::Column::Status.eq(status));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(annual_report::Column::Id.gt(after));
+    }
+    let tx = db.read(ctx).await?;
+    let rows = query
+        .order_by_asc(annual_report::Column::Id)
+        .limit(page.first + 1)
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}

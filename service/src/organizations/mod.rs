@@ -1,0 +1,636 @@
+//! The organization register (社会组织登记管理): organizations and their
+//! history, registration of pre-platform organizations, recognitions,
+//! deregistration and the public register. The workflows live in the
+//! submodules.
+
+pub mod annual_reports;
+pub mod changes;
+pub mod registration;
+pub mod supervision;
+pub mod workflow;
+
+use chrono::{NaiveDate, SubsecRound, Utc};
+use entity::app_user::Role;
+use entity::organization::{self, OrganizationKind, OrganizationStatus};
+use entity::supervision_listing::{self, SupervisionList};
+use entity::{organization_version, tenant};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::AuditEvent;
+use crate::context::TenantContext;
+use crate::credit_code::{self, CreditCode};
+use crate::db::Db;
+use crate::error::{Error, Result, is_unique_violation};
+use crate::page::{Page, PageRequest};
+use crate::tenants;
+use crate::validate;
+use workflow::OrganizationAction;
+
+/// The registered items an applicant or an official types.
+#[derive(Clone, Debug)]
+pub struct Particulars {
+    pub name: String,
+    pub kind: OrganizationKind,
+    pub is_industry_association: bool,
+    pub business_scope: String,
+    pub registered_address: String,
+    pub legal_representative: String,
+    pub supervising_unit: String,
+    pub contact_email: String,
+}
+
+impl Particulars {
+    /// Trim and check every field; the error names the one to fix.
+    pub fn parse(self) -> Result<Self> {
+        if self.is_industry_association && self.kind != OrganizationKind::SocialGroup {
+            return Err(Error::validation(
+                "isIndustryAssociation",
+                "industry associations and chambers of commerce are social groups (社会团体)",
+            ));
+        }
+        Ok(Self {
+            name: validate::required_text("name", &self.name, 200)?,
+            kind: self.kind,
+            is_industry_association: self.is_industry_association,
+            business_scope: validate::required_text("businessScope", &self.business_scope, 2000)?,
+            registered_address: validate::required_text("registeredAddress", &self.registered_address, 300)?,
+            legal_representative: validate::required_text("legalRepresentative", &self.legal_representative, 100)?,
+            supervising_unit: validate::optional_text("supervisingUnit", Some(&self.supervising_unit), 200)?
+                .unwrap_or_default(),
+            contact_email: validate::email("contactEmail", &self.contact_email)?,
+        })
+    }
+}
+
+/// What the history keeps of each version (the registered items).
+#[derive(Serialize)]
+pub(crate) struct Snapshot<'a> {
+    name: &'a str,
+    kind: OrganizationKind,
+    is_industry_association: bool,
+    credit_code: &'a str,
+    business_scope: &'a str,
+    registered_address: &'a str,
+    legal_representative: &'a str,
+    contact_email: &'a str,
+    supervising_unit: &'a str,
+    status: OrganizationStatus,
+    charity_recognized_on: Option<NaiveDate>,
+    public_fundraising_on: Option<NaiveDate>,
+    deregistered_on: Option<NaiveDate>,
+}
+
+impl<'a> From<&'a organization::Model> for Snapshot<'a> {
+    fn from(o: &'a organization::Model) -> Self {
+        Self {
+            name: &o.name,
+            kind: o.kind,
+            is_industry_association: o.is_industry_association,
+            credit_code: &o.credit_code,
+            business_scope: &o.business_scope,
+            registered_address: &o.registered_address,
+            legal_representative: &o.legal_representative,
+            contact_email: &o.contact_email,
+            supervising_unit: &o.supervising_unit,
+            status: o.status,
+            charity_recognized_on: o.charity_recognized_on,
+            public_fundraising_on: o.public_fundraising_on,
+            deregistered_on: o.deregistered_on,
+        }
+    }
+}
+
+/// Insert a new organization as version 1.
+pub(crate) async fn insert_new(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    p: Particulars,
+    code: &CreditCode,
+    registered_on: NaiveDate,
+    cause: &str,
+) -> Result<organization::Model> {
+    let now = Utc::now().trunc_subsecs(6);
+    let org = organization::Model {
+        tenant_id: ctx.tenant_id,
+        id: Uuid::now_v7(),
+        name: p.name,
+        kind: p.kind,
+        is_industry_association: p.is_industry_association,
+        credit_code: code.to_string(),
+        business_scope: p.business_scope,
+        registered_address: p.registered_address,
+        legal_representative: p.legal_representative,
+        contact_email: p.contact_email,
+        supervising_unit: p.supervising_unit,
+        status: OrganizationStatus::Active,
+        registered_on,
+        charity_recognized_on: None,
+        charity_recognized_by: None,
+        public_fundraising_on: None,
+        public_fundraising_by: None,
+        deregistered_on: None,
+        deregistration_reason: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    organization::Entity::insert(organization::ActiveModel::from(org.clone()))
+        .exec_without_returning(tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                Error::conflict(format!(
+                    "an organization with the credit code {code} is already registered"
+                ))
+            } else {
+                e.into()
+            }
+        })?;
+    record_version(tx, ctx, &org, cause, None).await?;
+    Ok(org)
+}
+
+/// Save the organization as it now is, with its version bumped, and keep
+/// that version in the history.
+pub(crate) async fn save_version(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    before: &organization::Model,
+    after: organization::Model,
+    cause: &str,
+    change_application_id: Option<Uuid>,
+) -> Result<organization::Model> {
+    let after = organization::Model {
+        version: before.version + 1,
+        updated_at: Utc::now().trunc_subsecs(6),
+        ..after
+    };
+    organization::Entity::update(organization::ActiveModel::from(after.clone()))
+        .exec(tx)
+        .await?;
+    record_version(tx, ctx, &after, cause, change_application_id).await?;
+    Ok(after)
+}
+
+async fn record_version(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    org: &organization::Model,
+    cause: &str,
+    change_application_id: Option<Uuid>,
+) -> Result<()> {
+    organization_version::Entity::insert(organization_version::ActiveModel {
+        tenant_id: Set(ctx.tenant_id),
+        organization_id: Set(org.id),
+        version: Set(org.version),
+        snapshot: Set(serde_json::to_string(&Snapshot::from(org)).map_err(Error::internal)?),
+        cause: Set(cause.to_owned()),
+        change_application_id: Set(change_application_id),
+        created_by: Set(ctx.user_id()),
+        created_at: Set(org.updated_at),
+    })
+    .exec_without_returning(tx)
+    .await?;
+    Ok(())
+}
+
+/// Load an organization of the caller's tenant for a change, locked, and
+/// refuse when it is deregistered (read-only).
+pub(crate) async fn load_for_update(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    id: Uuid,
+) -> Result<organization::Model> {
+    let org = organization::Entity::find_by_id((ctx.tenant_id, id))
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or(Error::NotFound("organization"))?;
+    workflow::organization(org.status, OrganizationAction::Modify)?;
+    Ok(org)
+}
+
+/// Org staff act only for their own organization; to them any other is
+/// NOT_FOUND. Officials act for all of their city's.
+pub(crate) fn require_access(ctx: &TenantContext, organization_id: Uuid) -> Result<Role> {
+    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    if role == Role::OrgStaff && ctx.organization_id() != Some(organization_id) {
+        return Err(Error::NotFound("organization"));
+    }
+    Ok(role)
+}
+
+pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<organization::Model> {
+    require_access(ctx, id)?;
+    let tx = db.read(ctx).await?;
+    let org = organization::Entity::find_by_id((ctx.tenant_id, id))
+        .one(&tx)
+        .await?
+        .ok_or(Error::NotFound("organization"))?;
+    tx.commit().await?;
+    Ok(org)
+}
+
+/// Filters for the officials' list and the public register.
+#[derive(Clone, Debug, Default)]
+pub struct OrganizationFilter {
+    /// A substring of the name (Chinese works) or a credit code prefix.
+    pub search: Option<String>,
+    pub kind: Option<OrganizationKind>,
+    pub status: Option<OrganizationStatus>,
+    pub industry_associations_only: bool,
+}
+
+fn apply_filter(
+    mut query: sea_orm::Select<organization::Entity>,
+    filter: &OrganizationFilter,
+) -> sea_orm::Select<organization::Entity> {
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // LIKE with the wildcards of the input escaped: a search for "100%"
+        // means the characters, not a pattern.
+        let escaped: String = search
+            .chars()
+            .flat_map(|c| {
+                if matches!(c, '%' | '_' | '\\') {
+                    vec!['\\', c]
+                } else {
+                    vec![c]
+                }
+            })
+            .collect();
+        query = query.filter(
+            Condition::any()
+                .add(Expr::col(organization::Column::Name).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
+                .add(
+                    Expr::col(organization::Column::CreditCode)
+                        .like(LikeExpr::new(format!("{}%", escaped.to_ascii_uppercase())).escape('\\')),
+                ),
+        );
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(organization::Column::Kind.eq(kind));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(organization::Column::Status.eq(status));
+    }
+    if filter.industry_associations_only {
+        query = query.filter(organization::Column::IsIndustryAssociation.eq(true));
+    }
+    query
+}
+
+/// Officials: the city's organizations; staff: their own.
+pub async fn list(
+    db: &Db,
+    ctx: &TenantContext,
+    filter: OrganizationFilter,
+    page: PageRequest<Uuid>,
+) -> Result<Page<organization::Model>> {
+    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let mut query = apply_filter(
+        organization::Entity::find().filter(organization::Column::TenantId.eq(ctx.tenant_id)),
+        &filter,
+    );
+    if role == Role::OrgStaff {
+        query = query.filter(organization::Column::Id.eq(ctx.organization_id()));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(organization::Column::Id.gt(after));
+    }
+    let tx = db.read(ctx).await?;
+    let rows = query
+        .order_by_asc(organization::Column::Id)
+        .limit(page.first + 1)
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}
+
+/// An organization as the public register shows it.
+pub struct PublicEntry {
+    pub organization: organization::Model,
+    /// The lists it is on now.
+    pub lists: Vec<SupervisionList>,
+}
+
+/// The public register of a city (anonymous): active organizations with
+/// their kind, code, date and current supervision lists.
+pub async fn public_register(
+    db: &Db,
+    ctx: &TenantContext,
+    filter: OrganizationFilter,
+    page: PageRequest<Uuid>,
+) -> Result<Page<PublicEntry>> {
+    if ctx.tenant_kind != entity::tenant::TenantKind::City {
+        return Err(Error::NotFound("city"));
+    }
+    let filter = OrganizationFilter {
+        status: Some(OrganizationStatus::Active),
+        ..filter
+    };
+    let mut query = apply_filter(
+        organization::Entity::find().filter(organization::Column::TenantId.eq(ctx.tenant_id)),
+        &filter,
+    );
+    if let Some(after) = page.after {
+        query = query.filter(organization::Column::Id.gt(after));
+    }
+    let tx = db.read(ctx).await?;
+    let rows = query
+        .order_by_asc(organization::Column::Id)
+        .limit(page.first + 1)
+        .all(&tx)
+        .await?;
+    let page = Page::from_overfetch(rows, page.first);
+    let ids: Vec<Uuid> = page.items.iter().map(|o| o.id).collect();
+    let listings = current_listings(&tx, ctx.tenant_id, &ids).await?;
+    tx.commit().await?;
+    Ok(page.map(|organization| PublicEntry {
+        lists: listings
+            .iter()
+            .filter(|l| l.organization_id == organization.id)
+            .map(|l| l.list)
+            .collect(),
+        organization,
+    }))
+}
+
+/// The open listings of some organizations, in one query.
+pub(crate) async fn current_listings<C: ConnectionTrait>(
+    conn: &C,
+    tenant_id: Uuid,
+    organization_ids: &[Uuid],
+) -> Result<Vec<supervision_listing::Model>> {
+    if organization_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(supervision_listing::Entity::find()
+        .filter(supervision_listing::Column::TenantId.eq(tenant_id))
+        .filter(supervision_listing::Column::OrganizationId.is_in(organization_ids.iter().copied()))
+        .filter(supervision_listing::Column::RemovedOn.is_null())
+        .all(conn)
+        .await?)
+}
+
+/// Every version of an organization, oldest first.
+pub async fn history(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<Vec<organization_version::Model>> {
+    require_access(ctx, id)?;
+    let tx = db.read(ctx).await?;
+    let rows = organization_version::Entity::find()
+        .filter(organization_version::Column::TenantId.eq(ctx.tenant_id))
+        .filter(organization_version::Column::OrganizationId.eq(id))
+        .order_by_asc(organization_version::Column::Version)
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// An organization registered before the platform, entered with its
+/// existing credit code.
+pub async fn register_existing(
+    db: &Db,
+    ctx: &TenantContext,
+    particulars: Particulars,
+    credit_code: &str,
+    registered_on: NaiveDate,
+    idempotency_key: Option<&str>,
+) -> Result<organization::Model> {
+    ctx.require_role(&[Role::CityOfficial])?;
+    let p = particulars.parse()?;
+    let code = CreditCode::parse(credit_code)?;
+    let city = tenants::find_by_id(db, ctx.tenant_id).await?;
+    check_code_fits(&code, &p, &city)?;
+    if registered_on > Utc::now().date_naive() {
+        return Err(Error::validation(
+            "registeredOn",
+            "the registration date cannot be in the future",
+        ));
+    }
+    let fingerprint = json!({"name": p.name, "code": code.as_str(), "on": registered_on});
+    let mut tx = db.write(ctx).await?;
+    if let Some(id) = tx
+        .idempotent(idempotency_key, "organization.register_existing", &fingerprint)
+        .await?
+    {
+        drop(tx);
+        return get(db, ctx, crate::users::replayed_id(&id)?).await;
+    }
+    let org = insert_new(tx.conn(), ctx, p, &code, registered_on, "registration").await?;
+    tx.commit(
+        AuditEvent::new("organization.register_existing", "organization", org.id)
+            .organization(Some(org.id))
+            .created(&Snapshot::from(&org)),
+    )
+    .await?;
+    Ok(org)
+}
+
+/// A code fits an organization of this city: registered by civil affairs,
+/// of the same kind, in this city's division.
+fn check_code_fits(code: &CreditCode, p: &Particulars, city: &tenant::Model) -> Result<()> {
+    if code.authority() != credit_code::CIVIL_AFFAIRS {
+        return Err(Error::validation(
+            "creditCode",
+            format!("{code} was not issued by civil affairs (its first character must be 5)"),
+        ));
+    }
+    if code.kind_char() != credit_code::kind_char(p.kind) {
+        return Err(Error::validation(
+            "creditCode",
+            format!(
+                "{code} is the code of another kind of organization (character 2 is {})",
+                code.kind_char()
+            ),
+        ));
+    }
+    if !code.belongs_to_city(&city.division_code) {
+        return Err(Error::validation(
+            "creditCode",
+            format!(
+                "{code} was registered in division {}, not in {} ({})",
+                code.division(),
+                city.name,
+                city.division_code
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Which recognition an official records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recognition {
+    /// 慈善组织认定.
+    Charity,
+    /// 公开募捐资格; requires charity recognition first.
+    PublicFundraising,
+}
+
+pub async fn recognize(
+    db: &Db,
+    ctx: &TenantContext,
+    id: Uuid,
+    recognition: Recognition,
+    on: NaiveDate,
+) -> Result<organization::Model> {
+    let (official, _) = ctx.require_user()?;
+    ctx.require_role(&[Role::CityOfficial])?;
+    let tx = db.write(ctx).await?;
+    let before = load_for_update(tx.conn(), ctx, id).await?;
+    if on < before.registered_on || on > Utc::now().date_naive() {
+        return Err(Error::validation(
+            "on",
+            "the date must be between registration and today",
+        ));
+    }
+    let after = match recognition {
+        Recognition::Charity if before.charity_recognized_on.is_some() => {
+            return Err(Error::conflict(
+                "the organization is already recognised as a charitable organization",
+            ));
+        }
+        Recognition::Charity => organization::Model {
+            charity_recognized_on: Some(on),
+            charity_recognized_by: Some(official),
+            ..before.clone()
+        },
+        Recognition::PublicFundraising if before.charity_recognized_on.is_none() => {
+            return Err(Error::conflict(
+                "only a recognised charitable organization can hold public fundraising qualification",
+            ));
+        }
+        Recognition::PublicFundraising if before.public_fundraising_on.is_some() => {
+            return Err(Error::conflict(
+                "the organization already holds public fundraising qualification",
+            ));
+        }
+        Recognition::PublicFundraising => organization::Model {
+            public_fundraising_on: Some(on),
+            public_fundraising_by: Some(official),
+            ..before.clone()
+        },
+    };
+    let (action, cause) = match recognition {
+        Recognition::Charity => ("organization.recognize_charity", "charity_recognition"),
+        Recognition::PublicFundraising => ("organization.grant_public_fundraising", "public_fundraising"),
+    };
+    let after = save_version(tx.conn(), ctx, &before, after, cause, None).await?;
+    tx.commit(
+        AuditEvent::new(action, "organization", id)
+            .organization(Some(id))
+            .changed(&Snapshot::from(&before), &Snapshot::from(&after)),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// 注销: the organization becomes read-only.
+pub async fn deregister(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Result<organization::Model> {
+    ctx.require_role(&[Role::CityOfficial])?;
+    let reason = validate::required_text("reason", reason, 500)?;
+    let tx = db.write(ctx).await?;
+    let before = organization::Entity::find_by_id((ctx.tenant_id, id))
+        .lock_exclusive()
+        .one(tx.conn())
+        .await?
+        .ok_or(Error::NotFound("organization"))?;
+    let status = workflow::organization(before.status, OrganizationAction::Deregister)?;
+    let after = organization::Model {
+        status,
+        deregistered_on: Some(Utc::now().date_naive()),
+        deregistration_reason: Some(reason),
+        ..before.clone()
+    };
+    let after = save_version(tx.conn(), ctx, &before, after, "deregistration", None).await?;
+    tx.commit(
+        AuditEvent::new("organization.deregister", "organization", id)
+            .organization(Some(id))
+            .changed(&Snapshot::from(&before), &Snapshot::from(&after)),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Counts for the region's roll-up, read inside a city's transaction.
+pub(crate) struct CityCounts {
+    pub by_kind: Vec<(OrganizationKind, u64)>,
+    pub active: u64,
+    pub deregistered: u64,
+    pub industry_associations: u64,
+    pub charities: u64,
+    pub public_fundraising: u64,
+    pub abnormal: u64,
+    pub serious: u64,
+}
+
+pub(crate) async fn city_counts<C: ConnectionTrait>(conn: &C, tenant_id: Uuid) -> Result<CityCounts> {
+    // One pass over the city's organizations: a few thousand rows at most,
+    // and only these columns.
+    let rows: Vec<(
+        OrganizationKind,
+        OrganizationStatus,
+        bool,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    )> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Kind)
+        .column(organization::Column::Status)
+        .column(organization::Column::IsIndustryAssociation)
+        .column(organization::Column::CharityRecognizedOn)
+        .column(organization::Column::PublicFundraisingOn)
+        .filter(organization::Column::TenantId.eq(tenant_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let listings: Vec<SupervisionList> = supervision_listing::Entity::find()
+        .select_only()
+        .column(supervision_listing::Column::List)
+        .filter(supervision_listing::Column::TenantId.eq(tenant_id))
+        .filter(supervision_listing::Column::RemovedOn.is_null())
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let count = |f: &dyn Fn(
+        &(
+            OrganizationKind,
+            OrganizationStatus,
+            bool,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+        ),
+    ) -> bool| { rows.iter().filter(|r| f(r)).count() as u64 };
+    let active = |r: &(
+        OrganizationKind,
+        OrganizationStatus,
+        bool,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    )| { r.1 == OrganizationStatus::Active };
+    Ok(CityCounts {
+        by_kind: [
+            OrganizationKind::SocialGroup,
+            OrganizationKind::SocialServiceInstitution,
+            OrganizationKind::Foundation,
+        ]
+        .into_iter()
+        .map(|k| (k, count(&|r| active(r) && r.0 == k)))
+        .collect(),
+        active: count(&active),
+        deregistered: count(&|r| r.1 == OrganizationStatus::Deregistered),
+        industry_associations: count(&|r| active(r) && r.2),
+        charities: count(&|r| active(r) && r.3.is_some()),
+        public_fundraising: count(&|r| active(r) && r.4.is_some()),
+        abnormal: listings.iter().filter(|l| **l == SupervisionList::Abnormal).count() as u64,
+        serious: listings.iter().filter(|l| **l == SupervisionList::Serious).count() as u64,
+    })
+}

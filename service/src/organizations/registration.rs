@@ -1,0 +1,274 @@
+//! Registration applications (登记申请): submitted by an organization's
+//! applicant or an official on their behalf, accepted (受理), then approved
+//! with a new unified social credit code (准予登记) or rejected with a reason.
+
+use chrono::{SubsecRound, Utc};
+use entity::app_user::Role;
+use entity::organization;
+use entity::registration_application::{self, ApplicationStatus};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::workflow::{self, RegistrationAction};
+use super::{Particulars, Snapshot, insert_new};
+use crate::audit::AuditEvent;
+use crate::context::TenantContext;
+use crate::credit_code::CreditCode;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::outbox::{Email, Template};
+use crate::page::{Page, PageRequest};
+use crate::tenants;
+use crate::users::replayed_id;
+use crate::validate;
+
+#[derive(Serialize)]
+struct ApplicationSnapshot {
+    status: ApplicationStatus,
+    decision_reason: Option<String>,
+    organization_id: Option<Uuid>,
+}
+
+impl From<&registration_application::Model> for ApplicationSnapshot {
+    fn from(a: &registration_application::Model) -> Self {
+        Self {
+            status: a.status,
+            decision_reason: a.decision_reason.clone(),
+            organization_id: a.organization_id,
+        }
+    }
+}
+
+pub async fn submit(
+    db: &Db,
+    ctx: &TenantContext,
+    particulars: Particulars,
+    idempotency_key: Option<&str>,
+) -> Result<registration_application::Model> {
+    let (applicant, _) = ctx.require_user()?;
+    ctx.require_role(&[Role::OrgStaff, Role::CityOfficial])?;
+    let p = particulars.parse()?;
+    let now = Utc::now().trunc_subsecs(6);
+    let application = registration_application::Model {
+        tenant_id: ctx.tenant_id,
+        id: Uuid::now_v7(),
+        status: ApplicationStatus::Submitted,
+        applicant_user_id: applicant,
+        contact_email: p.contact_email,
+        name: p.name,
+        kind: p.kind,
+        is_industry_association: p.is_industry_association,
+        business_scope: p.business_scope,
+        registered_address: p.registered_address,
+        legal_representative: p.legal_representative,
+        supervising_unit: p.supervising_unit,
+        decision_reason: None,
+        decided_by: None,
+        organization_id: None,
+        submitted_at: now,
+        accepted_at: None,
+        decided_at: None,
+        overdue_notified_at: None,
+    };
+    let fingerprint = json!({
+        "name": application.name, "kind": application.kind, "scope": application.business_scope,
+        "address": application.registered_address, "legal": application.legal_representative,
+        "unit": application.supervising_unit, "email": application.contact_email,
+        "association": application.is_industry_association,
+    });
+    let mut tx = db.write(ctx).await?;
+    if let Some(id) = tx
+        .idempotent(idempotency_key, "registration.submit", &fingerprint)
+        .await?
+    {
+        drop(tx);
+        return get(db, ctx, replayed_id(&id)?).await;
+    }
+    let same_name = organization::Entity::find()
+        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+        .filter(organization::Column::Name.eq(&application.name))
+        .filter(organization::Column::Status.eq(organization::OrganizationStatus::Active))
+        .count(tx.conn())
+        .await?;
+    if same_name > 0 {
+        return Err(Error::validation(
+            "name",
+            format!("an organization named {} is already registered here", application.name),
+        ));
+    }
+    registration_application::Entity::insert(registration_application::ActiveModel::from(application.clone()))
+        .exec_without_returning(tx.conn())
+        .await?;
+    tx.commit(
+        AuditEvent::new("registration.submit", "registration_application", application.id).created(&json!({
+            "name": application.name, "kind": application.kind, "status": application.status,
+        })),
+    )
+    .await?;
+    Ok(application)
+}
+
+/// Officials see every application of their city; applicants their own.
+pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<registration_application::Model> {
+    let (me, role) = ctx.require_user()?;
+    ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let tx = db.read(ctx).await?;
+    let application = registration_application::Entity::find_by_id((ctx.tenant_id, id))
+        .one(&tx)
+        .await?
+        .filter(|a| role == Role::CityOfficial || a.applicant_user_id == me)
+        .ok_or(Error::NotFound("registration application"))?;
+    tx.commit().await?;
+    Ok(application)
+}
+
+pub async fn list(
+    db: &Db,
+    ctx: &TenantContext,
+    status: Option<ApplicationStatus>,
+    page: PageRequest<Uuid>,
+) -> Result<Page<registration_application::Model>> {
+    let (me, role) = ctx.require_user()?;
+    ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let mut query =
+        registration_application::Entity::find().filter(registration_application::Column::TenantId.eq(ctx.tenant_id));
+    if role == Role::OrgStaff {
+        query = query.filter(registration_application::Column::ApplicantUserId.eq(me));
+    }
+    if let Some(status) = status {
+        query = query.filter(registration_application::Column::Status.eq(status));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(registration_application::Column::Id.gt(after));
+    }
+    let tx = db.read(ctx).await?;
+    let rows = query
+        .order_by_asc(registration_application::Column::Id)
+        .limit(page.first + 1)
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}
+
+/// Accept, approve or reject. Approval registers the organization with a
+/// new credit code in the same transaction.
+pub async fn decide(
+    db: &Db,
+    ctx: &TenantContext,
+    id: Uuid,
+    action: RegistrationAction,
+    reason: Option<&str>,
+) -> Result<registration_application::Model> {
+    let (official, _) = ctx.require_user()?;
+    ctx.require_role(&[Role::CityOfficial])?;
+    let reason = match action {
+        RegistrationAction::Reject => Some(validate::required_text("reason", reason.unwrap_or_default(), 1000)?),
+        _ => None,
+    };
+    let city = tenants::find_by_id(db, ctx.tenant_id).await?;
+    let tx = db.write(ctx).await?;
+    let before = registration_application::Entity::find_by_id((ctx.tenant_id, id))
+        .lock_exclusive()
+        .one(tx.conn())
+        .await?
+        .ok_or(Error::NotFound("registration application"))?;
+    let status = workflow::registration(before.status, action)?;
+    let now = Utc::now().trunc_subsecs(6);
+    let today = now.date_naive().to_string();
+    let mut after = registration_application::Model {
+        status,
+        ..before.clone()
+    };
+    let (event, template, mut context) = match action {
+        RegistrationAction::Accept => {
+            after.accepted_at = Some(now);
+            ("registration.accept", Template::ApplicationAccepted, json!({}))
+        }
+        RegistrationAction::Reject => {
+            after.decision_reason = reason.clone();
+            after.decided_by = Some(official);
+            after.decided_at = Some(now);
+            (
+                "registration.reject",
+                Template::ApplicationRejected,
+                json!({ "reason": reason }),
+            )
+        }
+        RegistrationAction::Approve => {
+            let code = new_credit_code(tx.conn(), ctx, &before, &city.division_code).await?;
+            let particulars = Particulars {
+                name: before.name.clone(),
+                kind: before.kind,
+                is_industry_association: before.is_industry_association,
+                business_scope: before.business_scope.clone(),
+                registered_address: before.registered_address.clone(),
+                legal_representative: before.legal_representative.clone(),
+                supervising_unit: before.supervising_unit.clone(),
+                contact_email: before.contact_email.clone(),
+            };
+            let org = insert_new(tx.conn(), ctx, particulars, &code, now.date_naive(), "registration").await?;
+            after.organization_id = Some(org.id);
+            after.decided_by = Some(official);
+            after.decided_at = Some(now);
+            let snapshot = serde_json::to_value(Snapshot::from(&org)).map_err(Error::internal)?;
+            (
+                "registration.approve",
+                Template::ApplicationApproved,
+                json!({ "credit_code": code.as_str(), "organization": snapshot }),
+            )
+        }
+    };
+    registration_application::Entity::update(registration_application::ActiveModel::from(after.clone()))
+        .exec(tx.conn())
+        .await?;
+    if let serde_json::Value::Object(map) = &mut context {
+        map.insert("name".into(), json!(after.name));
+        map.insert("date".into(), json!(today));
+        map.insert("application_id".into(), json!(after.id));
+        map.insert("tenant_name".into(), json!(city.name));
+    }
+    tx.send_email(Email {
+        to: after.contact_email.clone(),
+        language: "zh-CN".into(),
+        template,
+        context,
+    })
+    .await?;
+    tx.commit(
+        AuditEvent::new(event, "registration_application", id)
+            .organization(after.organization_id)
+            .changed(&ApplicationSnapshot::from(&before), &ApplicationSnapshot::from(&after)),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// A fresh code in the city's division: an organization code body drawn
+/// from the id's random bits, redrawn on the (rare) clash.
+async fn new_credit_code(
+    tx: &sea_orm::DatabaseTransaction,
+    ctx: &TenantContext,
+    application: &registration_application::Model,
+    division_code: &str,
+) -> Result<CreditCode> {
+    const BODY_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    for _ in 0..8 {
+        let bits = Uuid::now_v7().as_u128() ^ application.id.as_u128().rotate_left(64);
+        let body: String = (0..8)
+            .map(|i| BODY_ALPHABET[((bits >> (i * 5)) % 31) as usize] as char)
+            .collect();
+        let code = CreditCode::assemble(application.kind, division_code, &body)?;
+        let taken = organization::Entity::find()
+            .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+            .filter(organization::Column::CreditCode.eq(code.as_str()))
+            .count(tx)
+            .await?;
+        if taken == 0 {
+            return Ok(code);
+        }
+    }
+    Err(Error::internal(anyhow::anyhow!("no free credit code after 8 draws")))
+}

@@ -1,0 +1,476 @@
+//! Supervision (社会组织信用信息管理办法, 2018): the abnormal-activity list
+//! (活动异常名录), the serious illegal and dishonest list (严重违法失信名单),
+//! the daily check that fills them, and complaints about illegal
+//! (unregistered) organizations.
+
+use chrono::{Datelike, Duration, NaiveDate, SubsecRound, Utc, Weekday};
+use entity::annual_report;
+use entity::app_user::{self, Role};
+use entity::complaint::{self, ComplaintStatus};
+use entity::organization::{self, OrganizationStatus};
+use entity::registration_application::{self, ApplicationStatus};
+use entity::supervision_listing::{self, SupervisionList};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::annual_reports::due_date;
+use super::load_for_update;
+use super::workflow::{self, ComplaintAction};
+use crate::audit::AuditEvent;
+use crate::context::{Actor, TenantContext};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::outbox::{Email, Template};
+use crate::page::{Page, PageRequest};
+use crate::tenants;
+use crate::validate;
+
+/// An application waiting longer than this many working days is reported
+/// to the city's officials.
+pub const OVERDUE_WORKING_DAYS: i64 = 5;
+
+/// Monday to Friday between two dates (public holidays are not modelled).
+pub fn working_days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    let mut days = 0;
+    let mut day = from;
+    while day < to {
+        day += Duration::days(1);
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            days += 1;
+        }
+    }
+    days
+}
+
+fn list_name(list: SupervisionList) -> &'static str {
+    match list {
+        SupervisionList::Abnormal => "活动异常名录",
+        SupervisionList::Serious => "严重违法失信名单",
+    }
+}
+
+/// What one check did.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct CheckReport {
+    pub listed_abnormal: Vec<Uuid>,
+    pub listed_serious: Vec<Uuid>,
+    pub overdue_applications: Vec<Uuid>,
+}
+
+/// The daily check of one city as of a date: organizations that missed last
+/// year's annual report go onto the abnormal list; ones listed for two
+/// years move onto the serious list; applications waiting too long are
+/// reported to officials. One business event with one audit record.
+pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Result<CheckReport> {
+    if ctx.actor != Actor::System {
+        ctx.require_role(&[Role::CityOfficial])?;
+    }
+    if ctx.tenant_kind != entity::tenant::TenantKind::City {
+        return Err(Error::forbidden("supervision runs per city"));
+    }
+    let city = tenants::find_by_id(db, ctx.tenant_id).await?;
+    let tx = db.write(ctx).await?;
+    let mut report = CheckReport::default();
+    let open = supervision_listing::Entity::find()
+        .filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id))
+        .filter(supervision_listing::Column::RemovedOn.is_null())
+        .all(tx.conn())
+        .await?;
+    let is_listed = |org: Uuid, list: SupervisionList| open.iter().any(|l| l.organization_id == org && l.list == list);
+
+    // Missed annual report: last year's report is due 31 May of this year.
+    let year = as_of.year() - 1;
+    if due_date(year).is_some_and(|due| as_of > due) {
+        let active = organization::Entity::find()
+            .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+            .filter(organization::Column::Status.eq(OrganizationStatus::Active))
+            .filter(organization::Column::RegisteredOn.lte(NaiveDate::from_ymd_opt(year, 12, 31)))
+            .all(tx.conn())
+            .await?;
+        let reported: Vec<Uuid> = annual_report::Entity::find()
+            .select_only()
+            .column(annual_report::Column::OrganizationId)
+            .filter(annual_report::Column::TenantId.eq(ctx.tenant_id))
+            .filter(annual_report::Column::Year.eq(year))
+            .into_tuple()
+            .all(tx.conn())
+            .await?;
+        for org in active
+            .iter()
+            .filter(|o| !reported.contains(&o.id) && !is_listed(o.id, SupervisionList::Abnormal))
+        {
+            let reason = format!("未按规定报送{year}年度工作报告");
+            list(&tx, ctx, &city.name, org, SupervisionList::Abnormal, &reason, as_of).await?;
+            report.listed_abnormal.push(org.id);
+        }
+    }
+
+    // Two years on the abnormal list: onto the serious list.
+    let two_years_ago = as_of.with_year(as_of.year() - 2).unwrap_or(as_of - Duration::days(730));
+    for listing in open
+        .iter()
+        .filter(|l| l.list == SupervisionList::Abnormal && l.listed_on <= two_years_ago)
+    {
+        if is_listed(listing.organization_id, SupervisionList::Serious) {
+            continue;
+        }
+        let Some(org) = organization::Entity::find_by_id((ctx.tenant_id, listing.organization_id))
+            .one(tx.conn())
+            .await?
+        else {
+            continue;
+        };
+        if org.status != OrganizationStatus::Active {
+            continue;
+        }
+        let reason = format!("自{}列入活动异常名录满两年仍未移出", listing.listed_on);
+        list(&tx, ctx, &city.name, &org, SupervisionList::Serious, &reason, as_of).await?;
+        report.listed_serious.push(org.id);
+    }
+
+    // Applications waiting too long: tell the city's officials, once.
+    let waiting = registration_application::Entity::find()
+        .filter(registration_application::Column::TenantId.eq(ctx.tenant_id))
+        .filter(
+            registration_application::Column::Status.is_in([ApplicationStatus::Submitted, ApplicationStatus::Accepted]),
+        )
+        .filter(registration_application::Column::OverdueNotifiedAt.is_null())
+        .all(tx.conn())
+        .await?;
+    let overdue: Vec<_> = waiting
+        .into_iter()
+        .filter(|a| working_days_between(a.submitted_at.date_naive(), as_of) > OVERDUE_WORKING_DAYS)
+        .collect();
+    if !overdue.is_empty() {
+        let officials = app_user::Entity::find()
+            .filter(app_user::Column::TenantId.eq(ctx.tenant_id))
+            .filter(app_user::Column::Role.eq(Role::CityOfficial))
+            .filter(app_user::Column::Active.eq(true))
+            .all(tx.conn())
+            .await?;
+        let now = Utc::now().trunc_subsecs(6);
+        for application in overdue {
+            for official in &officials {
+                tx.send_email(Email {
+                    to: official.email.clone(),
+                    language: official.language.clone(),
+                    template: Template::ApplicationOverdue,
+                    context: json!({
+                        "name": application.name, "application_id": application.id,
+                        "date": application.submitted_at.date_naive().to_string(),
+                        "days": OVERDUE_WORKING_DAYS, "status": application.status,
+                    }),
+                })
+                .await?;
+            }
+            registration_application::Entity::update(registration_application::ActiveModel {
+                tenant_id: Set(ctx.tenant_id),
+                id: Set(application.id),
+                overdue_notified_at: Set(Some(now)),
+                ..Default::default()
+            })
+            .exec(tx.conn())
+            .await?;
+            report.overdue_applications.push(application.id);
+        }
+    }
+
+    tx.commit(
+        AuditEvent::new("supervision.daily_check", "tenant", ctx.tenant_id)
+            .detail(json!({ "as_of": as_of, "report": report })),
+    )
+    .await?;
+    Ok(report)
+}
+
+/// Put an organization on a list and tell it by email.
+async fn list(
+    tx: &crate::db::WriteTx<'_>,
+    ctx: &TenantContext,
+    city_name: &str,
+    org: &organization::Model,
+    list: SupervisionList,
+    reason: &str,
+    on: NaiveDate,
+) -> Result<supervision_listing::Model> {
+    let listing = supervision_listing::Model {
+        tenant_id: ctx.tenant_id,
+        id: Uuid::now_v7(),
+        organization_id: org.id,
+        list,
+        reason: reason.to_owned(),
+        listed_on: on,
+        listed_by: ctx.user_id(),
+        removed_on: None,
+        removal_reason: None,
+        removed_by: None,
+    };
+    supervision_listing::Entity::insert(supervision_listing::ActiveModel::from(listing.clone()))
+        .exec_without_returning(tx.conn())
+        .await?;
+    tx.send_email(Email {
+        to: org.contact_email.clone(),
+        language: "zh-CN".into(),
+        template: Template::ListedAbnormal,
+        context: json!({
+            "name": org.name, "credit_code": org.credit_code, "date": on.to_string(),
+            "list_name": list_name(list), "reason": reason, "tenant_name": city_name,
+        }),
+    })
+    .await?;
+    Ok(listing)
+}
+
+/// An official lists an organization by hand (e.g. its registered address
+/// cannot be reached).
+pub async fn list_abnormal(
+    db: &Db,
+    ctx: &TenantContext,
+    organization_id: Uuid,
+    reason: &str,
+) -> Result<supervision_listing::Model> {
+    ctx.require_role(&[Role::CityOfficial])?;
+    let reason = validate::required_text("reason", reason, 500)?;
+    let city = tenants::find_by_id(db, ctx.tenant_id).await?;
+    let tx = db.write(ctx).await?;
+    let org = load_for_update(tx.conn(), ctx, organization_id).await?;
+    let already = supervision_listing::Entity::find()
+        .filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id))
+        .filter(supervision_listing::Column::OrganizationId.eq(organization_id))
+        .filter(supervision_listing::Column::List.eq(SupervisionList::Abnormal))
+        .filter(supervision_listing::Column::RemovedOn.is_null())
+        .one(tx.conn())
+        .await?;
+    if already.is_some() {
+        return Err(Error::conflict(
+            "the organization is already on the abnormal-activity list",
+        ));
+    }
+    let listing = list(
+        &tx,
+        ctx,
+        &city.name,
+        &org,
+        SupervisionList::Abnormal,
+        &reason,
+        Utc::now().date_naive(),
+    )
+    .await?;
+    tx.commit(
+        AuditEvent::new("supervision.list", "supervision_listing", listing.id)
+            .organization(Some(organization_id))
+            .created(&json!({"list": listing.list, "reason": listing.reason, "listed_on": listing.listed_on})),
+    )
+    .await?;
+    Ok(listing)
+}
+
+/// Remove a listing when the organization has made good.
+pub async fn remove(
+    db: &Db,
+    ctx: &TenantContext,
+    listing_id: Uuid,
+    reason: &str,
+) -> Result<supervision_listing::Model> {
+    let (official, _) = ctx.require_user()?;
+    ctx.require_role(&[Role::CityOfficial])?;
+    let reason = validate::required_text("reason", reason, 500)?;
+    let city = tenants::find_by_id(db, ctx.tenant_id).await?;
+    let tx = db.write(ctx).await?;
+    let before = supervision_listing::Entity::find_by_id((ctx.tenant_id, listing_id))
+        .lock_exclusive()
+        .one(tx.conn())
+        .await?
+        .ok_or(Error::NotFound("listing"))?;
+    if before.removed_on.is_some() {
+        return Err(Error::conflict(
+            "illegal transition: cannot remove a listing that is already removed",
+        ));
+    }
+    let org = load_for_update(tx.conn(), ctx, before.organization_id).await?;
+    let today = Utc::now().date_naive();
+    let after = supervision_listing::Model {
+        removed_on: Some(today),
+        removal_reason: Some(reason.clone()),
+        removed_by: Some(official),
+        ..before.clone()
+    };
+    supervision_listing::Entity::update(supervision_listing::ActiveModel::from(after.clone()))
+        .exec(tx.conn())
+        .await?;
+    tx.send_email(Email {
+        to: org.contact_email.clone(),
+        language: "zh-CN".into(),
+        template: Template::ListingRemoved,
+        context: json!({
+            "name": org.name, "date": today.to_string(), "list_name": list_name(after.list),
+            "reason": reason, "tenant_name": city.name,
+        }),
+    })
+    .await?;
+    tx.commit(
+        AuditEvent::new("supervision.remove", "supervision_listing", listing_id)
+            .organization(Some(org.id))
+            .changed(
+                &json!({"removed_on": before.removed_on, "removal_reason": before.removal_reason}),
+                &json!({"removed_on": after.removed_on, "removal_reason": after.removal_reason}),
+            ),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Listings of the city (officials) or of the caller's organization (staff).
+pub async fn listings(
+    db: &Db,
+    ctx: &TenantContext,
+    organization_id: Option<Uuid>,
+    current_only: bool,
+) -> Result<Vec<supervision_listing::Model>> {
+    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let mut query = supervision_listing::Entity::find().filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id));
+    if role == Role::OrgStaff {
+        query = query.filter(supervision_listing::Column::OrganizationId.eq(ctx.organization_id()));
+    }
+    if let Some(org) = organization_id {
+        query = query.filter(supervision_listing::Column::OrganizationId.eq(org));
+    }
+    if current_only {
+        query = query.filter(supervision_listing::Column::RemovedOn.is_null());
+    }
+    let tx = db.read(ctx).await?;
+    let rows = query
+        .order_by_desc(supervision_listing::Column::ListedOn)
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// Run the daily check for every city (the server's daily job, `api
+/// supervise`). One city's failure is logged and the others still run.
+pub async fn daily_check_all(db: &Db, as_of: NaiveDate) -> Result<()> {
+    for city in tenants::list_public(db)
+        .await?
+        .into_iter()
+        .filter(|t| t.kind == entity::tenant::TenantKind::City)
+    {
+        let ctx = tenants::context_for(&city, Actor::System, Default::default());
+        match daily_check(db, &ctx, as_of).await {
+            Ok(r) => tracing::info!(
+                city = %city.slug, abnormal = r.listed_abnormal.len(), serious = r.listed_serious.len(),
+                overdue = r.overdue_applications.len(), "supervision check"
+            ),
+            Err(e) => tracing::error!(city = %city.slug, error = ?e, "supervision check failed"),
+        }
+    }
+    Ok(())
+}
+
+pub async fn record_complaint(
+    db: &Db,
+    ctx: &TenantContext,
+    subject_name: &str,
+    description: &str,
+    reporter: Option<&str>,
+) -> Result<complaint::Model> {
+    let (me, _) = ctx.require_user()?;
+    ctx.require_role(&[Role::CityOfficial])?;
+    let now = Utc::now().trunc_subsecs(6);
+    let complaint = complaint::Model {
+        tenant_id: ctx.tenant_id,
+        id: Uuid::now_v7(),
+        subject_name: validate::required_text("subjectName", subject_name, 200)?,
+        description: validate::required_text("description", description, 10_000)?,
+        reporter: validate::optional_text("reporter", reporter, 200)?.unwrap_or_default(),
+        status: ComplaintStatus::Received,
+        handling: None,
+        recorded_by: me,
+        created_at: now,
+        updated_at: now,
+    };
+    let tx = db.write(ctx).await?;
+    complaint::Entity::insert(complaint::ActiveModel::from(complaint.clone()))
+        .exec_without_returning(tx.conn())
+        .await?;
+    tx.commit(
+        AuditEvent::new("complaint.record", "complaint", complaint.id)
+            .created(&json!({"subject_name": complaint.subject_name, "status": complaint.status})),
+    )
+    .await?;
+    Ok(complaint)
+}
+
+/// Move a complaint on (investigate, close) with a note of the handling.
+pub async fn handle_complaint(
+    db: &Db,
+    ctx: &TenantContext,
+    id: Uuid,
+    action: ComplaintAction,
+    handling: &str,
+) -> Result<complaint::Model> {
+    ctx.require_role(&[Role::CityOfficial])?;
+    let handling = validate::required_text("handling", handling, 10_000)?;
+    let tx = db.write(ctx).await?;
+    let before = complaint::Entity::find_by_id((ctx.tenant_id, id))
+        .lock_exclusive()
+        .one(tx.conn())
+        .await?
+        .ok_or(Error::NotFound("complaint"))?;
+    let status = workflow::complaint(before.status, action)?;
+    let after = complaint::Model {
+        status,
+        handling: Some(handling),
+        updated_at: Utc::now().trunc_subsecs(6),
+        ..before.clone()
+    };
+    complaint::Entity::update(complaint::ActiveModel::from(after.clone()))
+        .exec(tx.conn())
+        .await?;
+    tx.commit(AuditEvent::new("complaint.handle", "complaint", id).changed(
+        &json!({"status": before.status, "handling": before.handling}),
+        &json!({"status": after.status, "handling": after.handling}),
+    ))
+    .await?;
+    Ok(after)
+}
+
+pub async fn complaints(
+    db: &Db,
+    ctx: &TenantContext,
+    status: Option<ComplaintStatus>,
+    page: PageRequest<Uuid>,
+) -> Result<Page<complaint::Model>> {
+    ctx.require_role(&[Role::CityOfficial])?;
+    let mut query = complaint::Entity::find().filter(complaint::Column::TenantId.eq(ctx.tenant_id));
+    if let Some(status) = status {
+        query = query.filter(complaint::Column::Status.eq(status));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(complaint::Column::Id.gt(after));
+    }
+    let tx = db.read(ctx).await?;
+    let rows = query
+        .order_by_asc(complaint::Column::Id)
+        .limit(page.first + 1)
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn working_days_skip_weekends() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap_or_default();
+        // Friday 2026-11-20 to Friday 2026-11-27: five working days.
+        assert_eq!(working_days_between(d("2026-11-20"), d("2026-11-27")), 5);
+        // Saturday to Monday: one.
+        assert_eq!(working_days_between(d("2026-11-21"), d("2026-11-23")), 1);
+        assert_eq!(working_days_between(d("2026-11-23"), d("2026-11-23")), 0);
+    }
+}
