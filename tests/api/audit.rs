@@ -5,6 +5,11 @@ use futures_util::future::join_all;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_error, spawn_app};
+use crate::register;
+
+const SUBMIT_REPORT: &str = "mutation($o: UUID!, $y: Int!) { submitAnnualReport(organizationId: $o, year: $y, summary: \"年度工作总结\") { id } }";
+const RECORD_COMPLAINT: &str =
+    "mutation { recordComplaint(subjectName: \"某某慈善促进会\", description: \"未经登记以社会组织名义募捐\") { id } }";
 
 async fn audit_count(app: &TestApp) -> i64 {
     app.count("SELECT COUNT(*) FROM audit_log").await
@@ -36,6 +41,8 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
     let official = app.login("liuzhou.city_official").await;
     let donor = app.login("liuzhou.donor").await;
     let donor_id = app.user_id("liuzhou.donor").await;
+    let staff = app.login("liuzhou.org_staff").await;
+    let today = chrono::Utc::now().date_naive().to_string();
 
     for name in &names {
         let (token, query, vars) = match name.as_str() {
@@ -72,6 +79,136 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 (
                     Some(&official),
                     "mutation($id: UUID!) { retryEmail(id: $id) { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "submitRegistrationApplication" => (
+                Some(&staff),
+                register::SUBMIT,
+                json!({"i": register::particulars("柳州市审计测试服务中心", "social_service_institution")}),
+            ),
+            "acceptRegistrationApplication" => {
+                let id = register::submit(&app, &staff, "柳州市受理测试服务中心").await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { acceptRegistrationApplication(id: $id) { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "approveRegistrationApplication" => {
+                let id = register::submit(&app, &staff, "柳州市批准测试服务中心").await;
+                let accepted = register::decide(&app, &official, "acceptRegistrationApplication", &id).await;
+                assert_eq!(
+                    accepted["data"]["acceptRegistrationApplication"]["status"], "accepted",
+                    "{accepted}"
+                );
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { approveRegistrationApplication(id: $id) { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "rejectRegistrationApplication" => {
+                let id = register::submit(&app, &staff, "柳州市驳回测试服务中心").await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { rejectRegistrationApplication(id: $id, reason: \"材料不全\") { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "registerExistingOrganization" => (
+                Some(&official),
+                "mutation($i: ParticularsInput!, $c: String!) { registerExistingOrganization(input: $i, creditCode: $c, registeredOn: \"2015-03-01\") { id } }",
+                json!({"i": register::particulars("柳州市既有测试协会", "social_group"), "c": register::credit_code('1', "450202", "7E57C0DE")}),
+            ),
+            "submitChangeApplication" => (
+                Some(&staff),
+                register::SUBMIT_CHANGE,
+                json!({"o": register::org_id(&app, "柳州市慈善总会").await, "c": {"legalRepresentative": "韦红"}}),
+            ),
+            "approveChangeApplication" => {
+                let id =
+                    register::submit_change(&app, &official, &register::org_id(&app, "柳州市汽车工业协会").await).await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { approveChangeApplication(id: $id) { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "returnChangeApplication" => {
+                let id =
+                    register::submit_change(&app, &official, &register::org_id(&app, "柳州市建筑业协会").await).await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { returnChangeApplication(id: $id, comment: \"请附会员大会决议\") { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "submitAnnualReport" => (
+                Some(&official),
+                SUBMIT_REPORT,
+                json!({"o": register::org_id(&app, "柳州市摄影家协会").await, "y": register::last_year()}),
+            ),
+            "reviewAnnualReport" => {
+                let org = register::org_id(&app, "柳州市蓝天应急救援服务中心").await;
+                let body = app
+                    .graphql(
+                        Some(&official),
+                        SUBMIT_REPORT,
+                        json!({"o": org, "y": register::last_year()}),
+                    )
+                    .await;
+                let id = body["data"]["submitAnnualReport"]["id"].clone();
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { reviewAnnualReport(id: $id, outcome: pass) { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "recognizeCharity" => (
+                Some(&official),
+                "mutation($o: UUID!, $d: NaiveDate!) { recognizeCharity(organizationId: $o, on: $d) { id } }",
+                json!({"o": register::org_id(&app, "柳州市老年人体育协会").await, "d": today}),
+            ),
+            "grantPublicFundraising" => (
+                Some(&official),
+                "mutation($o: UUID!, $d: NaiveDate!) { grantPublicFundraising(organizationId: $o, on: $d) { id } }",
+                json!({"o": register::org_id(&app, "柳州市志愿者协会").await, "d": today}),
+            ),
+            "deregisterOrganization" => (
+                Some(&official),
+                "mutation($id: UUID!) { deregisterOrganization(id: $id, reason: \"自行解散\") { id } }",
+                json!({"id": register::org_id(&app, "柳州市家具行业协会").await}),
+            ),
+            "listOrganizationAbnormal" => (
+                Some(&official),
+                "mutation($o: UUID!) { listOrganizationAbnormal(organizationId: $o, reason: \"登记住所无法联系\") { id } }",
+                json!({"o": register::org_id(&app, "柳州市软件行业协会").await}),
+            ),
+            "removeSupervisionListing" => {
+                let id = app
+                    .scalar_string(
+                        "SELECT id FROM supervision_listing WHERE organization_id = (SELECT id FROM organization WHERE name = '柳州市护苗青少年服务中心')",
+                    )
+                    .await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { removeSupervisionListing(id: $id, reason: \"已补报年度报告\") { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "runSupervisionCheck" => (
+                Some(&official),
+                "mutation { runSupervisionCheck { listedAbnormal } }",
+                json!({}),
+            ),
+            "recordComplaint" => (Some(&official), RECORD_COMPLAINT, json!({})),
+            "handleComplaint" => {
+                let body = app.graphql(Some(&official), RECORD_COMPLAINT, json!({})).await;
+                let id = body["data"]["recordComplaint"]["id"].clone();
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { handleComplaint(id: $id, action: close, handling: \"已依法取缔\") { id } }",
                     json!({"id": id}),
                 )
             }

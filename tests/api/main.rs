@@ -3,6 +3,7 @@
 //! PostgreSQL database when `SHANLIAN_TEST_POSTGRES` names a server.
 
 mod helpers;
+mod register;
 mod smtp;
 
 mod audit;

@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
 use entity::annual_report::{self, ReportStatus};
 use entity::app_user::Role;
+use sea_orm::ActiveModelTrait;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
@@ -72,7 +73,7 @@ pub async fn submit(
                 reviewed_at: None,
                 ..before.clone()
             };
-            annual_report::Entity::update(annual_report::ActiveModel::from(after.clone()))
+            annual_report::Entity::update(annual_report::ActiveModel::from(after.clone()).reset_all())
                 .exec(tx.conn())
                 .await?;
             let event = AuditEvent::new("annual_report.resubmit", "annual_report", after.id).changed(
@@ -150,7 +151,7 @@ pub async fn review(
         reviewed_at: Some(Utc::now().trunc_subsecs(6)),
         ..before.clone()
     };
-    annual_report::Entity::update(annual_report::ActiveModel::from(after.clone()))
+    annual_report::Entity::update(annual_report::ActiveModel::from(after.clone()).reset_all())
         .exec(tx.conn())
         .await?;
     tx.commit(

@@ -6,6 +6,7 @@ use chrono::{SubsecRound, Utc};
 use entity::app_user::Role;
 use entity::change_application::{self, ChangeStatus};
 use entity::organization;
+use sea_orm::ActiveModelTrait;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -218,7 +219,7 @@ pub async fn decide(
         decided_at: Some(now),
         ..before.clone()
     };
-    change_application::Entity::update(change_application::ActiveModel::from(after.clone()))
+    change_application::Entity::update(change_application::ActiveModel::from(after.clone()).reset_all())
         .exec(tx.conn())
         .await?;
     let context = json!({

@@ -14,6 +14,7 @@ use entity::app_user::Role;
 use entity::organization::{self, OrganizationKind, OrganizationStatus};
 use entity::supervision_listing::{self, SupervisionList};
 use entity::{organization_version, tenant};
+use sea_orm::ActiveModelTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -172,7 +173,7 @@ pub(crate) async fn save_version(
         updated_at: Utc::now().trunc_subsecs(6),
         ..after
     };
-    organization::Entity::update(organization::ActiveModel::from(after.clone()))
+    organization::Entity::update(organization::ActiveModel::from(after.clone()).reset_all())
         .exec(tx)
         .await?;
     record_version(tx, ctx, &after, cause, change_application_id).await?;

@@ -6,6 +6,7 @@ use chrono::{SubsecRound, Utc};
 use entity::app_user::Role;
 use entity::organization;
 use entity::registration_application::{self, ApplicationStatus};
+use sea_orm::ActiveModelTrait;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use serde_json::json;
@@ -221,7 +222,7 @@ pub async fn decide(
             )
         }
     };
-    registration_application::Entity::update(registration_application::ActiveModel::from(after.clone()))
+    registration_application::Entity::update(registration_application::ActiveModel::from(after.clone()).reset_all())
         .exec(tx.conn())
         .await?;
     if let serde_json::Value::Object(map) = &mut context {

@@ -10,6 +10,7 @@ use entity::complaint::{self, ComplaintStatus};
 use entity::organization::{self, OrganizationStatus};
 use entity::registration_application::{self, ApplicationStatus};
 use entity::supervision_listing::{self, SupervisionList};
+use sea_orm::ActiveModelTrait;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
@@ -296,7 +297,7 @@ pub async fn remove(
         removed_by: Some(official),
         ..before.clone()
     };
-    supervision_listing::Entity::update(supervision_listing::ActiveModel::from(after.clone()))
+    supervision_listing::Entity::update(supervision_listing::ActiveModel::from(after.clone()).reset_all())
         .exec(tx.conn())
         .await?;
     tx.send_email(Email {
@@ -425,7 +426,7 @@ pub async fn handle_complaint(
         updated_at: Utc::now().trunc_subsecs(6),
         ..before.clone()
     };
-    complaint::Entity::update(complaint::ActiveModel::from(after.clone()))
+    complaint::Entity::update(complaint::ActiveModel::from(after.clone()).reset_all())
         .exec(tx.conn())
         .await?;
     tx.commit(AuditEvent::new("complaint.handle", "complaint", id).changed(
