@@ -11,6 +11,7 @@ mod auth;
 mod health;
 mod idempotency;
 mod input;
+mod organizations;
 mod outbox;
 mod rls;
 mod tenancy;
