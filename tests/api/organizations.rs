@@ -429,9 +429,7 @@ async fn the_daily_check_lists_missed_reports_escalates_after_two_years_and_flag
         "{public}"
     );
     let listing = app
-        .scalar_string(&format!(
-            "SELECT id FROM supervision_listing WHERE list = 'abnormal' AND organization_id = (SELECT id FROM organization WHERE name = '柳州市沉睡协会')"
-        ))
+        .scalar_string("SELECT id FROM supervision_listing WHERE list = 'abnormal' AND organization_id = (SELECT id FROM organization WHERE name = '柳州市沉睡协会')")
         .await;
     let remove = "mutation($id: UUID!) { removeSupervisionListing(id: $id, reason: \"已补报\") { removedOn } }";
     let removed = app.graphql(Some(&official), remove, json!({"id": listing})).await;

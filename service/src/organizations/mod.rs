@@ -573,16 +573,19 @@ pub(crate) struct CityCounts {
     pub serious: u64,
 }
 
+/// What the roll-up needs of one organization.
+type Facts = (
+    OrganizationKind,
+    OrganizationStatus,
+    bool,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
+
 pub(crate) async fn city_counts<C: ConnectionTrait>(conn: &C, tenant_id: Uuid) -> Result<CityCounts> {
-    // One pass over the city's organizations: a few thousand rows at most,
-    // and only these columns.
-    let rows: Vec<(
-        OrganizationKind,
-        OrganizationStatus,
-        bool,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-    )> = organization::Entity::find()
+    // One pass over the city's organizations (a few thousand rows at most,
+    // five narrow columns) instead of a query per figure.
+    let rows: Vec<Facts> = organization::Entity::find()
         .select_only()
         .column(organization::Column::Kind)
         .column(organization::Column::Status)
@@ -601,22 +604,10 @@ pub(crate) async fn city_counts<C: ConnectionTrait>(conn: &C, tenant_id: Uuid) -
         .into_tuple()
         .all(conn)
         .await?;
-    let count = |f: &dyn Fn(
-        &(
-            OrganizationKind,
-            OrganizationStatus,
-            bool,
-            Option<NaiveDate>,
-            Option<NaiveDate>,
-        ),
-    ) -> bool| { rows.iter().filter(|r| f(r)).count() as u64 };
-    let active = |r: &(
-        OrganizationKind,
-        OrganizationStatus,
-        bool,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-    )| { r.1 == OrganizationStatus::Active };
+    let (active, deregistered): (Vec<&Facts>, Vec<&Facts>) =
+        rows.iter().partition(|r| r.1 == OrganizationStatus::Active);
+    let count = |f: fn(&Facts) -> bool| active.iter().filter(|r| f(r)).count() as u64;
+    let listed = |list: SupervisionList| listings.iter().filter(|l| **l == list).count() as u64;
     Ok(CityCounts {
         by_kind: [
             OrganizationKind::SocialGroup,
@@ -624,14 +615,14 @@ pub(crate) async fn city_counts<C: ConnectionTrait>(conn: &C, tenant_id: Uuid) -
             OrganizationKind::Foundation,
         ]
         .into_iter()
-        .map(|k| (k, count(&|r| active(r) && r.0 == k)))
+        .map(|k| (k, active.iter().filter(|r| r.0 == k).count() as u64))
         .collect(),
-        active: count(&active),
-        deregistered: count(&|r| r.1 == OrganizationStatus::Deregistered),
-        industry_associations: count(&|r| active(r) && r.2),
-        charities: count(&|r| active(r) && r.3.is_some()),
-        public_fundraising: count(&|r| active(r) && r.4.is_some()),
-        abnormal: listings.iter().filter(|l| **l == SupervisionList::Abnormal).count() as u64,
-        serious: listings.iter().filter(|l| **l == SupervisionList::Serious).count() as u64,
+        active: active.len() as u64,
+        deregistered: deregistered.len() as u64,
+        industry_associations: count(|r| r.2),
+        charities: count(|r| r.3.is_some()),
+        public_fundraising: count(|r| r.4.is_some()),
+        abnormal: listed(SupervisionList::Abnormal),
+        serious: listed(SupervisionList::Serious),
     })
 }
