@@ -2,6 +2,11 @@
 //! time-ordered), and a page starts after the last key the client saw, so
 //! pages stay stable while rows are added and cost the same at any depth.
 
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use uuid::Uuid;
+
+use crate::context::TenantContext;
+use crate::db::Db;
 use crate::error::{Error, Result};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -50,6 +55,24 @@ impl<T> Page<T> {
             has_next: self.has_next,
         }
     }
+}
+
+/// Run a tenant-scoped list query one page at a time, keyed on a UUID v7
+/// id column (time-ordered, so oldest first).
+pub(crate) async fn fetch_by_id<E: EntityTrait>(
+    db: &Db,
+    ctx: &TenantContext,
+    mut query: Select<E>,
+    id: E::Column,
+    page: PageRequest<Uuid>,
+) -> Result<Page<E::Model>> {
+    if let Some(after) = page.after {
+        query = query.filter(id.gt(after));
+    }
+    let tx = db.read(ctx).await?;
+    let rows = query.order_by_asc(id).limit(page.first + 1).all(&tx).await?;
+    tx.commit().await?;
+    Ok(Page::from_overfetch(rows, page.first))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::app_user::{self, Role};
 use entity::organization;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::json;
@@ -15,7 +15,7 @@ use crate::context::{Actor, RequestMeta, TenantContext, role_name, tenant_kind_f
 use crate::db::Db;
 use crate::error::{Error, Result, is_unique_violation};
 use crate::outbox::{Email, Template};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Page, PageRequest};
 use crate::password;
 use crate::tenants;
 use crate::token::{Claims, TokenKeys};
@@ -164,17 +164,7 @@ pub async fn list(
     if let Some(role) = role {
         query = query.filter(app_user::Column::Role.eq(role));
     }
-    if let Some(after) = page.after {
-        query = query.filter(app_user::Column::Id.gt(after));
-    }
-    let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_asc(app_user::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    page::fetch_by_id(db, ctx, query, app_user::Column::Id, page).await
 }
 
 /// A new account as typed by a person.

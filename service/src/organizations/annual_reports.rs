@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
 use entity::annual_report::{self, ReportStatus};
 use entity::app_user::Role;
 use sea_orm::ActiveModelTrait;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -15,7 +15,7 @@ use crate::audit::AuditEvent;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result, is_unique_violation};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Page, PageRequest};
 use crate::validate;
 
 /// The report for `year` is due on 31 May of the year after.
@@ -188,15 +188,5 @@ pub async fn list(
     if let Some(status) = status {
         query = query.filter(annual_report::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        query = query.filter(annual_report::Column::Id.gt(after));
-    }
-    let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_asc(annual_report::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    page::fetch_by_id(db, ctx, query, annual_report::Column::Id, page).await
 }

@@ -7,7 +7,7 @@ use entity::app_user::Role;
 use entity::change_application::{self, ChangeStatus};
 use entity::organization;
 use sea_orm::ActiveModelTrait;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -19,7 +19,7 @@ use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::outbox::{Email, Template};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Page, PageRequest};
 use crate::tenants;
 use crate::users::replayed_id;
 use crate::validate;
@@ -174,17 +174,7 @@ pub async fn list(
     if let Some(status) = status {
         query = query.filter(change_application::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        query = query.filter(change_application::Column::Id.gt(after));
-    }
-    let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_asc(change_application::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    page::fetch_by_id(db, ctx, query, change_application::Column::Id, page).await
 }
 
 /// Approve (apply every item as one new version) or return with a comment.

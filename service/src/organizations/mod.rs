@@ -29,7 +29,7 @@ use crate::context::TenantContext;
 use crate::credit_code::{self, CreditCode};
 use crate::db::Db;
 use crate::error::{Error, Result, is_unique_violation};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Page, PageRequest};
 use crate::tenants;
 use crate::validate;
 use workflow::OrganizationAction;
@@ -302,17 +302,7 @@ pub async fn list(
     if role == Role::OrgStaff {
         query = query.filter(organization::Column::Id.eq(ctx.organization_id()));
     }
-    if let Some(after) = page.after {
-        query = query.filter(organization::Column::Id.gt(after));
-    }
-    let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_asc(organization::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    page::fetch_by_id(db, ctx, query, organization::Column::Id, page).await
 }
 
 /// An organization as the public register shows it.

@@ -7,7 +7,7 @@ use entity::app_user::Role;
 use entity::organization;
 use entity::registration_application::{self, ApplicationStatus};
 use sea_orm::ActiveModelTrait;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -20,7 +20,7 @@ use crate::credit_code::CreditCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::outbox::{Email, Template};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Page, PageRequest};
 use crate::tenants;
 use crate::users::replayed_id;
 use crate::validate;
@@ -141,17 +141,7 @@ pub async fn list(
     if let Some(status) = status {
         query = query.filter(registration_application::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        query = query.filter(registration_application::Column::Id.gt(after));
-    }
-    let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_asc(registration_application::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    page::fetch_by_id(db, ctx, query, registration_application::Column::Id, page).await
 }
 
 /// Accept, approve or reject. Approval registers the organization with a

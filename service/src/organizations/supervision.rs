@@ -23,7 +23,7 @@ use crate::context::{Actor, TenantContext};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::outbox::{Email, Template};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Page, PageRequest};
 use crate::tenants;
 use crate::validate;
 
@@ -448,17 +448,7 @@ pub async fn complaints(
     if let Some(status) = status {
         query = query.filter(complaint::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        query = query.filter(complaint::Column::Id.gt(after));
-    }
-    let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_asc(complaint::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    page::fetch_by_id(db, ctx, query, complaint::Column::Id, page).await
 }
 
 #[cfg(test)]
