@@ -26,7 +26,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/graphql", web::post().to(graphql))
         .route("/graphql", web::get().to(graphiql))
         .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz));
+        .route("/readyz", web::get().to(readyz))
+        .route("/exports/fee-reductions/{file}", web::get().to(fee_reduction_export));
 }
 
 /// A GraphQL-shaped error for failures before execution (bad body, bad
@@ -140,6 +141,88 @@ async fn bearer_context(
         .ok_or_else(|| service::Error::Unauthenticated("the Authorization header must be \"Bearer <token>\"".into()))?;
     let claims = state.keys.verify(token)?;
     service::users::authenticate(&state.db, claims, meta).await.map(Some)
+}
+
+/// `GET /exports/fee-reductions/{period}.csv` or `.xlsx`, for officials
+/// with a bearer token: the spreadsheet passed up the chain.
+async fn fee_reduction_export(req: HttpRequest, path: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
+    let meta = RequestMeta {
+        request_id: None,
+        client_addr: req.peer_addr().map(|a| a.ip().to_string()),
+    };
+    let ctx = match bearer_context(&req, &state, meta).await {
+        Ok(Some(ctx)) => ctx,
+        Ok(None) => {
+            return request_error(
+                StatusCode::UNAUTHORIZED,
+                error_codes::UNAUTHENTICATED,
+                "sign in first: this needs a bearer token",
+            );
+        }
+        Err(e) => return service_error(e),
+    };
+    let file = path.into_inner();
+    let Some((id, extension)) = file.rsplit_once('.') else {
+        return request_error(
+            StatusCode::NOT_FOUND,
+            error_codes::NOT_FOUND,
+            "ask for <period id>.csv or <period id>.xlsx",
+        );
+    };
+    let Ok(period_id) = id.parse::<uuid::Uuid>() else {
+        return request_error(
+            StatusCode::NOT_FOUND,
+            error_codes::NOT_FOUND,
+            "fee-reduction period not found",
+        );
+    };
+    let result = match service::fee_reductions::export::rows(&state.db, &ctx, period_id).await {
+        Ok((title, rows)) => match extension {
+            "csv" => service::fee_reductions::export::to_csv(&rows).map(|b| (b, "text/csv; charset=utf-8", title)),
+            "xlsx" => service::fee_reductions::export::to_xlsx(&title, &rows).map(|b| {
+                (
+                    b,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    title,
+                )
+            }),
+            _ => {
+                return request_error(
+                    StatusCode::NOT_FOUND,
+                    error_codes::NOT_FOUND,
+                    "exports are .csv or .xlsx",
+                );
+            }
+        },
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok((body, content_type, _title)) => HttpResponse::Ok()
+            .content_type(content_type)
+            .insert_header((
+                actix_web::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"fee-reductions-{period_id}.{extension}\""),
+            ))
+            .body(body),
+        Err(e) => service_error(e),
+    }
+}
+
+/// A service error outside GraphQL, with the same codes and statuses.
+fn service_error(err: service::Error) -> HttpResponse {
+    use service::Error as E;
+    let (status, code) = match &err {
+        E::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, error_codes::UNAUTHENTICATED),
+        E::Forbidden(_) => (StatusCode::FORBIDDEN, error_codes::FORBIDDEN),
+        E::NotFound(_) => (StatusCode::NOT_FOUND, error_codes::NOT_FOUND),
+        E::Validation { .. } => (StatusCode::BAD_REQUEST, error_codes::VALIDATION),
+        E::Conflict(_) => (StatusCode::CONFLICT, error_codes::CONFLICT),
+        E::Internal(cause) => {
+            tracing::error!(error = ?cause, "internal error");
+            (StatusCode::INTERNAL_SERVER_ERROR, error_codes::INTERNAL)
+        }
+    };
+    request_error(status, code, &err.to_string())
 }
 
 async fn graphiql(state: web::Data<AppState>) -> HttpResponse {

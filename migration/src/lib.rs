@@ -8,6 +8,7 @@ mod m20261126_000001_foundation;
 mod m20261126_000002_audit;
 mod m20261126_000003_outbox_idempotency;
 mod m20261126_000004_organizations;
+mod m20261126_000005_fee_reductions;
 pub mod postgres;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_audit::Migration),
             Box::new(m20261126_000003_outbox_idempotency::Migration),
             Box::new(m20261126_000004_organizations::Migration),
+            Box::new(m20261126_000005_fee_reductions::Migration),
         ]
     }
 }

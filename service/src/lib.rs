@@ -11,6 +11,7 @@ pub mod context;
 pub mod credit_code;
 pub mod db;
 pub mod error;
+pub mod fee_reductions;
 pub mod idempotency;
 pub mod money;
 pub mod organizations;

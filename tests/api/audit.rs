@@ -43,6 +43,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
     let donor_id = app.user_id("liuzhou.donor").await;
     let staff = app.login("liuzhou.org_staff").await;
     let today = chrono::Utc::now().date_naive().to_string();
+    let fee_period = crate::fee_reductions::open_period(&app, &official, 10).await;
 
     for name in &names {
         let (token, query, vars) = match name.as_str() {
@@ -209,6 +210,56 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 (
                     Some(&official),
                     "mutation($id: UUID!) { handleComplaint(id: $id, action: close, handling: \"已依法取缔\") { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "openFeeReductionPeriod" => (
+                Some(&official),
+                "mutation($d: NaiveDate!) { openFeeReductionPeriod(title: \"审计测试\", year: 2025, dueOn: $d) { id } }",
+                json!({"d": today}),
+            ),
+            "saveFeeReductionReport" => (
+                Some(&official),
+                "mutation($p: UUID!, $o: UUID!, $i: FeeReportInput!) { saveFeeReductionReport(periodId: $p, organizationId: $o, input: $i) { id } }",
+                json!({
+                    "p": fee_period,
+                    "o": register::org_id(&app, "柳州市餐饮行业协会").await,
+                    "i": crate::fee_reductions::report(vec![crate::fee_reductions::line("1.00", 1, "lower")]),
+                }),
+            ),
+            "submitFeeReductionReport" => {
+                let id = crate::fee_reductions::draft(&app, &official, &fee_period, "柳州市软件行业协会").await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { submitFeeReductionReport(id: $id) { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "approveFeeReductionReport" => {
+                let id = crate::fee_reductions::draft(&app, &official, &fee_period, "柳州市旅游饭店协会").await;
+                app.graphql(
+                    Some(&official),
+                    "mutation($id: UUID!) { submitFeeReductionReport(id: $id) { id } }",
+                    json!({"id": id}),
+                )
+                .await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { approveFeeReductionReport(id: $id) { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "returnFeeReductionReport" => {
+                let id = crate::fee_reductions::draft(&app, &official, &fee_period, "柳州市电子商务协会").await;
+                app.graphql(
+                    Some(&official),
+                    "mutation($id: UUID!) { submitFeeReductionReport(id: $id) { id } }",
+                    json!({"id": id}),
+                )
+                .await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { returnFeeReductionReport(id: $id, comment: \"补充\") { id } }",
                     json!({"id": id}),
                 )
             }

@@ -8,6 +8,7 @@ mod smtp;
 
 mod audit;
 mod auth;
+mod fee_reductions;
 mod health;
 mod idempotency;
 mod input;

@@ -3,6 +3,7 @@
 //! GraphQL errors. No rule lives here.
 
 mod error;
+mod fee_reductions;
 mod mutation;
 mod organizations;
 mod query;
@@ -16,11 +17,19 @@ use service::{Db, RequestMeta, TenantContext};
 pub use error::{ApiError, ApiResult, error_codes};
 /// Every query, merged from the modules that define them.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Query(query::BaseQuery, organizations::OrganizationQuery);
+pub struct Query(
+    query::BaseQuery,
+    organizations::OrganizationQuery,
+    fee_reductions::FeeReductionQuery,
+);
 
 /// Every mutation, merged from the modules that define them.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(mutation::BaseMutation, organizations::OrganizationMutation);
+pub struct Mutation(
+    mutation::BaseMutation,
+    organizations::OrganizationMutation,
+    fee_reductions::FeeReductionMutation,
+);
 pub use scalars::MoneyScalar;
 
 use crate::config::GraphqlSettings;

@@ -365,6 +365,11 @@ pub async fn daily_check_all(db: &Db, as_of: NaiveDate) -> Result<()> {
             ),
             Err(e) => tracing::error!(city = %city.slug, error = ?e, "supervision check failed"),
         }
+        match crate::fee_reductions::send_reminders(db, &ctx, as_of).await {
+            Ok(n) if n > 0 => tracing::info!(city = %city.slug, reminded = n, "fee-reduction reminders"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(city = %city.slug, error = ?e, "fee-reduction reminders failed"),
+        }
     }
     Ok(())
 }

@@ -27,10 +27,15 @@ pub enum Template {
     /// The organization was put on a supervision list.
     ListedAbnormal,
     ListingRemoved,
+    /// Associations: a fee-reduction period is open.
+    FeePeriodOpened,
+    /// Associations: seven days before a period's due date.
+    FeeReportReminder,
+    FeeReportReturned,
 }
 
 impl Template {
-    pub const ALL: [Template; 10] = [
+    pub const ALL: [Template; 13] = [
         Template::AccountCreated,
         Template::PasswordChanged,
         Template::ApplicationAccepted,
@@ -41,6 +46,9 @@ impl Template {
         Template::ChangeReturned,
         Template::ListedAbnormal,
         Template::ListingRemoved,
+        Template::FeePeriodOpened,
+        Template::FeeReportReminder,
+        Template::FeeReportReturned,
     ];
 
     pub fn name(self) -> &'static str {
@@ -55,6 +63,9 @@ impl Template {
             Template::ChangeReturned => "change_returned",
             Template::ListedAbnormal => "listed_abnormal",
             Template::ListingRemoved => "listing_removed",
+            Template::FeePeriodOpened => "fee_period_opened",
+            Template::FeeReportReminder => "fee_report_reminder",
+            Template::FeeReportReturned => "fee_report_returned",
         }
     }
 }
@@ -119,6 +130,18 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "listing_removed.zh-CN.html",
         "listing_removed.en.txt",
         "listing_removed.en.html",
+        "fee_period_opened.zh-CN.txt",
+        "fee_period_opened.zh-CN.html",
+        "fee_period_opened.en.txt",
+        "fee_period_opened.en.html",
+        "fee_report_reminder.zh-CN.txt",
+        "fee_report_reminder.zh-CN.html",
+        "fee_report_reminder.en.txt",
+        "fee_report_reminder.en.html",
+        "fee_report_returned.zh-CN.txt",
+        "fee_report_returned.zh-CN.html",
+        "fee_report_returned.en.txt",
+        "fee_report_returned.en.html",
     );
     env
 });
@@ -163,7 +186,7 @@ mod tests {
             "display_name": "<b>李</b>", "username": "li", "tenant_name": "柳州市", "tenant_slug": "liuzhou",
             "role_label": "donor", "login_url": "http://x/", "changed_at": "2026-11-26 10:00",
             "name": "<b>李</b>", "date": "2026-11-26", "application_id": "x", "credit_code": "51450200MJ0000AB0X",
-            "reason": "r", "items": "name", "comment": "c", "list_name": "l", "days": 5, "status": "submitted",
+            "reason": "r", "items": "name", "comment": "c", "list_name": "l", "days": 5, "status": "submitted", "title": "t", "due_on": "2026-12-31",
         });
         for template in Template::ALL {
             for lang in ["zh-CN", "en"] {

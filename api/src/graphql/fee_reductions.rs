@@ -1,0 +1,501 @@
+//! Industry-association fee-reduction reports in GraphQL.
+
+use async_graphql::connection::{Connection, OpaqueCursor};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{fee_reduction_line, fee_reduction_period, fee_reduction_report, fee_reduction_report_version};
+use service::fee_reductions::totals::{self, Sum};
+use service::fee_reductions::{self as fees, LineInput, NewPeriod, ReportAction, ReportInput};
+use service::page::PageRequest;
+use uuid::Uuid;
+
+use super::error::ApiResult;
+use super::scalars::MoneyScalar;
+use super::types::{Tenant, connection, decode_after};
+use super::{db, tenant};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(
+    remote = "entity::fee_reduction_report::FeeReportStatus",
+    rename_items = "snake_case"
+)]
+pub enum FeeReportStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Returned,
+}
+
+/// 收费项目.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::fee_reduction_line::FeeItem", rename_items = "snake_case")]
+pub enum FeeItem {
+    Membership,
+    Training,
+    Appraisal,
+    Consulting,
+    Publication,
+    Other,
+}
+
+/// 减负措施: 取消, 降低, 减免, 规范清退.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::fee_reduction_line::Measure", rename_items = "snake_case")]
+pub enum Measure {
+    Cancel,
+    Lower,
+    Waive,
+    Standardize,
+}
+
+pub struct FeeReductionPeriod(pub fee_reduction_period::Model);
+
+#[Object]
+impl FeeReductionPeriod {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    /// 1 or 2 for a half-year; null for the whole year.
+    async fn half(&self) -> Option<i32> {
+        self.0.half
+    }
+    async fn due_on(&self) -> NaiveDate {
+        self.0.due_on
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+pub struct FeeReductionLine(pub fee_reduction_line::Model);
+
+#[Object]
+impl FeeReductionLine {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+    async fn fee_item(&self) -> FeeItem {
+        self.0.fee_item.into()
+    }
+    async fn fee_item_detail(&self) -> &str {
+        &self.0.fee_item_detail
+    }
+    async fn measure(&self) -> Measure {
+        self.0.measure.into()
+    }
+    async fn standard_before(&self) -> Option<MoneyScalar> {
+        self.0
+            .standard_before_fen
+            .map(|f| MoneyScalar(service::Money::from_fen(f)))
+    }
+    async fn standard_after(&self) -> Option<MoneyScalar> {
+        self.0
+            .standard_after_fen
+            .map(|f| MoneyScalar(service::Money::from_fen(f)))
+    }
+    async fn amount(&self) -> MoneyScalar {
+        MoneyScalar(service::Money::from_fen(self.0.amount_fen))
+    }
+    async fn enterprises(&self) -> i32 {
+        self.0.enterprises
+    }
+    async fn note(&self) -> &str {
+        &self.0.note
+    }
+    /// The official's comment on this line when the report was returned.
+    async fn return_comment(&self) -> Option<&str> {
+        self.0.return_comment.as_deref()
+    }
+}
+
+pub struct FeeReductionReport(pub fee_reduction_report::Model);
+
+#[Object]
+impl FeeReductionReport {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn period_id(&self) -> Uuid {
+        self.0.period_id
+    }
+    async fn organization_id(&self) -> Uuid {
+        self.0.organization_id
+    }
+    async fn status(&self) -> FeeReportStatus {
+        self.0.status.into()
+    }
+    async fn member_count(&self) -> Option<i32> {
+        self.0.member_count
+    }
+    /// Self-inspection: irregular charges found, refunded, enterprises refunded.
+    async fn irregular_charges_found(&self) -> i32 {
+        self.0.irregular_charges_found
+    }
+    async fn refunded(&self) -> MoneyScalar {
+        MoneyScalar(service::Money::from_fen(self.0.refunded_fen))
+    }
+    async fn enterprises_refunded(&self) -> i32 {
+        self.0.enterprises_refunded
+    }
+    /// How many times it was submitted.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn review_comment(&self) -> Option<&str> {
+        self.0.review_comment.as_deref()
+    }
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.reviewed_at
+    }
+    async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<FeeReductionLine>> {
+        let r = fees::report(db(ctx), tenant(ctx)?, self.0.id).await?;
+        Ok(r.lines.into_iter().map(FeeReductionLine).collect())
+    }
+    /// Every submitted version, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<FeeReportVersion>> {
+        Ok(fees::history(db(ctx), tenant(ctx)?, self.0.id)
+            .await?
+            .into_iter()
+            .map(FeeReportVersion)
+            .collect())
+    }
+}
+
+pub struct FeeReportVersion(pub fee_reduction_report_version::Model);
+
+#[Object]
+impl FeeReportVersion {
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn snapshot(&self) -> async_graphql::Json<serde_json::Value> {
+        async_graphql::Json(serde_json::from_str(&self.0.snapshot).unwrap_or(serde_json::Value::Null))
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+}
+
+/// A total: exact amount, enterprises benefited, number of line items.
+#[derive(SimpleObject)]
+pub struct FeeSum {
+    pub amount: MoneyScalar,
+    pub enterprises: i64,
+    pub lines: i64,
+}
+
+impl From<Sum> for FeeSum {
+    fn from(s: Sum) -> Self {
+        Self {
+            amount: MoneyScalar(s.amount),
+            enterprises: s.enterprises,
+            lines: s.lines,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct MeasureSum {
+    pub measure: Measure,
+    pub sum: FeeSum,
+}
+
+#[derive(SimpleObject)]
+pub struct FeeItemSum {
+    pub fee_item: FeeItem,
+    pub sum: FeeSum,
+}
+
+#[derive(SimpleObject)]
+pub struct AssociationFeeTotal {
+    pub organization_id: Uuid,
+    pub name: String,
+    pub credit_code: String,
+    /// Null when it has not reported.
+    pub status: Option<FeeReportStatus>,
+    pub sum: FeeSum,
+    pub refunded: MoneyScalar,
+}
+
+#[derive(SimpleObject)]
+pub struct FeeReductionTotals {
+    pub period: FeeReductionPeriod,
+    /// Over approved reports.
+    pub total: FeeSum,
+    pub by_measure: Vec<MeasureSum>,
+    pub by_fee_item: Vec<FeeItemSum>,
+    pub associations: Vec<AssociationFeeTotal>,
+    pub associations_asked: i64,
+    pub associations_reported: i64,
+    pub associations_not_reported: i64,
+    pub associations_approved: i64,
+    pub refunded: MoneyScalar,
+    pub enterprises_refunded: i64,
+    pub irregular_charges_found: i64,
+    /// Past the due date with associations still not reported.
+    pub late: bool,
+}
+
+impl From<totals::PeriodTotals> for FeeReductionTotals {
+    fn from(t: totals::PeriodTotals) -> Self {
+        Self {
+            period: FeeReductionPeriod(t.period),
+            total: t.total.into(),
+            by_measure: t
+                .by_measure
+                .into_iter()
+                .map(|(m, s)| MeasureSum {
+                    measure: m.into(),
+                    sum: s.into(),
+                })
+                .collect(),
+            by_fee_item: t
+                .by_fee_item
+                .into_iter()
+                .map(|(f, s)| FeeItemSum {
+                    fee_item: f.into(),
+                    sum: s.into(),
+                })
+                .collect(),
+            associations_asked: t.asked as i64,
+            associations_reported: t.reported as i64,
+            associations_not_reported: (t.asked - t.reported) as i64,
+            associations_approved: t.approved as i64,
+            associations: t
+                .associations
+                .into_iter()
+                .map(|a| AssociationFeeTotal {
+                    organization_id: a.organization.id,
+                    name: a.organization.name,
+                    credit_code: a.organization.credit_code,
+                    status: a.status.map(Into::into),
+                    sum: a.sum.into(),
+                    refunded: MoneyScalar(a.refunded),
+                })
+                .collect(),
+            refunded: MoneyScalar(t.refunded),
+            enterprises_refunded: t.enterprises_refunded,
+            irregular_charges_found: t.irregular_charges_found,
+            late: t.late,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct CityFeeReductions {
+    pub city: Tenant,
+    pub total: FeeSum,
+    pub refunded: MoneyScalar,
+    pub associations_asked: i64,
+    pub associations_reported: i64,
+}
+
+#[derive(InputObject)]
+pub struct FeeLineInput {
+    pub fee_item: FeeItem,
+    /// Names the fee; required for `other`.
+    pub fee_item_detail: Option<String>,
+    pub measure: Measure,
+    pub standard_before: Option<MoneyScalar>,
+    pub standard_after: Option<MoneyScalar>,
+    /// The amount reduced, in yuan.
+    pub amount: MoneyScalar,
+    pub enterprises: i32,
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct FeeReportInput {
+    /// Member enterprises, where known: no line may benefit more.
+    pub member_count: Option<i32>,
+    #[graphql(default)]
+    pub irregular_charges_found: i32,
+    pub refunded: Option<MoneyScalar>,
+    #[graphql(default)]
+    pub enterprises_refunded: i32,
+    pub lines: Vec<FeeLineInput>,
+}
+
+#[derive(InputObject)]
+pub struct LineCommentInput {
+    pub line_id: Uuid,
+    pub comment: String,
+}
+
+#[derive(Default)]
+pub struct FeeReductionQuery;
+
+#[Object]
+impl FeeReductionQuery {
+    async fn fee_reduction_periods(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, FeeReductionPeriod>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result = fees::periods(db(ctx), tenant(ctx)?, page).await?;
+        Ok(connection(result, has_previous, |p| p.id, FeeReductionPeriod))
+    }
+
+    async fn fee_reduction_report(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<FeeReductionReport> {
+        Ok(FeeReductionReport(
+            fees::report(db(ctx), tenant(ctx)?, id).await?.report,
+        ))
+    }
+
+    async fn fee_reduction_reports(
+        &self,
+        ctx: &Context<'_>,
+        period_id: Option<Uuid>,
+        status: Option<FeeReportStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, FeeReductionReport>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result = fees::reports(db(ctx), tenant(ctx)?, period_id, status.map(Into::into), page).await?;
+        Ok(connection(result, has_previous, |r| r.id, FeeReductionReport))
+    }
+
+    /// The period's totals over approved reports, per association, measure
+    /// and fee item, and who has not reported (officials). The same data
+    /// downloads as `/exports/fee-reductions/{periodId}.csv` or `.xlsx`.
+    async fn fee_reduction_totals(&self, ctx: &Context<'_>, period_id: Uuid) -> ApiResult<FeeReductionTotals> {
+        Ok(totals::period_totals(db(ctx), tenant(ctx)?, period_id).await?.into())
+    }
+
+    /// Region officials: each city's approved totals for a year.
+    async fn region_fee_reductions(&self, ctx: &Context<'_>, year: i32) -> ApiResult<Vec<CityFeeReductions>> {
+        let rows = totals::region_year(db(ctx), tenant(ctx)?, year).await?;
+        Ok(rows
+            .into_iter()
+            .map(|c| CityFeeReductions {
+                city: Tenant(c.city),
+                total: c.total.into(),
+                refunded: MoneyScalar(c.refunded),
+                associations_asked: c.associations_asked as i64,
+                associations_reported: c.associations_reported as i64,
+            })
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct FeeReductionMutation;
+
+#[Object]
+impl FeeReductionMutation {
+    /// Open a reporting period; every industry association is asked by email.
+    async fn open_fee_reduction_period(
+        &self,
+        ctx: &Context<'_>,
+        title: String,
+        year: i32,
+        half: Option<i32>,
+        due_on: NaiveDate,
+    ) -> ApiResult<FeeReductionPeriod> {
+        let p = fees::open_period(
+            db(ctx),
+            tenant(ctx)?,
+            NewPeriod {
+                title,
+                year,
+                half,
+                due_on,
+            },
+        )
+        .await?;
+        Ok(FeeReductionPeriod(p))
+    }
+
+    /// Save the association's report as a draft (or edit a returned one);
+    /// the lines replace the previous lines.
+    async fn save_fee_reduction_report(
+        &self,
+        ctx: &Context<'_>,
+        period_id: Uuid,
+        organization_id: Uuid,
+        input: FeeReportInput,
+    ) -> ApiResult<FeeReductionReport> {
+        let input = ReportInput {
+            member_count: input.member_count,
+            irregular_charges_found: input.irregular_charges_found,
+            refunded: input.refunded.map(|m| m.0).unwrap_or_default(),
+            enterprises_refunded: input.enterprises_refunded,
+            lines: input
+                .lines
+                .into_iter()
+                .map(|l| LineInput {
+                    fee_item: l.fee_item.into(),
+                    fee_item_detail: l.fee_item_detail,
+                    measure: l.measure.into(),
+                    standard_before: l.standard_before.map(|m| m.0),
+                    standard_after: l.standard_after.map(|m| m.0),
+                    amount: l.amount.0,
+                    enterprises: l.enterprises,
+                    note: l.note,
+                })
+                .collect(),
+        };
+        Ok(FeeReductionReport(
+            fees::save_report(db(ctx), tenant(ctx)?, period_id, organization_id, input).await?,
+        ))
+    }
+
+    async fn submit_fee_reduction_report(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<FeeReductionReport> {
+        Ok(FeeReductionReport(fees::submit(db(ctx), tenant(ctx)?, id).await?))
+    }
+
+    async fn approve_fee_reduction_report(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        comment: Option<String>,
+    ) -> ApiResult<FeeReductionReport> {
+        let r = fees::review(
+            db(ctx),
+            tenant(ctx)?,
+            id,
+            ReportAction::Approve,
+            comment.as_deref(),
+            Vec::new(),
+        )
+        .await?;
+        Ok(FeeReductionReport(r))
+    }
+
+    /// Return with a comment and/or comments on lines.
+    async fn return_fee_reduction_report(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        comment: Option<String>,
+        #[graphql(default)] line_comments: Vec<LineCommentInput>,
+    ) -> ApiResult<FeeReductionReport> {
+        let lines = line_comments.into_iter().map(|c| (c.line_id, c.comment)).collect();
+        let r = fees::review(
+            db(ctx),
+            tenant(ctx)?,
+            id,
+            ReportAction::Return,
+            comment.as_deref(),
+            lines,
+        )
+        .await?;
+        Ok(FeeReductionReport(r))
+    }
+}

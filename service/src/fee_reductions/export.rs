@@ -1,0 +1,145 @@
+//! A period's reports as the spreadsheet officials pass up the chain: one
+//! row per line item, header in Chinese, as CSV (UTF-8 with BOM, so Excel
+//! reads the Chinese) and XLSX. Amounts are written as exact decimal text.
+
+use entity::app_user::Role;
+use entity::fee_reduction_line::{self, FeeItem, Measure};
+use entity::fee_reduction_report::{self, FeeReportStatus};
+use entity::organization;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::find_period;
+use crate::context::TenantContext;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::money::Money;
+
+pub const HEADER: [&str; 11] = [
+    "协会名称",
+    "统一社会信用代码",
+    "报告状态",
+    "收费项目",
+    "项目说明",
+    "减负措施",
+    "原标准(元)",
+    "现标准(元)",
+    "减负金额(元)",
+    "惠及企业数",
+    "备注",
+];
+
+pub fn fee_item_label(item: FeeItem) -> &'static str {
+    match item {
+        FeeItem::Membership => "会费",
+        FeeItem::Training => "培训费",
+        FeeItem::Appraisal => "评比表彰",
+        FeeItem::Consulting => "咨询费",
+        FeeItem::Publication => "资料出版",
+        FeeItem::Other => "其他",
+    }
+}
+
+pub fn measure_label(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Cancel => "取消",
+        Measure::Lower => "降低",
+        Measure::Waive => "减免",
+        Measure::Standardize => "规范清退",
+    }
+}
+
+fn status_label(status: FeeReportStatus) -> &'static str {
+    match status {
+        FeeReportStatus::Draft => "草稿",
+        FeeReportStatus::Submitted => "已提交",
+        FeeReportStatus::Approved => "已审核",
+        FeeReportStatus::Returned => "已退回",
+    }
+}
+
+/// The rows of the export, in association then line order: filed
+/// (submitted or approved) reports only.
+pub async fn rows(db: &Db, ctx: &TenantContext, period_id: uuid::Uuid) -> Result<(String, Vec<[String; 11]>)> {
+    ctx.require_role(&[Role::CityOfficial])?;
+    let tx = db.read(ctx).await?;
+    let period = find_period(&tx, ctx, period_id).await?;
+    let reports = fee_reduction_report::Entity::find()
+        .filter(fee_reduction_report::Column::TenantId.eq(ctx.tenant_id))
+        .filter(fee_reduction_report::Column::PeriodId.eq(period_id))
+        .filter(fee_reduction_report::Column::Status.is_in([FeeReportStatus::Submitted, FeeReportStatus::Approved]))
+        .all(&tx)
+        .await?;
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+        .filter(organization::Column::Id.is_in(reports.iter().map(|r| r.organization_id)))
+        .order_by_asc(organization::Column::Name)
+        .all(&tx)
+        .await?;
+    let lines = fee_reduction_line::Entity::find()
+        .filter(fee_reduction_line::Column::TenantId.eq(ctx.tenant_id))
+        .filter(fee_reduction_line::Column::ReportId.is_in(reports.iter().map(|r| r.id)))
+        .order_by_asc(fee_reduction_line::Column::Position)
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    let money = |fen: Option<i64>| fen.map(|f| Money::from_fen(f).to_string()).unwrap_or_default();
+    let mut out = Vec::with_capacity(lines.len());
+    for org in &orgs {
+        let Some(report) = reports.iter().find(|r| r.organization_id == org.id) else {
+            continue;
+        };
+        for line in lines.iter().filter(|l| l.report_id == report.id) {
+            out.push([
+                org.name.clone(),
+                org.credit_code.clone(),
+                status_label(report.status).to_owned(),
+                fee_item_label(line.fee_item).to_owned(),
+                line.fee_item_detail.clone(),
+                measure_label(line.measure).to_owned(),
+                money(line.standard_before_fen),
+                money(line.standard_after_fen),
+                money(Some(line.amount_fen)),
+                line.enterprises.to_string(),
+                line.note.clone(),
+            ]);
+        }
+    }
+    Ok((period.title, out))
+}
+
+pub fn to_csv(rows: &[[String; 11]]) -> Result<Vec<u8>> {
+    // The BOM tells Excel the file is UTF-8.
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(HEADER).map_err(Error::internal)?;
+    for row in rows {
+        writer.write_record(row).map_err(Error::internal)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| Error::internal(anyhow::anyhow!("writing CSV: {e}")))
+}
+
+pub fn to_xlsx(title: &str, rows: &[[String; 11]]) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    // Sheet names are at most 31 characters and may not hold []:*?/\
+    let name: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    sheet
+        .set_name(if name.is_empty() { "减负情况" } else { &name })
+        .map_err(Error::internal)?;
+    let bold = Format::new().set_bold();
+    for (col, head) in HEADER.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *head, &bold)
+            .map_err(Error::internal)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (col, value) in row.iter().enumerate() {
+            sheet
+                .write_string(r as u32 + 1, col as u16, value)
+                .map_err(Error::internal)?;
+        }
+    }
+    workbook.save_to_buffer().map_err(Error::internal)
+}

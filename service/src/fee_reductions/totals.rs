@@ -1,0 +1,242 @@
+//! Totals of a period: per association, measure and fee item, with who
+//! reported and who did not; and the region's roll-up across its cities.
+//! Sums run over integer fen in Rust, so they are exact on both databases.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use entity::app_user::Role;
+use entity::fee_reduction_line::{self, FeeItem, Measure};
+use entity::fee_reduction_period;
+use entity::fee_reduction_report::{self, FeeReportStatus};
+use entity::organization;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::{associations, find_period};
+use crate::context::TenantContext;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::money::Money;
+use crate::tenants;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sum {
+    pub amount: Money,
+    pub enterprises: i64,
+    pub lines: i64,
+}
+
+impl Sum {
+    fn add(&mut self, fen: i64, enterprises: i32) -> Result<()> {
+        self.amount = self
+            .amount
+            .checked_add(Money::from_fen(fen))
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("fee-reduction total overflows")))?;
+        self.enterprises += i64::from(enterprises);
+        self.lines += 1;
+        Ok(())
+    }
+}
+
+pub struct AssociationTotal {
+    pub organization: organization::Model,
+    /// `None` when it has not reported.
+    pub status: Option<FeeReportStatus>,
+    pub sum: Sum,
+    pub refunded: Money,
+    pub enterprises_refunded: i64,
+    pub irregular_charges_found: i64,
+}
+
+pub struct PeriodTotals {
+    pub period: fee_reduction_period::Model,
+    /// Over approved reports.
+    pub total: Sum,
+    pub by_measure: Vec<(Measure, Sum)>,
+    pub by_fee_item: Vec<(FeeItem, Sum)>,
+    pub associations: Vec<AssociationTotal>,
+    pub asked: usize,
+    /// Submitted or approved.
+    pub reported: usize,
+    pub approved: usize,
+    pub refunded: Money,
+    pub enterprises_refunded: i64,
+    pub irregular_charges_found: i64,
+    /// Past the due date without a submitted report.
+    pub late: bool,
+}
+
+/// Whether a report counts as filed.
+fn filed(status: FeeReportStatus) -> bool {
+    matches!(status, FeeReportStatus::Submitted | FeeReportStatus::Approved)
+}
+
+/// Active associations without a filed report for the period.
+pub(crate) async fn not_reported<C: ConnectionTrait>(
+    conn: &C,
+    tenant_id: Uuid,
+    period_id: Uuid,
+) -> Result<Vec<organization::Model>> {
+    let reports = fee_reduction_report::Entity::find()
+        .filter(fee_reduction_report::Column::TenantId.eq(tenant_id))
+        .filter(fee_reduction_report::Column::PeriodId.eq(period_id))
+        .all(conn)
+        .await?;
+    Ok(associations(conn, tenant_id)
+        .await?
+        .into_iter()
+        .filter(|o| !reports.iter().any(|r| r.organization_id == o.id && filed(r.status)))
+        .collect())
+}
+
+pub async fn period_totals(db: &Db, ctx: &TenantContext, period_id: Uuid) -> Result<PeriodTotals> {
+    ctx.require_role(&[Role::CityOfficial])?;
+    let tx = db.read(ctx).await?;
+    let totals = compute(&tx, ctx.tenant_id, find_period(&tx, ctx, period_id).await?).await?;
+    tx.commit().await?;
+    Ok(totals)
+}
+
+async fn compute<C: ConnectionTrait>(
+    conn: &C,
+    tenant_id: Uuid,
+    period: fee_reduction_period::Model,
+) -> Result<PeriodTotals> {
+    let reports = fee_reduction_report::Entity::find()
+        .filter(fee_reduction_report::Column::TenantId.eq(tenant_id))
+        .filter(fee_reduction_report::Column::PeriodId.eq(period.id))
+        .all(conn)
+        .await?;
+    let approved_ids: Vec<Uuid> = reports
+        .iter()
+        .filter(|r| r.status == FeeReportStatus::Approved)
+        .map(|r| r.id)
+        .collect();
+    let lines = if approved_ids.is_empty() {
+        Vec::new()
+    } else {
+        fee_reduction_line::Entity::find()
+            .filter(fee_reduction_line::Column::TenantId.eq(tenant_id))
+            .filter(fee_reduction_line::Column::ReportId.is_in(approved_ids.iter().copied()))
+            .all(conn)
+            .await?
+    };
+    let mut total = Sum::default();
+    let mut by_measure: BTreeMap<String, (Measure, Sum)> = BTreeMap::new();
+    let mut by_fee_item: BTreeMap<String, (FeeItem, Sum)> = BTreeMap::new();
+    let mut by_report: BTreeMap<Uuid, Sum> = BTreeMap::new();
+    for line in &lines {
+        total.add(line.amount_fen, line.enterprises)?;
+        by_measure
+            .entry(format!("{:?}", line.measure))
+            .or_insert((line.measure, Sum::default()))
+            .1
+            .add(line.amount_fen, line.enterprises)?;
+        by_fee_item
+            .entry(format!("{:?}", line.fee_item))
+            .or_insert((line.fee_item, Sum::default()))
+            .1
+            .add(line.amount_fen, line.enterprises)?;
+        by_report
+            .entry(line.report_id)
+            .or_default()
+            .add(line.amount_fen, line.enterprises)?;
+    }
+    let associations_of_city = associations(conn, tenant_id).await?;
+    let mut refunded = Money::ZERO;
+    let (mut enterprises_refunded, mut irregular) = (0_i64, 0_i64);
+    let mut rows = Vec::new();
+    for org in associations_of_city.iter().cloned() {
+        let report = reports.iter().find(|r| r.organization_id == org.id);
+        let approved = report.filter(|r| r.status == FeeReportStatus::Approved);
+        let (r_refunded, r_enterprises, r_irregular) = approved
+            .map(|r| {
+                (
+                    Money::from_fen(r.refunded_fen),
+                    i64::from(r.enterprises_refunded),
+                    i64::from(r.irregular_charges_found),
+                )
+            })
+            .unwrap_or_default();
+        refunded = refunded
+            .checked_add(r_refunded)
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("refund total overflows")))?;
+        enterprises_refunded += r_enterprises;
+        irregular += r_irregular;
+        rows.push(AssociationTotal {
+            sum: approved.and_then(|r| by_report.get(&r.id).copied()).unwrap_or_default(),
+            status: report.map(|r| r.status),
+            refunded: r_refunded,
+            enterprises_refunded: r_enterprises,
+            irregular_charges_found: r_irregular,
+            organization: org,
+        });
+    }
+    let reported = rows.iter().filter(|r| r.status.is_some_and(filed)).count();
+    let late = Utc::now().date_naive() > period.due_on && reported < rows.len();
+    Ok(PeriodTotals {
+        total,
+        by_measure: by_measure.into_values().collect(),
+        by_fee_item: by_fee_item.into_values().collect(),
+        asked: rows.len(),
+        reported,
+        approved: rows
+            .iter()
+            .filter(|r| r.status == Some(FeeReportStatus::Approved))
+            .count(),
+        associations: rows,
+        refunded,
+        enterprises_refunded,
+        irregular_charges_found: irregular,
+        late,
+        period,
+    })
+}
+
+/// One city's figures for a year, for the region.
+pub struct CityYear {
+    pub city: entity::tenant::Model,
+    pub total: Sum,
+    pub refunded: Money,
+    pub associations_reported: usize,
+    pub associations_asked: usize,
+}
+
+/// Region officials: each city's approved totals over the periods of a
+/// year. Counts and sums only.
+pub async fn region_year(db: &Db, ctx: &TenantContext, year: i32) -> Result<Vec<CityYear>> {
+    ctx.require_role(&[Role::RegionOfficial])?;
+    let mut out = Vec::new();
+    for city in tenants::cities_of(db, ctx.tenant_id).await? {
+        let tx = db.begin_for(city.id, false).await?;
+        let periods = fee_reduction_period::Entity::find()
+            .filter(fee_reduction_period::Column::TenantId.eq(city.id))
+            .filter(fee_reduction_period::Column::Year.eq(year))
+            .all(&tx)
+            .await?;
+        let mut figures = CityYear {
+            city,
+            total: Sum::default(),
+            refunded: Money::ZERO,
+            associations_reported: 0,
+            associations_asked: 0,
+        };
+        for period in periods {
+            let t = compute(&tx, figures.city.id, period).await?;
+            figures.total.amount = figures
+                .total
+                .amount
+                .checked_add(t.total.amount)
+                .ok_or_else(|| Error::internal(anyhow::anyhow!("region total overflows")))?;
+            figures.total.enterprises += t.total.enterprises;
+            figures.total.lines += t.total.lines;
+            figures.refunded = figures.refunded.checked_add(t.refunded).unwrap_or(figures.refunded);
+            figures.associations_reported += t.reported;
+            figures.associations_asked += t.asked;
+        }
+        tx.commit().await?;
+        out.push(figures);
+    }
+    Ok(out)
+}
