@@ -110,3 +110,40 @@ async fn keys_belong_to_their_user_and_must_be_sane() {
         assert_eq!(body["errors"][0]["extensions"]["field"], "idempotencyKey");
     }
 }
+
+#[tokio::test]
+async fn register_and_fee_mutations_that_create_replay_too() {
+    let app = spawn_app().await;
+    let official = app.login("liuzhou.city_official").await;
+    let record = "mutation($k: String) { recordComplaint(subjectName: \"某互助会\", description: \"非法集资嫌疑\", idempotencyKey: $k) { id } }";
+    let a = app.graphql(Some(&official), record, json!({"k": "complaint-1"})).await;
+    let b = app.graphql(Some(&official), record, json!({"k": "complaint-1"})).await;
+    assert_eq!(
+        a["data"]["recordComplaint"]["id"], b["data"]["recordComplaint"]["id"],
+        "{a} {b}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM complaint").await, 1);
+
+    let open = "mutation($d: NaiveDate!, $k: String) { openFeeReductionPeriod(title: \"上半年\", year: 2026, half: 1, dueOn: $d, idempotencyKey: $k) { id } }";
+    let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string();
+    let first = app
+        .graphql(Some(&official), open, json!({"d": due, "k": "period-1"}))
+        .await;
+    let again = app
+        .graphql(Some(&official), open, json!({"d": due, "k": "period-1"}))
+        .await;
+    assert_eq!(
+        first["data"]["openFeeReductionPeriod"]["id"], again["data"]["openFeeReductionPeriod"]["id"],
+        "{first} {again}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM fee_reduction_period").await, 1);
+    let associations = app
+        .count("SELECT COUNT(*) FROM organization WHERE tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou') AND is_industry_association = true")
+        .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE template = 'fee_period_opened'")
+            .await,
+        associations,
+        "asked once"
+    );
+}

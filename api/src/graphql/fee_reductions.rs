@@ -407,18 +407,15 @@ impl FeeReductionMutation {
         year: i32,
         half: Option<i32>,
         due_on: NaiveDate,
+        idempotency_key: Option<String>,
     ) -> ApiResult<FeeReductionPeriod> {
-        let p = fees::open_period(
-            db(ctx),
-            tenant(ctx)?,
-            NewPeriod {
-                title,
-                year,
-                half,
-                due_on,
-            },
-        )
-        .await?;
+        let period = NewPeriod {
+            title,
+            year,
+            half,
+            due_on,
+        };
+        let p = fees::open_period(db(ctx), tenant(ctx)?, period, idempotency_key.as_deref()).await?;
         Ok(FeeReductionPeriod(p))
     }
 

@@ -825,6 +825,7 @@ impl OrganizationMutation {
         subject_name: String,
         description: String,
         reporter: Option<String>,
+        idempotency_key: Option<String>,
     ) -> ApiResult<Complaint> {
         let c = orgs::supervision::record_complaint(
             db(ctx),
@@ -832,6 +833,7 @@ impl OrganizationMutation {
             &subject_name,
             &description,
             reporter.as_deref(),
+            idempotency_key.as_deref(),
         )
         .await?;
         Ok(Complaint(c))

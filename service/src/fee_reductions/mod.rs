@@ -70,7 +70,12 @@ pub struct NewPeriod {
 
 /// Open a period and ask every active industry association of the city to
 /// report, by email.
-pub async fn open_period(db: &Db, ctx: &TenantContext, input: NewPeriod) -> Result<fee_reduction_period::Model> {
+pub async fn open_period(
+    db: &Db,
+    ctx: &TenantContext,
+    input: NewPeriod,
+    idempotency_key: Option<&str>,
+) -> Result<fee_reduction_period::Model> {
     let (official, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
     let title = validate::required_text("title", &input.title, 200)?;
@@ -91,7 +96,14 @@ pub async fn open_period(db: &Db, ctx: &TenantContext, input: NewPeriod) -> Resu
         return Err(Error::validation("dueOn", "the due date cannot be in the past"));
     }
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
-    let tx = db.write(ctx).await?;
+    let mut tx = db.write(ctx).await?;
+    let fingerprint = json!({"title": title, "year": input.year, "half": input.half, "due_on": input.due_on});
+    if let Some(id) = tx.idempotent(idempotency_key, "fee_period.open", &fingerprint).await? {
+        let id = crate::users::replayed_id(&id)?;
+        let period = find_period(tx.conn(), ctx, id).await?;
+        drop(tx);
+        return Ok(period);
+    }
     let clash = fee_reduction_period::Entity::find()
         .filter(fee_reduction_period::Column::TenantId.eq(ctx.tenant_id))
         .filter(fee_reduction_period::Column::Year.eq(input.year))

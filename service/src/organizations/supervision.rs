@@ -380,6 +380,7 @@ pub async fn record_complaint(
     subject_name: &str,
     description: &str,
     reporter: Option<&str>,
+    idempotency_key: Option<&str>,
 ) -> Result<complaint::Model> {
     let (me, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
@@ -396,7 +397,16 @@ pub async fn record_complaint(
         created_at: now,
         updated_at: now,
     };
-    let tx = db.write(ctx).await?;
+    let mut tx = db.write(ctx).await?;
+    let fingerprint = json!({"subject": complaint.subject_name, "description": complaint.description, "reporter": complaint.reporter});
+    if let Some(id) = tx.idempotent(idempotency_key, "complaint.record", &fingerprint).await? {
+        let id = crate::users::replayed_id(&id)?;
+        let existing = complaint::Entity::find_by_id((ctx.tenant_id, id))
+            .one(tx.conn())
+            .await?;
+        drop(tx);
+        return existing.ok_or(Error::NotFound("complaint"));
+    }
     complaint::Entity::insert(complaint::ActiveModel::from(complaint.clone()))
         .exec_without_returning(tx.conn())
         .await?;
