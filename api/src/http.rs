@@ -12,7 +12,7 @@ use service::token::TokenKeys;
 use service::{Db, RequestMeta, TenantContext};
 use tracing_actix_web::RequestId;
 
-use crate::graphql::{AppSchema, RequestState, error_codes};
+use crate::graphql::{AppSchema, RequestState, code_of, error_codes};
 
 pub struct AppState {
     pub db: Db,
@@ -208,19 +208,16 @@ async fn fee_reduction_export(req: HttpRequest, path: web::Path<String>, state: 
     }
 }
 
-/// A service error outside GraphQL, with the same codes and statuses.
+/// A service error outside GraphQL, with the same codes.
 fn service_error(err: service::Error) -> HttpResponse {
-    use service::Error as E;
-    let (status, code) = match &err {
-        E::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, error_codes::UNAUTHENTICATED),
-        E::Forbidden(_) => (StatusCode::FORBIDDEN, error_codes::FORBIDDEN),
-        E::NotFound(_) => (StatusCode::NOT_FOUND, error_codes::NOT_FOUND),
-        E::Validation { .. } => (StatusCode::BAD_REQUEST, error_codes::VALIDATION),
-        E::Conflict(_) => (StatusCode::CONFLICT, error_codes::CONFLICT),
-        E::Internal(cause) => {
-            tracing::error!(error = ?cause, "internal error");
-            (StatusCode::INTERNAL_SERVER_ERROR, error_codes::INTERNAL)
-        }
+    let code = code_of(&err);
+    let status = match code {
+        error_codes::UNAUTHENTICATED => StatusCode::UNAUTHORIZED,
+        error_codes::FORBIDDEN => StatusCode::FORBIDDEN,
+        error_codes::NOT_FOUND => StatusCode::NOT_FOUND,
+        error_codes::VALIDATION => StatusCode::BAD_REQUEST,
+        error_codes::CONFLICT => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     request_error(status, code, &err.to_string())
 }

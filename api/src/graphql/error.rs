@@ -30,20 +30,27 @@ impl From<ApiError> for async_graphql::Error {
     }
 }
 
+/// The stable code of a domain error, for GraphQL and plain HTTP alike.
+/// An internal error's cause is logged here and goes no further.
+pub fn code_of(err: &service::Error) -> &'static str {
+    use service::Error as E;
+    match err {
+        E::Unauthenticated(_) => error_codes::UNAUTHENTICATED,
+        E::Forbidden(_) => error_codes::FORBIDDEN,
+        E::NotFound(_) => error_codes::NOT_FOUND,
+        E::Validation { .. } => error_codes::VALIDATION,
+        E::Conflict(_) => error_codes::CONFLICT,
+        E::Internal(cause) => {
+            tracing::error!(error = ?cause, "internal error");
+            error_codes::INTERNAL
+        }
+    }
+}
+
 impl From<service::Error> for ApiError {
     fn from(err: service::Error) -> Self {
         use service::Error as E;
-        let code = match &err {
-            E::Unauthenticated(_) => error_codes::UNAUTHENTICATED,
-            E::Forbidden(_) => error_codes::FORBIDDEN,
-            E::NotFound(_) => error_codes::NOT_FOUND,
-            E::Validation { .. } => error_codes::VALIDATION,
-            E::Conflict(_) => error_codes::CONFLICT,
-            E::Internal(cause) => {
-                tracing::error!(error = ?cause, "internal error");
-                error_codes::INTERNAL
-            }
-        };
+        let code = code_of(&err);
         let field = match &err {
             E::Validation { field, .. } => *field,
             _ => None,

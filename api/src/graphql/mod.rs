@@ -14,7 +14,7 @@ use async_graphql::{Context, EmptySubscription, Schema};
 use service::token::TokenKeys;
 use service::{Db, RequestMeta, TenantContext};
 
-pub use error::{ApiError, ApiResult, error_codes};
+pub use error::{ApiError, ApiResult, code_of, error_codes};
 /// Every query, merged from the modules that define them.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Query(
