@@ -77,7 +77,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Supervise { as_of } => {
             let db = startup::prepare_database(&without_start_up_writes(settings)).await?;
-            let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let as_of = as_of.unwrap_or_else(service::clock::today);
             service::organizations::supervision::daily_check_all(&db, as_of)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;

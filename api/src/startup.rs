@@ -85,7 +85,7 @@ async fn daily_supervision(db: Db) {
     let mut every_day = tokio::time::interval(Duration::from_secs(24 * 60 * 60));
     loop {
         every_day.tick().await;
-        let today = chrono::Utc::now().date_naive();
+        let today = service::clock::today();
         if let Err(e) = service::organizations::supervision::daily_check_all(&db, today).await {
             tracing::error!(error = ?e, "daily supervision check failed");
         }

@@ -63,7 +63,11 @@ async fn an_application_is_accepted_then_approved_with_a_valid_credit_code() {
     assert_eq!(&code[..2], "52", "civil affairs, social service institution");
     assert_eq!(&code[2..8], "450200", "Liuzhou's division code");
     assert_eq!(o["status"], "active");
-    assert_eq!(o["registeredOn"], Utc::now().date_naive().to_string());
+    // Dates are China Standard Time (UTC+8).
+    assert_eq!(
+        o["registeredOn"],
+        (Utc::now() + chrono::Duration::hours(8)).date_naive().to_string()
+    );
     assert_eq!(o["history"], json!([{"version": 1, "cause": "registration"}]));
 
     let mails = mails_to(&app, "apply@example.org").await;
@@ -366,35 +370,41 @@ async fn the_daily_check_lists_missed_reports_escalates_after_two_years_and_flag
             json!({"i": input, "c": credit_code('1', "450200", "5LEEPY00")}),
         )
         .await;
-    let sleepy = body["data"]["registerExistingOrganization"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body}"))
-        .to_owned();
+    assert!(body["data"]["registerExistingOrganization"]["id"].is_string(), "{body}");
 
-    let check = "mutation($d: NaiveDate) { runSupervisionCheck(asOf: $d) { listedAbnormal listedSerious overdueApplications } }";
+    // The daily job, run as `api supervise --as-of` would run it.
+    let supervise = |as_of: chrono::NaiveDate| api::cli::Cli {
+        command: Some(api::cli::Command::Supervise { as_of: Some(as_of) }),
+    };
+    let listed = |list: &'static str| {
+        format!(
+            "SELECT COUNT(*) FROM supervision_listing WHERE list = '{list}' AND removed_on IS NULL AND organization_id = (SELECT id FROM organization WHERE name = '柳州市沉睡协会')"
+        )
+    };
     // A day after this year's report deadline, and not before today (so the
     // seeded applications have been waiting).
-    let june = Utc::now()
-        .date_naive()
-        .max(format!("{}-06-02", register::last_year() + 1).parse().unwrap())
-        .to_string();
-    let first = app.graphql(Some(&official), check, json!({"d": june})).await;
-    let report = &first["data"]["runSupervisionCheck"];
-    assert_eq!(
-        report["listedAbnormal"],
-        json!([sleepy]),
-        "only the organization without last year's report: {first}"
-    );
-    assert_eq!(report["listedSerious"], json!([]));
-    let waiting = app
-        .scalar_string("SELECT id FROM registration_application WHERE name = '柳州市绿色家园环保服务中心'")
+    let today = (Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let june: chrono::NaiveDate = today.max(format!("{}-06-02", register::last_year() + 1).parse().unwrap());
+    let abnormal_before = app
+        .count("SELECT COUNT(*) FROM supervision_listing WHERE list = 'abnormal'")
         .await;
+    api::cli::run(supervise(june), app.settings.clone()).await.unwrap();
+    assert_eq!(
+        app.count(&listed("abnormal")).await,
+        1,
+        "the organization without last year's report is listed"
+    );
+    let liuzhou_new = app
+        .count("SELECT COUNT(*) FROM supervision_listing WHERE list = 'abnormal' AND tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou')")
+        .await;
+    assert_eq!(
+        liuzhou_new, 4,
+        "the three seeded listings and this one: nobody else missed a report"
+    );
     assert!(
-        report["overdueApplications"]
-            .as_array()
-            .unwrap()
-            .contains(&json!(waiting)),
-        "waiting 12 days: {first}"
+        app.count("SELECT COUNT(*) FROM supervision_listing WHERE list = 'abnormal'")
+            .await
+            > abnormal_before
     );
     let mails = mails_to(&app, "sleepy@example.org").await;
     assert_eq!(mails.len(), 1);
@@ -403,21 +413,41 @@ async fn the_daily_check_lists_missed_reports_escalates_after_two_years_and_flag
         mails_to(&app, "liuzhou.city_official@demo.shanlian.invalid").await[0].0,
         "application_overdue"
     );
+    let waiting = app
+        .scalar_string("SELECT CAST(overdue_notified_at IS NOT NULL AS TEXT) FROM registration_application WHERE name = '柳州市绿色家园环保服务中心'")
+        .await;
+    assert!(
+        waiting == "true" || waiting == "1",
+        "the application waiting 12 days was reported: {waiting}"
+    );
 
     // Running again the same day lists nothing twice and notifies no one twice.
-    let again = app.graphql(Some(&official), check, json!({"d": june})).await;
-    assert_eq!(again["data"]["runSupervisionCheck"]["listedAbnormal"], json!([]));
-    assert_eq!(again["data"]["runSupervisionCheck"]["overdueApplications"], json!([]));
+    let overdue_mails = app
+        .count("SELECT COUNT(*) FROM email_outbox WHERE template = 'application_overdue'")
+        .await;
+    api::cli::run(supervise(june), app.settings.clone()).await.unwrap();
+    assert_eq!(app.count(&listed("abnormal")).await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE template = 'application_overdue'")
+            .await,
+        overdue_mails
+    );
 
-    // Two years later, still listed: onto the serious list.
-    let later =
-        (chrono::NaiveDate::parse_from_str(&june, "%Y-%m-%d").unwrap() + chrono::Duration::days(731)).to_string();
-    let escalated = app.graphql(Some(&official), check, json!({"d": later})).await;
-    let serious = escalated["data"]["runSupervisionCheck"]["listedSerious"]
-        .as_array()
-        .unwrap()
-        .clone();
-    assert!(serious.contains(&json!(sleepy)), "{escalated}");
+    // Two years later, still listed: onto the serious list, with its own notice.
+    api::cli::run(supervise(june + chrono::Duration::days(731)), app.settings.clone())
+        .await
+        .unwrap();
+    assert_eq!(app.count(&listed("serious")).await, 1);
+    assert!(
+        mails_to(&app, "sleepy@example.org")
+            .await
+            .iter()
+            .any(|m| m.1.contains("严重违法失信名单"))
+    );
+
+    // Officials run only today's check.
+    let check = "mutation { runSupervisionCheck { listedAbnormal } }";
+    assert!(app.graphql(Some(&official), check, json!({})).await["errors"].is_null());
 
     // The public register shows the lists; removal tells the organization.
     let public = app
@@ -490,6 +520,12 @@ async fn a_deregistered_organization_is_read_only_and_leaves_the_public_register
         )
         .await;
     assert_eq!(public["data"]["publicOrganizations"]["edges"], json!([]));
+    // A listed organization's listings end when it is deregistered.
+    let listed = org_id(&app, "柳州市摄影家协会").await;
+    app.graphql(Some(&official), dereg, json!({"id": listed, "r": "长期未开展活动"}))
+        .await;
+    let open = "SELECT COUNT(*) FROM supervision_listing WHERE removed_on IS NULL AND organization_id = (SELECT id FROM organization WHERE name = '柳州市摄影家协会')";
+    assert_eq!(app.count(open).await, 0);
 }
 
 #[tokio::test]

@@ -271,7 +271,7 @@ impl From<totals::PeriodTotals> for FeeReductionTotals {
                 .collect(),
             associations_asked: t.asked as i64,
             associations_reported: t.reported as i64,
-            associations_not_reported: (t.asked - t.reported) as i64,
+            associations_not_reported: t.not_reported as i64,
             associations_approved: t.approved as i64,
             associations: t
                 .associations

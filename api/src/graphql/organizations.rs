@@ -807,10 +807,10 @@ impl OrganizationMutation {
         ))
     }
 
-    /// Run the daily supervision check for the official's city as of a date.
-    async fn run_supervision_check(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> ApiResult<SupervisionCheck> {
-        let as_of = as_of.unwrap_or_else(|| Utc::now().date_naive());
-        let r = orgs::supervision::daily_check(db(ctx), tenant(ctx)?, as_of).await?;
+    /// Run today's supervision check for the official's city now, instead
+    /// of waiting for the daily job.
+    async fn run_supervision_check(&self, ctx: &Context<'_>) -> ApiResult<SupervisionCheck> {
+        let r = orgs::supervision::daily_check(db(ctx), tenant(ctx)?, service::clock::today()).await?;
         Ok(SupervisionCheck {
             listed_abnormal: r.listed_abnormal,
             listed_serious: r.listed_serious,

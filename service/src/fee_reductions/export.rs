@@ -83,6 +83,14 @@ pub async fn rows(db: &Db, ctx: &TenantContext, period_id: uuid::Uuid) -> Result
         .await?;
     tx.commit().await?;
     let money = |fen: Option<i64>| fen.map(|f| Money::from_fen(f).to_string()).unwrap_or_default();
+    // Text typed by associations must never become a spreadsheet formula.
+    let text = |s: &str| {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_owned()
+        }
+    };
     let mut out = Vec::with_capacity(lines.len());
     for org in &orgs {
         let Some(report) = reports.iter().find(|r| r.organization_id == org.id) else {
@@ -90,17 +98,17 @@ pub async fn rows(db: &Db, ctx: &TenantContext, period_id: uuid::Uuid) -> Result
         };
         for line in lines.iter().filter(|l| l.report_id == report.id) {
             out.push([
-                org.name.clone(),
+                text(&org.name),
                 org.credit_code.clone(),
                 status_label(report.status).to_owned(),
                 fee_item_label(line.fee_item).to_owned(),
-                line.fee_item_detail.clone(),
+                text(&line.fee_item_detail),
                 measure_label(line.measure).to_owned(),
                 money(line.standard_before_fen),
                 money(line.standard_after_fen),
                 money(Some(line.amount_fen)),
                 line.enterprises.to_string(),
-                line.note.clone(),
+                text(&line.note),
             ]);
         }
     }
@@ -123,11 +131,13 @@ pub fn to_xlsx(title: &str, rows: &[[String; 11]]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    // Sheet names are at most 31 characters and may not hold []:*?/\
-    let name: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-    sheet
-        .set_name(if name.is_empty() { "减负情况" } else { &name })
-        .map_err(Error::internal)?;
+    // Sheet names are at most 31 characters, may not hold []:*?/\ or begin
+    // or end with an apostrophe, and "History" is reserved: fall back to a
+    // fixed name rather than fail the export.
+    let name: String = title.chars().filter(|c| !"[]:*?/\\'".contains(*c)).take(31).collect();
+    if sheet.set_name(&name).is_err() {
+        sheet.set_name("减负情况").map_err(Error::internal)?;
+    }
     let bold = Format::new().set_bold();
     for (col, head) in HEADER.iter().enumerate() {
         sheet

@@ -15,7 +15,9 @@ use entity::fee_reduction_period;
 use entity::fee_reduction_report::{self, FeeReportStatus};
 use entity::fee_reduction_report_version;
 use entity::organization::{self, OrganizationStatus};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -33,6 +35,9 @@ use crate::validate;
 
 /// Most line items one report may carry.
 pub const MAX_LINES: usize = 200;
+/// The largest amount one line or refund may state: 100 billion yuan, far
+/// above any association's and far below where sums could overflow.
+pub const MAX_AMOUNT_FEN: i64 = 10_000_000_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportAction {
@@ -79,7 +84,7 @@ pub async fn open_period(
     let (official, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
     let title = validate::required_text("title", &input.title, 200)?;
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     if !(2000..=today.year() + 1).contains(&input.year) {
         return Err(Error::validation(
             "year",
@@ -232,8 +237,11 @@ fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
     }
     non_negative("irregularChargesFound", input.irregular_charges_found)?;
     non_negative("enterprisesRefunded", input.enterprises_refunded)?;
-    if input.refunded.is_negative() {
-        return Err(Error::validation("refunded", "the refunded amount cannot be negative"));
+    if input.refunded.is_negative() || input.refunded.fen() > MAX_AMOUNT_FEN {
+        return Err(Error::validation(
+            "refunded",
+            "the refunded amount must be between 0 and 100,000,000,000.00",
+        ));
     }
     if input.lines.len() > MAX_LINES {
         return Err(Error::validation(
@@ -255,6 +263,9 @@ fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
             ] {
                 if money.is_some_and(Money::is_negative) {
                     return Err(line_err(field, "amounts cannot be negative"));
+                }
+                if money.is_some_and(|m| m.fen() > MAX_AMOUNT_FEN) {
+                    return Err(line_err(field, "amounts may be at most 100,000,000,000.00"));
                 }
             }
             if line.enterprises < 0 {
@@ -317,8 +328,18 @@ pub async fn save_report(
         .one(tx.conn())
         .await?;
     let now = Utc::now().trunc_subsecs(6);
+    // An official's comments on a returned report stay on their lines (by
+    // position) until the report is submitted again.
+    let mut kept_comments = HashMap::new();
     let report = match existing {
         Some(before) => {
+            if before.status == FeeReportStatus::Returned {
+                for line in lines_of(tx.conn(), ctx.tenant_id, before.id).await? {
+                    if let Some(comment) = line.return_comment {
+                        kept_comments.insert(line.position, comment);
+                    }
+                }
+            }
             let status = transition(before.status, ReportAction::Edit)?;
             let after = fee_reduction_report::Model {
                 status,
@@ -386,13 +407,14 @@ pub async fn save_report(
                 amount_fen: l.amount_fen,
                 enterprises: l.enterprises,
                 note: l.note.clone(),
-                return_comment: None,
+                return_comment: kept_comments.get(&(i as i32 + 1)).cloned(),
             })
         });
         fee_reduction_line::Entity::insert_many(rows)
             .exec_without_returning(tx.conn())
             .await?;
     }
+    // At most 200 lines of at most 10^13 fen each: this cannot overflow i64.
     let total: i64 = lines.iter().map(|l| l.amount_fen).sum();
     tx.commit(
         AuditEvent::new("fee_report.save", "fee_reduction_report", report.id)
@@ -464,6 +486,7 @@ pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduct
     ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.write(ctx).await?;
     let before = fee_reduction_report::Entity::find_by_id((ctx.tenant_id, id))
+        .lock_exclusive()
         .one(tx.conn())
         .await?
         .filter(|r| require_access(ctx, r.organization_id).is_ok())
@@ -486,6 +509,16 @@ pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduct
         ..before.clone()
     };
     fee_reduction_report::Entity::update(fee_reduction_report::ActiveModel::from(after.clone()).reset_all())
+        .exec(tx.conn())
+        .await?;
+    // Comments answered by this submission are done with.
+    fee_reduction_line::Entity::update_many()
+        .col_expr(
+            fee_reduction_line::Column::ReturnComment,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .filter(fee_reduction_line::Column::TenantId.eq(ctx.tenant_id))
+        .filter(fee_reduction_line::Column::ReportId.eq(id))
         .exec(tx.conn())
         .await?;
     let snapshot = json!({
@@ -562,6 +595,7 @@ pub async fn review(
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
     let before = fee_reduction_report::Entity::find_by_id((ctx.tenant_id, id))
+        .lock_exclusive()
         .one(tx.conn())
         .await?
         .ok_or(Error::NotFound("fee-reduction report"))?;

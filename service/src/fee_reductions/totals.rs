@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
 use entity::app_user::Role;
 use entity::fee_reduction_line::{self, FeeItem, Measure};
 use entity::fee_reduction_period;
@@ -59,6 +58,8 @@ pub struct PeriodTotals {
     pub asked: usize,
     /// Submitted or approved.
     pub reported: usize,
+    /// Asked, and not (yet) submitted.
+    pub not_reported: usize,
     pub approved: usize,
     pub refunded: Money,
     pub enterprises_refunded: i64,
@@ -143,7 +144,25 @@ async fn compute<C: ConnectionTrait>(
             .or_default()
             .add(line.amount_fen, line.enterprises)?;
     }
-    let associations_of_city = associations(conn, tenant_id).await?;
+    // Everyone asked, plus any organization that reported and has since
+    // stopped being an active association: its approved lines are in the
+    // total, so it must be in the rows too.
+    let mut associations_of_city = associations(conn, tenant_id).await?;
+    let asked = associations_of_city.len();
+    let others: Vec<Uuid> = reports
+        .iter()
+        .map(|r| r.organization_id)
+        .filter(|id| !associations_of_city.iter().any(|o| o.id == *id))
+        .collect();
+    if !others.is_empty() {
+        associations_of_city.extend(
+            organization::Entity::find()
+                .filter(organization::Column::TenantId.eq(tenant_id))
+                .filter(organization::Column::Id.is_in(others))
+                .all(conn)
+                .await?,
+        );
+    }
     let mut refunded = Money::ZERO;
     let (mut enterprises_refunded, mut irregular) = (0_i64, 0_i64);
     let mut rows = Vec::new();
@@ -174,13 +193,15 @@ async fn compute<C: ConnectionTrait>(
         });
     }
     let reported = rows.iter().filter(|r| r.status.is_some_and(filed)).count();
-    let late = Utc::now().date_naive() > period.due_on && reported < rows.len();
+    let not_reported = rows.iter().take(asked).filter(|r| !r.status.is_some_and(filed)).count();
+    let late = crate::clock::today() > period.due_on && not_reported > 0;
     Ok(PeriodTotals {
         total,
         by_measure: by_measure.into_values().collect(),
         by_fee_item: by_fee_item.into_values().collect(),
-        asked: rows.len(),
+        asked,
         reported,
+        not_reported,
         approved: rows
             .iter()
             .filter(|r| r.status == Some(FeeReportStatus::Approved))
@@ -231,7 +252,10 @@ pub async fn region_year(db: &Db, ctx: &TenantContext, year: i32) -> Result<Vec<
                 .ok_or_else(|| Error::internal(anyhow::anyhow!("region total overflows")))?;
             figures.total.enterprises += t.total.enterprises;
             figures.total.lines += t.total.lines;
-            figures.refunded = figures.refunded.checked_add(t.refunded).unwrap_or(figures.refunded);
+            figures.refunded = figures
+                .refunded
+                .checked_add(t.refunded)
+                .ok_or_else(|| Error::internal(anyhow::anyhow!("region refund total overflows")))?;
             figures.associations_reported += t.reported;
             figures.associations_asked += t.asked;
         }

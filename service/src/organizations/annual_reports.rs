@@ -34,11 +34,14 @@ pub async fn submit(
     let (me, _) = ctx.require_user()?;
     require_access(ctx, organization_id)?;
     let summary = validate::required_text("summary", summary, 20_000)?;
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     if year >= today.year() {
         return Err(Error::validation(
             "year",
-            format!("the report for {year} can be filed from 1 January {}", year + 1),
+            format!(
+                "the report for {year} can be filed from 1 January {}",
+                year.saturating_add(1)
+            ),
         ));
     }
     let tx = db.write(ctx).await?;

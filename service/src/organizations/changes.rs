@@ -213,11 +213,14 @@ pub async fn decide(
         .exec(tx.conn())
         .await?;
     let context = json!({
-        "name": org.name, "date": now.date_naive().to_string(), "items": items.labels(),
+        "name": org.name, "date": crate::clock::today().to_string(), "items": items.labels(),
         "comment": comment, "tenant_name": city.name,
     });
     let (event, changes, template) = match action {
         ChangeAction::Approve => {
+            if let Some(name) = &items.name {
+                super::ensure_name_free(tx.conn(), ctx, name, Some(org.id)).await?;
+            }
             let changed = save_version(tx.conn(), ctx, &org, items.apply(&org), "change", Some(id)).await?;
             let diff = AuditEvent::new("change.approve", "change_application", id)
                 .changed(&Snapshot::from(&org), &Snapshot::from(&changed))

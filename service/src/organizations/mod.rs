@@ -202,6 +202,29 @@ async fn record_version(
     Ok(())
 }
 
+/// Refuse a name another active organization of the city already has.
+pub(crate) async fn ensure_name_free(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    name: &str,
+    except: Option<Uuid>,
+) -> Result<()> {
+    let mut query = organization::Entity::find()
+        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+        .filter(organization::Column::Name.eq(name))
+        .filter(organization::Column::Status.eq(OrganizationStatus::Active));
+    if let Some(id) = except {
+        query = query.filter(organization::Column::Id.ne(id));
+    }
+    if query.one(tx).await?.is_some() {
+        return Err(Error::validation(
+            "name",
+            format!("an organization named {name} is already registered here"),
+        ));
+    }
+    Ok(())
+}
+
 /// Load an organization of the caller's tenant for a change, locked, and
 /// refuse when it is deregistered (read-only).
 pub(crate) async fn load_for_update(
@@ -400,7 +423,7 @@ pub async fn register_existing(
     let code = CreditCode::parse(credit_code)?;
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     check_code_fits(&code, &p, &city)?;
-    if registered_on > Utc::now().date_naive() {
+    if registered_on > crate::clock::today() {
         return Err(Error::validation(
             "registeredOn",
             "the registration date cannot be in the future",
@@ -415,6 +438,7 @@ pub async fn register_existing(
         drop(tx);
         return get(db, ctx, crate::users::replayed_id(&id)?).await;
     }
+    ensure_name_free(tx.conn(), ctx, &p.name, None).await?;
     let org = insert_new(tx.conn(), ctx, p, &code, registered_on, "registration").await?;
     tx.commit(
         AuditEvent::new("organization.register_existing", "organization", org.id)
@@ -477,7 +501,7 @@ pub async fn recognize(
     ctx.require_role(&[Role::CityOfficial])?;
     let tx = db.write(ctx).await?;
     let before = load_for_update(tx.conn(), ctx, id).await?;
-    if on < before.registered_on || on > Utc::now().date_naive() {
+    if on < before.registered_on || on > crate::clock::today() {
         return Err(Error::validation(
             "on",
             "the date must be between registration and today",
@@ -497,6 +521,12 @@ pub async fn recognize(
         Recognition::PublicFundraising if before.charity_recognized_on.is_none() => {
             return Err(Error::conflict(
                 "only a recognised charitable organization can hold public fundraising qualification",
+            ));
+        }
+        Recognition::PublicFundraising if before.charity_recognized_on.is_some_and(|c| on < c) => {
+            return Err(Error::validation(
+                "on",
+                "public fundraising qualification cannot predate charity recognition",
             ));
         }
         Recognition::PublicFundraising if before.public_fundraising_on.is_some() => {
@@ -537,11 +567,23 @@ pub async fn deregister(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) ->
     let status = workflow::organization(before.status, OrganizationAction::Deregister)?;
     let after = organization::Model {
         status,
-        deregistered_on: Some(Utc::now().date_naive()),
+        deregistered_on: Some(crate::clock::today()),
         deregistration_reason: Some(reason),
         ..before.clone()
     };
     let after = save_version(tx.conn(), ctx, &before, after, "deregistration", None).await?;
+    // Its listings end with it: a deregistered organization is on no list.
+    supervision_listing::Entity::update_many()
+        .col_expr(
+            supervision_listing::Column::RemovedOn,
+            Expr::value(after.deregistered_on),
+        )
+        .col_expr(supervision_listing::Column::RemovalReason, Expr::value("注销登记"))
+        .filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id))
+        .filter(supervision_listing::Column::OrganizationId.eq(id))
+        .filter(supervision_listing::Column::RemovedOn.is_null())
+        .exec(tx.conn())
+        .await?;
     tx.commit(
         AuditEvent::new("organization.deregister", "organization", id)
             .organization(Some(id))

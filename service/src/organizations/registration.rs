@@ -87,18 +87,7 @@ pub async fn submit(
         drop(tx);
         return get(db, ctx, replayed_id(&id)?).await;
     }
-    let same_name = organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
-        .filter(organization::Column::Name.eq(&application.name))
-        .filter(organization::Column::Status.eq(organization::OrganizationStatus::Active))
-        .count(tx.conn())
-        .await?;
-    if same_name > 0 {
-        return Err(Error::validation(
-            "name",
-            format!("an organization named {} is already registered here", application.name),
-        ));
-    }
+    super::ensure_name_free(tx.conn(), ctx, &application.name, None).await?;
     registration_application::Entity::insert(registration_application::ActiveModel::from(application.clone()))
         .exec_without_returning(tx.conn())
         .await?;
@@ -168,7 +157,7 @@ pub async fn decide(
         .ok_or(Error::NotFound("registration application"))?;
     let status = workflow::registration(before.status, action)?;
     let now = Utc::now().trunc_subsecs(6);
-    let today = now.date_naive().to_string();
+    let today = crate::clock::today();
     let mut after = registration_application::Model {
         status,
         ..before.clone()
@@ -189,6 +178,7 @@ pub async fn decide(
             )
         }
         RegistrationAction::Approve => {
+            super::ensure_name_free(tx.conn(), ctx, &before.name, None).await?;
             let code = new_credit_code(tx.conn(), ctx, &before, &city.division_code).await?;
             let particulars = Particulars {
                 name: before.name.clone(),
@@ -200,7 +190,7 @@ pub async fn decide(
                 supervising_unit: before.supervising_unit.clone(),
                 contact_email: before.contact_email.clone(),
             };
-            let org = insert_new(tx.conn(), ctx, particulars, &code, now.date_naive(), "registration").await?;
+            let org = insert_new(tx.conn(), ctx, particulars, &code, today, "registration").await?;
             after.organization_id = Some(org.id);
             after.decided_by = Some(official);
             after.decided_at = Some(now);
@@ -217,7 +207,7 @@ pub async fn decide(
         .await?;
     if let serde_json::Value::Object(map) = &mut context {
         map.insert("name".into(), json!(after.name));
-        map.insert("date".into(), json!(today));
+        map.insert("date".into(), json!(today.to_string()));
         map.insert("application_id".into(), json!(after.id));
         map.insert("tenant_name".into(), json!(city.name));
     }

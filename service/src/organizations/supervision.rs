@@ -3,7 +3,7 @@
 //! the daily check that fills them, and complaints about illegal
 //! (unregistered) organizations.
 
-use chrono::{Datelike, Duration, NaiveDate, SubsecRound, Utc, Weekday};
+use chrono::{Datelike, Months, NaiveDate, SubsecRound, Utc};
 use entity::annual_report;
 use entity::app_user::{self, Role};
 use entity::complaint::{self, ComplaintStatus};
@@ -31,17 +31,17 @@ use crate::validate;
 /// to the city's officials.
 pub const OVERDUE_WORKING_DAYS: i64 = 5;
 
-/// Monday to Friday between two dates (public holidays are not modelled).
+/// Monday to Friday after `from` up to and including `to` (public holidays
+/// are not modelled). Arithmetic, not a loop: whole weeks count five.
 pub fn working_days_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    let mut days = 0;
-    let mut day = from;
-    while day < to {
-        day += Duration::days(1);
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
-            days += 1;
-        }
+    if to <= from {
+        return 0;
     }
-    days
+    let days = (to - from).num_days();
+    let (weeks, rest) = (days / 7, days % 7);
+    let start = i64::from(from.weekday().num_days_from_monday());
+    let rest_working = (1..=rest).filter(|d| (start + d) % 7 < 5).count() as i64;
+    weeks * 5 + rest_working
 }
 
 fn list_name(list: SupervisionList) -> &'static str {
@@ -66,12 +66,20 @@ pub struct CheckReport {
 pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Result<CheckReport> {
     if ctx.actor != Actor::System {
         ctx.require_role(&[Role::CityOfficial])?;
+        // Officials run today's check: a date of their choosing could list
+        // organizations early or escalate them by backdating.
+        if as_of != crate::clock::today() {
+            return Err(Error::validation("asOf", "officials run the check as of today"));
+        }
     }
     if ctx.tenant_kind != entity::tenant::TenantKind::City {
         return Err(Error::forbidden("supervision runs per city"));
     }
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
+    // One check per city at a time (the daily job and an official's run
+    // must not both list the same organization).
+    lock_city(&tx, ctx).await?;
     let mut report = CheckReport::default();
     let open = supervision_listing::Entity::find()
         .filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id))
@@ -108,10 +116,10 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
     }
 
     // Two years on the abnormal list: onto the serious list.
-    let two_years_ago = as_of.with_year(as_of.year() - 2).unwrap_or(as_of - Duration::days(730));
+    let two_years_on = |listed: NaiveDate| listed.checked_add_months(Months::new(24)).is_some_and(|d| d <= as_of);
     for listing in open
         .iter()
-        .filter(|l| l.list == SupervisionList::Abnormal && l.listed_on <= two_years_ago)
+        .filter(|l| l.list == SupervisionList::Abnormal && two_years_on(l.listed_on))
     {
         if is_listed(listing.organization_id, SupervisionList::Serious) {
             continue;
@@ -185,6 +193,15 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
     Ok(report)
 }
 
+/// Serialise supervision writes of one city on its tenant row.
+async fn lock_city(tx: &crate::db::WriteTx<'_>, ctx: &TenantContext) -> Result<()> {
+    entity::tenant::Entity::find_by_id(ctx.tenant_id)
+        .lock_exclusive()
+        .one(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Put an organization on a list and tell it by email.
 async fn list(
     tx: &crate::db::WriteTx<'_>,
@@ -235,6 +252,7 @@ pub async fn list_abnormal(
     let reason = validate::required_text("reason", reason, 500)?;
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
+    lock_city(&tx, ctx).await?;
     let org = load_for_update(tx.conn(), ctx, organization_id).await?;
     let already = supervision_listing::Entity::find()
         .filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id))
@@ -255,7 +273,7 @@ pub async fn list_abnormal(
         &org,
         SupervisionList::Abnormal,
         &reason,
-        Utc::now().date_naive(),
+        crate::clock::today(),
     )
     .await?;
     tx.commit(
@@ -290,7 +308,7 @@ pub async fn remove(
         ));
     }
     let org = load_for_update(tx.conn(), ctx, before.organization_id).await?;
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     let after = supervision_listing::Model {
         removed_on: Some(today),
         removal_reason: Some(reason.clone()),

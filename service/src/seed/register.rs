@@ -103,7 +103,7 @@ pub(super) async fn seed_register(tx: &WriteTx<'_>, ctx: &TenantContext, city: &
             .map(|o| o.id));
     }
     let now = Utc::now().trunc_subsecs(6);
-    let today = now.date_naive();
+    let today = crate::clock::today();
     let city_number: u32 = city.division_code.parse().unwrap_or(0);
     let mut organizations = Vec::new();
     for (i, (suffix, kind, association, charity, fundraising)) in REGISTER.iter().enumerate() {
