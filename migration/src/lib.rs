@@ -9,6 +9,7 @@ mod m20261126_000002_audit;
 mod m20261126_000003_outbox_idempotency;
 mod m20261126_000004_organizations;
 mod m20261126_000005_fee_reductions;
+mod m20261126_000006_donations;
 pub mod postgres;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_outbox_idempotency::Migration),
             Box::new(m20261126_000004_organizations::Migration),
             Box::new(m20261126_000005_fee_reductions::Migration),
+            Box::new(m20261126_000006_donations::Migration),
         ]
     }
 }
