@@ -3,14 +3,19 @@
 //! report filed at 07:00 in Liuzhou on 1 June is filed on 1 June, not on
 //! 31 May as UTC would have it.
 
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 const CHINA_STANDARD_TIME_SECONDS: i32 = 8 * 3600;
 
 /// Today's date in China Standard Time.
 pub fn today() -> NaiveDate {
+    china_date(Utc::now())
+}
+
+/// The China Standard Time date of an instant.
+pub fn china_date(instant: DateTime<Utc>) -> NaiveDate {
     match FixedOffset::east_opt(CHINA_STANDARD_TIME_SECONDS) {
-        Some(cst) => Utc::now().with_timezone(&cst).date_naive(),
-        None => Utc::now().date_naive(),
+        Some(cst) => instant.with_timezone(&cst).date_naive(),
+        None => instant.date_naive(),
     }
 }

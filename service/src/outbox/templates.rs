@@ -32,10 +32,22 @@ pub enum Template {
     /// Associations: seven days before a period's due date.
     FeeReportReminder,
     FeeReportReturned,
+    /// Donors: the receipt (捐赠票据) for a confirmed donation, with its
+    /// verification code and the page that traces its use.
+    DonationReceipt,
+    /// Donors: a receipt was voided (作废); its number is not reused.
+    DonationVoided,
+    /// Organizations: a donor pledged online; confirm when the money arrives.
+    PledgeReceived,
+    /// Organizations: a disbursement awaits a second staff member's
+    /// approval (双人复核).
+    DisbursementRequested,
+    /// The requester: a disbursement request was approved or rejected.
+    DisbursementDecided,
 }
 
 impl Template {
-    pub const ALL: [Template; 13] = [
+    pub const ALL: [Template; 18] = [
         Template::AccountCreated,
         Template::PasswordChanged,
         Template::ApplicationAccepted,
@@ -49,6 +61,11 @@ impl Template {
         Template::FeePeriodOpened,
         Template::FeeReportReminder,
         Template::FeeReportReturned,
+        Template::DonationReceipt,
+        Template::DonationVoided,
+        Template::PledgeReceived,
+        Template::DisbursementRequested,
+        Template::DisbursementDecided,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,6 +83,11 @@ impl Template {
             Template::FeePeriodOpened => "fee_period_opened",
             Template::FeeReportReminder => "fee_report_reminder",
             Template::FeeReportReturned => "fee_report_returned",
+            Template::DonationReceipt => "donation_receipt",
+            Template::DonationVoided => "donation_voided",
+            Template::PledgeReceived => "pledge_received",
+            Template::DisbursementRequested => "disbursement_requested",
+            Template::DisbursementDecided => "disbursement_decided",
         }
     }
 }
@@ -142,6 +164,26 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "fee_report_returned.zh-CN.html",
         "fee_report_returned.en.txt",
         "fee_report_returned.en.html",
+        "donation_receipt.zh-CN.txt",
+        "donation_receipt.zh-CN.html",
+        "donation_receipt.en.txt",
+        "donation_receipt.en.html",
+        "donation_voided.zh-CN.txt",
+        "donation_voided.zh-CN.html",
+        "donation_voided.en.txt",
+        "donation_voided.en.html",
+        "pledge_received.zh-CN.txt",
+        "pledge_received.zh-CN.html",
+        "pledge_received.en.txt",
+        "pledge_received.en.html",
+        "disbursement_requested.zh-CN.txt",
+        "disbursement_requested.zh-CN.html",
+        "disbursement_requested.en.txt",
+        "disbursement_requested.en.html",
+        "disbursement_decided.zh-CN.txt",
+        "disbursement_decided.zh-CN.html",
+        "disbursement_decided.en.txt",
+        "disbursement_decided.en.html",
     );
     env
 });
@@ -187,6 +229,11 @@ mod tests {
             "role_label": "donor", "login_url": "http://x/", "changed_at": "2026-11-26 10:00",
             "name": "<b>李</b>", "date": "2026-11-26", "application_id": "x", "credit_code": "51450200MJ0000AB0X",
             "reason": "r", "items": "name", "comment": "c", "list_name": "l", "days": 5, "status": "submitted", "title": "t", "due_on": "2026-12-31",
+            "organization_name": "o", "receipt_number": "MJ0000AB0-2026-000001", "amount": "1.00", "gift_kind": "goods",
+            "goods_description": "g", "designation": "d", "campaign": "c", "received_on": "2026-11-26",
+            "verification_code": "ABCD2345", "trace_url": "http://x/t", "donor_name": "d", "channel": "alipay",
+            "pledged_on": "2026-11-26", "fund_name": "f", "purpose": "medical", "requested_by": "r", "description": "d",
+            "approved": true, "note": "n",
         });
         for template in Template::ALL {
             for lang in ["zh-CN", "en"] {

@@ -3,7 +3,10 @@
 //! tenant, all with the password [`DEMO_PASSWORD`]. Idempotent: what exists
 //! is left alone.
 
+mod charity;
 mod register;
+
+pub use charity::{DEMO_VERIFICATION_CODE, NANNING_FUNDS, NANNING_FUNDS_RAISED_FEN};
 
 use chrono::{SubsecRound, Utc};
 use entity::app_user::{self, Role};

@@ -256,6 +256,7 @@ pub(super) async fn seed_register(tx: &WriteTx<'_>, ctx: &TenantContext, city: &
     registration_application::Entity::insert_many(applications)
         .exec_without_returning(tx.conn())
         .await?;
+    super::charity::seed_charity(tx, city, &organizations).await?;
     Ok(organizations.first().map(|o| o.id))
 }
 
