@@ -44,6 +44,8 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
     let staff = app.login("liuzhou.org_staff").await;
     let today = chrono::Utc::now().date_naive().to_string();
     let fee_period = crate::fee_reductions::open_period(&app, &official, 10).await;
+    let reviewer = crate::donations::second_staff(&app, "liuzhou").await;
+    let pledger = crate::donations::new_donor(&app, "pledge.audit").await;
 
     for name in &names {
         let (token, query, vars) = match name.as_str() {
@@ -263,6 +265,85 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                     json!({"id": id}),
                 )
             }
+            "recordDonation" => (
+                Some(&staff),
+                crate::donations::RECORD,
+                json!({"i": crate::donations::money_gift("10.00")}),
+            ),
+            "pledgeDonation" => (
+                Some(&pledger),
+                "mutation($i: PledgeInput!) { pledgeDonation(input: $i) { id } }",
+                json!({"i": {"organizationId": register::org_id(&app, "柳州市慈善总会").await, "amount": "30.00", "channel": "alipay"}}),
+            ),
+            "confirmPledge" => (
+                Some(&staff),
+                "mutation($id: UUID!) { confirmPledge(id: $id) { verificationCode } }",
+                json!({"id": crate::donations::pledged(&app, "pledge.confirm").await}),
+            ),
+            "declinePledge" => (
+                Some(&staff),
+                "mutation($id: UUID!) { declinePledge(id: $id, reason: \"捐赠人取消\") { id } }",
+                json!({"id": crate::donations::pledged(&app, "pledge.decline").await}),
+            ),
+            "voidDonation" => {
+                let gift = crate::donations::record(&app, &staff, crate::donations::money_gift("12.00")).await;
+                (
+                    Some(&staff),
+                    "mutation($id: UUID!) { voidDonation(id: $id, reason: \"重复录入\") { id } }",
+                    json!({"id": gift["donation"]["id"]}),
+                )
+            }
+            "createCampaign" => (
+                Some(&staff),
+                "mutation($d: NaiveDate!) { createCampaign(input: {name: \"审计测试募捐\", startsOn: $d, endsOn: $d}) { id } }",
+                json!({"d": today}),
+            ),
+            "createFund" => (
+                Some(&staff),
+                crate::donations::CREATE_FUND,
+                json!({"i": {"name": "审计测试基金", "community": "河东社区", "street": "河东街道", "district": "城中区"}}),
+            ),
+            "requestDisbursement" => {
+                let fund = crate::donations::create_fund(&app, &staff, "审计申请基金").await;
+                crate::donations::record(
+                    &app,
+                    &staff,
+                    crate::donations::merge(crate::donations::money_gift("50.00"), json!({"fundId": fund})),
+                )
+                .await;
+                (
+                    Some(&staff),
+                    crate::donations::REQUEST,
+                    json!({"i": {"fundId": fund, "purpose": "disaster", "beneficiaryKind": "project", "beneficiaryName": "防汛物资", "description": "购置沙袋", "amount": "50.00"}}),
+                )
+            }
+            "approveDisbursement" => (
+                Some(&reviewer),
+                crate::donations::APPROVE,
+                json!({"id": crate::donations::requested_disbursement(&app, &staff, "审计批准基金").await}),
+            ),
+            "rejectDisbursement" => (
+                Some(&reviewer),
+                "mutation($id: UUID!) { rejectDisbursement(id: $id, reason: \"材料不全\") { id } }",
+                json!({"id": crate::donations::requested_disbursement(&app, &staff, "审计驳回基金").await}),
+            ),
+            "recordDisbursementPayment" => {
+                let id = crate::donations::requested_disbursement(&app, &staff, "审计支付基金").await;
+                let approved = app
+                    .graphql(Some(&reviewer), crate::donations::APPROVE, json!({"id": id}))
+                    .await;
+                assert!(approved["errors"].is_null(), "{approved}");
+                (
+                    Some(&staff),
+                    "mutation($id: UUID!) { recordDisbursementPayment(id: $id, paymentReference: \"BANK-001\") { id } }",
+                    json!({"id": id}),
+                )
+            }
+            "submitFinancialStatement" => (
+                Some(&staff),
+                "mutation($o: UUID!, $y: Int!) { submitFinancialStatement(organizationId: $o, year: $y, input: {totalIncome: \"100.00\", charitableSpending: \"70.00\", managementCost: \"10.00\", totalSpending: \"90.00\", netAssets: \"50.00\"}) { year } }",
+                json!({"o": register::org_id(&app, "柳州市慈善总会").await, "y": register::last_year()}),
+            ),
             other => panic!("mutation {other} has no case in this test: add one that makes it succeed"),
         };
         let before = audit_count(&app).await;

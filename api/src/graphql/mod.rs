@@ -2,12 +2,15 @@
 //! inputs, service results into GraphQL types, service errors into coded
 //! GraphQL errors. No rule lives here.
 
+mod donations;
 mod error;
 mod fee_reductions;
+mod funds;
 mod mutation;
 mod organizations;
 mod query;
 mod scalars;
+mod spending_rules;
 mod types;
 
 use async_graphql::{Context, EmptySubscription, Schema};
@@ -21,6 +24,9 @@ pub struct Query(
     query::BaseQuery,
     organizations::OrganizationQuery,
     fee_reductions::FeeReductionQuery,
+    donations::DonationQuery,
+    funds::FundQuery,
+    spending_rules::SpendingRuleQuery,
 );
 
 /// Every mutation, merged from the modules that define them.
@@ -29,6 +35,9 @@ pub struct Mutation(
     mutation::BaseMutation,
     organizations::OrganizationMutation,
     fee_reductions::FeeReductionMutation,
+    donations::DonationMutation,
+    funds::FundMutation,
+    spending_rules::SpendingRuleMutation,
 );
 pub use scalars::MoneyScalar;
 

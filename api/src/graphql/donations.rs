@@ -1,0 +1,671 @@
+//! Charity donations, campaigns, receipts' traces and donation totals in
+//! GraphQL. Public types (`PublicGift`, `DonationTrace`) have no field that
+//! could carry an undisclosed donor's name: the service's display name is
+//! the only name they know.
+
+use async_graphql::connection::{Connection, OpaqueCursor};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::campaign;
+use service::Money;
+use service::donations::campaigns::{self, CampaignFigures, CampaignInput as ServiceCampaignInput};
+use service::donations::totals::{self, Figures};
+use service::donations::trace::{self, Trace};
+use service::donations::{self, DonationFilter, GiftView, PledgeInput as ServicePledgeInput, Recorded};
+use service::page::PageRequest;
+use uuid::Uuid;
+
+use super::error::ApiResult;
+use super::funds::{BeneficiaryKind, Purpose};
+use super::scalars::MoneyScalar;
+use super::types::{connection, decode_after};
+use super::{db, request_meta, tenant};
+
+fn money(fen: i64) -> MoneyScalar {
+    MoneyScalar(Money::from_fen(fen))
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::donation::GiftKind", rename_items = "snake_case")]
+pub enum GiftKind {
+    Money,
+    Goods,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::donation::Channel", rename_items = "snake_case")]
+pub enum Channel {
+    BankTransfer,
+    Cash,
+    WechatPay,
+    Alipay,
+    Other,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::donation::DonorKind", rename_items = "snake_case")]
+pub enum DonorKind {
+    Individual,
+    Enterprise,
+    Anonymous,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::donation::DonationStatus", rename_items = "snake_case")]
+pub enum DonationStatus {
+    Pledged,
+    Confirmed,
+    Declined,
+}
+
+/// A gift as its organization, the city's officials and its donor see it.
+pub struct Donation(pub GiftView);
+
+#[Object]
+impl Donation {
+    async fn id(&self) -> Uuid {
+        self.0.gift.id
+    }
+    async fn organization_id(&self) -> Uuid {
+        self.0.gift.organization_id
+    }
+    async fn status(&self) -> DonationStatus {
+        self.0.gift.status.into()
+    }
+    async fn gift_kind(&self) -> GiftKind {
+        self.0.gift.gift_kind.into()
+    }
+    /// Money, or the valuation of goods.
+    async fn amount(&self) -> MoneyScalar {
+        money(self.0.gift.amount_fen)
+    }
+    async fn channel(&self) -> Option<Channel> {
+        self.0.gift.channel.map(Into::into)
+    }
+    async fn external_reference(&self) -> &str {
+        &self.0.gift.external_reference
+    }
+    async fn goods_description(&self) -> &str {
+        &self.0.gift.goods_description
+    }
+    async fn goods_quantity(&self) -> &str {
+        &self.0.gift.goods_quantity
+    }
+    async fn goods_unit(&self) -> &str {
+        &self.0.gift.goods_unit
+    }
+    async fn valuation_basis(&self) -> &str {
+        &self.0.gift.valuation_basis
+    }
+    async fn donor_kind(&self) -> DonorKind {
+        self.0.gift.donor_kind.into()
+    }
+    async fn donor_name(&self) -> &str {
+        &self.0.gift.donor_name
+    }
+    async fn donor_email(&self) -> Option<&str> {
+        self.0.gift.donor_email.as_deref()
+    }
+    /// Whether the donor agreed to be named publicly.
+    async fn disclose(&self) -> bool {
+        self.0.gift.disclose
+    }
+    /// The name public pages show: the donor's, or 爱心人士.
+    async fn public_donor_name(&self) -> String {
+        self.0.public_donor_name()
+    }
+    async fn campaign_id(&self) -> Option<Uuid> {
+        self.0.gift.campaign_id
+    }
+    async fn fund_id(&self) -> Option<Uuid> {
+        self.0.gift.fund_id
+    }
+    async fn project(&self) -> Option<&str> {
+        self.0.gift.project.as_deref()
+    }
+    async fn restricted_purpose(&self) -> Option<Purpose> {
+        self.0.gift.restricted_purpose.map(Into::into)
+    }
+    /// For a sponsor's matching gift: the gift it matches.
+    async fn matches_id(&self) -> Option<Uuid> {
+        self.0.gift.matches_id
+    }
+    /// `ORGCODE-YYYY-NNNNNN`; null until a pledge is confirmed.
+    async fn receipt_number(&self) -> Option<&str> {
+        self.0.gift.receipt_number.as_deref()
+    }
+    async fn received_on(&self) -> NaiveDate {
+        self.0.gift.received_on
+    }
+    async fn note(&self) -> &str {
+        &self.0.gift.note
+    }
+    async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.gift.confirmed_at
+    }
+    /// What of a fund gift no disbursement has used yet.
+    async fn unallocated(&self) -> MoneyScalar {
+        money(self.0.gift.unallocated_fen)
+    }
+    /// Voided by a reversing entry; the receipt number is void too.
+    async fn voided(&self) -> bool {
+        self.0.reversal.is_some()
+    }
+    async fn void_reason(&self) -> Option<&str> {
+        self.0.reversal.as_ref().map(|r| r.note.as_str())
+    }
+    async fn voided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.reversal.as_ref().map(|r| r.created_at)
+    }
+}
+
+/// A gift just recorded or confirmed.
+pub struct RecordedDonation(Recorded);
+
+#[Object]
+impl RecordedDonation {
+    async fn donation(&self) -> Donation {
+        Donation(GiftView {
+            gift: self.0.donation.clone(),
+            reversal: None,
+        })
+    }
+    /// The code printed on the receipt, shown once (only its hash is kept):
+    /// print it for a donor without an email address. Null on a replay.
+    async fn verification_code(&self) -> Option<&str> {
+        self.0.verification_code.as_deref()
+    }
+    /// The campaign sponsor's matching gift, if this gift was matched.
+    async fn matched(&self) -> Option<Donation> {
+        self.0
+            .matched
+            .clone()
+            .map(|gift| Donation(GiftView { gift, reversal: None }))
+    }
+}
+
+/// A gift as the public sees it: no donor name unless disclosed.
+pub struct PublicGift(pub GiftView);
+
+#[Object]
+impl PublicGift {
+    async fn id(&self) -> Uuid {
+        self.0.gift.id
+    }
+    /// The donor's name if they agreed to be named, else 爱心人士.
+    async fn donor(&self) -> String {
+        self.0.public_donor_name()
+    }
+    async fn gift_kind(&self) -> GiftKind {
+        self.0.gift.gift_kind.into()
+    }
+    async fn amount(&self) -> MoneyScalar {
+        money(self.0.gift.amount_fen)
+    }
+    async fn received_on(&self) -> NaiveDate {
+        self.0.gift.received_on
+    }
+    async fn voided(&self) -> bool {
+        self.0.reversal.is_some()
+    }
+}
+
+pub struct Campaign(CampaignFigures);
+
+#[Object]
+impl Campaign {
+    async fn id(&self) -> Uuid {
+        self.0.campaign.id
+    }
+    async fn organization_id(&self) -> Uuid {
+        self.0.campaign.organization_id
+    }
+    async fn name(&self) -> &str {
+        &self.0.campaign.name
+    }
+    async fn description(&self) -> &str {
+        &self.0.campaign.description
+    }
+    async fn starts_on(&self) -> NaiveDate {
+        self.0.campaign.starts_on
+    }
+    async fn ends_on(&self) -> NaiveDate {
+        self.0.campaign.ends_on
+    }
+    async fn target(&self) -> Option<MoneyScalar> {
+        self.0.campaign.target_fen.map(money)
+    }
+    async fn match_sponsor(&self) -> Option<&str> {
+        self.0.campaign.match_sponsor.as_deref()
+    }
+    async fn match_percent(&self) -> Option<i32> {
+        self.0.campaign.match_percent
+    }
+    async fn match_cap(&self) -> Option<MoneyScalar> {
+        self.0.campaign.match_cap_fen.map(money)
+    }
+    /// How much the sponsor has matched so far.
+    async fn matched(&self) -> MoneyScalar {
+        money(self.0.campaign.matched_fen)
+    }
+    /// Money raised, matching gifts included, voids deducted.
+    async fn raised_money(&self) -> MoneyScalar {
+        money(self.0.money_fen)
+    }
+    /// The valuation of goods received.
+    async fn raised_goods(&self) -> MoneyScalar {
+        money(self.0.goods_fen)
+    }
+    async fn gifts(&self) -> i64 {
+        self.0.gifts
+    }
+}
+
+fn new_campaign(campaign: campaign::Model) -> Campaign {
+    Campaign(CampaignFigures {
+        campaign,
+        money_fen: 0,
+        goods_fen: 0,
+        gifts: 0,
+    })
+}
+
+/// One disbursement a traced gift paid for.
+#[derive(SimpleObject)]
+pub struct TracedUse {
+    pub disbursement_id: Uuid,
+    pub purpose: Purpose,
+    pub beneficiary_kind: BeneficiaryKind,
+    /// Masked: people and households show as 张*.
+    pub beneficiary: String,
+    pub approved_on: Option<NaiveDate>,
+    pub paid_on: Option<NaiveDate>,
+    /// The part of this gift that went to it.
+    pub amount: MoneyScalar,
+}
+
+/// Where a gift went.
+pub struct DonationTrace(Trace);
+
+#[Object]
+impl DonationTrace {
+    async fn gift(&self) -> PublicGift {
+        PublicGift(self.0.gift.clone())
+    }
+    async fn receipt_number(&self) -> Option<&str> {
+        self.0.gift.gift.receipt_number.as_deref()
+    }
+    async fn organization_name(&self) -> &str {
+        &self.0.organization_name
+    }
+    async fn fund_name(&self) -> Option<&str> {
+        self.0.fund_name.as_deref()
+    }
+    async fn project(&self) -> Option<&str> {
+        self.0.gift.gift.project.as_deref()
+    }
+    async fn uses(&self) -> Vec<TracedUse> {
+        self.0
+            .uses
+            .iter()
+            .map(|u| TracedUse {
+                disbursement_id: u.disbursement_id,
+                purpose: u.purpose.into(),
+                beneficiary_kind: u.beneficiary_kind.into(),
+                beneficiary: u.beneficiary.clone(),
+                approved_on: u.decided_on,
+                paid_on: u.paid_on,
+                amount: money(u.amount_fen),
+            })
+            .collect()
+    }
+    /// The total of `uses`.
+    async fn allocated(&self) -> MoneyScalar {
+        money(self.0.allocated_fen)
+    }
+    /// What of a fund gift is still unspent.
+    async fn unspent(&self) -> MoneyScalar {
+        money(self.0.unspent_fen)
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct DonationFigures {
+    pub money: MoneyScalar,
+    /// The valuation of goods, kept apart from money.
+    pub goods: MoneyScalar,
+    /// Gifts counted, voided ones excluded.
+    pub gifts: i64,
+}
+
+impl From<Figures> for DonationFigures {
+    fn from(f: Figures) -> Self {
+        Self {
+            money: money(f.money_fen),
+            goods: money(f.goods_fen),
+            gifts: f.gifts,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct NamedFigures {
+    pub id: Uuid,
+    pub name: String,
+    pub figures: DonationFigures,
+}
+
+#[derive(SimpleObject)]
+pub struct ChannelFigures {
+    pub channel: Channel,
+    pub figures: DonationFigures,
+}
+
+#[derive(SimpleObject)]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub figures: DonationFigures,
+}
+
+#[derive(SimpleObject)]
+pub struct DonationTotals {
+    pub overall: DonationFigures,
+    pub by_organization: Vec<NamedFigures>,
+    pub by_campaign: Vec<NamedFigures>,
+    /// Money only.
+    pub by_channel: Vec<ChannelFigures>,
+    pub by_month: Vec<MonthFigures>,
+}
+
+#[derive(SimpleObject)]
+pub struct CityDonationTotals {
+    pub city_slug: String,
+    pub city_name: String,
+    pub figures: DonationFigures,
+}
+
+#[derive(InputObject, Default)]
+pub struct DonationFilterInput {
+    pub organization_id: Option<Uuid>,
+    pub campaign_id: Option<Uuid>,
+    pub fund_id: Option<Uuid>,
+    pub status: Option<DonationStatus>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+}
+
+#[derive(Default)]
+pub struct DonationQuery;
+
+#[Object]
+impl DonationQuery {
+    /// Gifts, newest first: org staff see their organization's, officials
+    /// the city's, donors their own.
+    async fn donations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DonationFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Donation>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let f = filter.unwrap_or_default();
+        let filter = DonationFilter {
+            organization_id: f.organization_id,
+            campaign_id: f.campaign_id,
+            fund_id: f.fund_id,
+            status: f.status.map(Into::into),
+            received_from: f.received_from,
+            received_to: f.received_to,
+        };
+        let result = donations::list(db(ctx), tenant(ctx)?, filter, page).await?;
+        Ok(connection(result, has_previous, |g| g.gift.id, Donation))
+    }
+
+    async fn donation(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Donation> {
+        Ok(Donation(donations::get(db(ctx), tenant(ctx)?, id).await?))
+    }
+
+    /// Signed in: where one of my gifts went.
+    async fn donation_trace(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<DonationTrace> {
+        Ok(DonationTrace(trace::of_donation(db(ctx), tenant(ctx)?, id).await?))
+    }
+
+    /// Public: where a gift went, with the receipt number and the
+    /// verification code from the receipt email.
+    async fn trace_donation(
+        &self,
+        ctx: &Context<'_>,
+        tenant: String,
+        receipt_number: String,
+        verification_code: String,
+    ) -> ApiResult<DonationTrace> {
+        let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
+        Ok(DonationTrace(
+            trace::by_receipt(db(ctx), &public, &receipt_number, &verification_code).await?,
+        ))
+    }
+
+    /// Public: a city's campaigns with what they raised.
+    async fn campaigns(&self, ctx: &Context<'_>, tenant: String) -> ApiResult<Vec<Campaign>> {
+        let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
+        Ok(campaigns::list(db(ctx), &public)
+            .await?
+            .into_iter()
+            .map(Campaign)
+            .collect())
+    }
+
+    /// City officials: donations by organization, campaign, channel and
+    /// month, money and goods apart; all years when `year` is left out.
+    async fn donation_totals(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<DonationTotals> {
+        let t = totals::city(db(ctx), tenant(ctx)?, year).await?;
+        let named = |rows: Vec<(Uuid, String, Figures)>| {
+            rows.into_iter()
+                .map(|(id, name, f)| NamedFigures {
+                    id,
+                    name,
+                    figures: f.into(),
+                })
+                .collect()
+        };
+        Ok(DonationTotals {
+            overall: t.overall.into(),
+            by_organization: named(t.by_organization),
+            by_campaign: named(t.by_campaign),
+            by_channel: t
+                .by_channel
+                .into_iter()
+                .map(|(c, f)| ChannelFigures {
+                    channel: c.into(),
+                    figures: f.into(),
+                })
+                .collect(),
+            by_month: t
+                .by_month
+                .into_iter()
+                .map(|(month, f)| MonthFigures {
+                    month,
+                    figures: f.into(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Region officials: each city's donations, sums only.
+    async fn region_donation_totals(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<Vec<CityDonationTotals>> {
+        Ok(totals::region(db(ctx), tenant(ctx)?, year)
+            .await?
+            .into_iter()
+            .map(|(city_slug, city_name, f)| CityDonationTotals {
+                city_slug,
+                city_name,
+                figures: f.into(),
+            })
+            .collect())
+    }
+}
+
+#[derive(InputObject)]
+pub struct DonationInput {
+    pub gift_kind: GiftKind,
+    /// Money, or the valuation of goods in yuan.
+    pub amount: MoneyScalar,
+    /// Required for money.
+    pub channel: Option<Channel>,
+    pub external_reference: Option<String>,
+    /// Required for goods, with quantity, unit and valuation basis.
+    pub goods_description: Option<String>,
+    pub goods_quantity: Option<String>,
+    pub goods_unit: Option<String>,
+    pub valuation_basis: Option<String>,
+    pub donor_kind: DonorKind,
+    /// Required unless anonymous.
+    pub donor_name: Option<String>,
+    /// Where the receipt is sent.
+    pub donor_email: Option<String>,
+    /// The donor agrees to be named on public pages (default: no).
+    #[graphql(default)]
+    pub disclose: bool,
+    pub campaign_id: Option<Uuid>,
+    /// Designation to a community fund of the organization...
+    pub fund_id: Option<Uuid>,
+    /// ...or to a project.
+    pub project: Option<String>,
+    /// Within a fund: only for this purpose.
+    pub restricted_purpose: Option<Purpose>,
+    /// Defaults to today.
+    pub received_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct PledgeInput {
+    pub organization_id: Uuid,
+    pub amount: MoneyScalar,
+    pub channel: Channel,
+    #[graphql(default)]
+    pub disclose: bool,
+    pub campaign_id: Option<Uuid>,
+    pub fund_id: Option<Uuid>,
+    pub restricted_purpose: Option<Purpose>,
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CampaignInput {
+    pub name: String,
+    pub description: Option<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub target: Option<MoneyScalar>,
+    /// Matching: the sponsor, the percentage of each money gift it adds,
+    /// and its cap. All three or none.
+    pub match_sponsor: Option<String>,
+    pub match_percent: Option<i32>,
+    pub match_cap: Option<MoneyScalar>,
+}
+
+#[derive(Default)]
+pub struct DonationMutation;
+
+#[Object]
+impl DonationMutation {
+    /// Org staff record a gift received: it gets its receipt number at
+    /// once, and the donor a receipt email when an address is given.
+    async fn record_donation(
+        &self,
+        ctx: &Context<'_>,
+        input: DonationInput,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<RecordedDonation> {
+        let input = donations::DonationInput {
+            gift_kind: input.gift_kind.into(),
+            amount: input.amount.0,
+            channel: input.channel.map(Into::into),
+            external_reference: input.external_reference,
+            goods_description: input.goods_description,
+            goods_quantity: input.goods_quantity,
+            goods_unit: input.goods_unit,
+            valuation_basis: input.valuation_basis,
+            donor_kind: input.donor_kind.into(),
+            donor_name: input.donor_name,
+            donor_email: input.donor_email,
+            disclose: input.disclose,
+            campaign_id: input.campaign_id,
+            fund_id: input.fund_id,
+            project: input.project,
+            restricted_purpose: input.restricted_purpose.map(Into::into),
+            received_on: input.received_on,
+            note: input.note,
+        };
+        let recorded = donations::record(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?;
+        Ok(RecordedDonation(recorded))
+    }
+
+    /// Donors pledge a money gift online; the organization confirms it.
+    async fn pledge_donation(
+        &self,
+        ctx: &Context<'_>,
+        input: PledgeInput,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<Donation> {
+        let input = ServicePledgeInput {
+            organization_id: input.organization_id,
+            amount: input.amount.0,
+            channel: input.channel.into(),
+            disclose: input.disclose,
+            campaign_id: input.campaign_id,
+            fund_id: input.fund_id,
+            restricted_purpose: input.restricted_purpose.map(Into::into),
+            note: input.note,
+        };
+        let gift = donations::pledge(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?;
+        Ok(Donation(GiftView { gift, reversal: None }))
+    }
+
+    /// The money of a pledge arrived: confirm it and issue the receipt.
+    async fn confirm_pledge(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        received_on: Option<NaiveDate>,
+    ) -> ApiResult<RecordedDonation> {
+        Ok(RecordedDonation(
+            donations::confirm_pledge(db(ctx), tenant(ctx)?, id, received_on).await?,
+        ))
+    }
+
+    async fn decline_pledge(&self, ctx: &Context<'_>, id: Uuid, reason: String) -> ApiResult<Donation> {
+        let gift = donations::decline_pledge(db(ctx), tenant(ctx)?, id, &reason).await?;
+        Ok(Donation(GiftView { gift, reversal: None }))
+    }
+
+    /// Void a gift by a reversing entry; its receipt number is void and
+    /// never reused.
+    async fn void_donation(&self, ctx: &Context<'_>, id: Uuid, reason: String) -> ApiResult<Donation> {
+        Ok(Donation(donations::void(db(ctx), tenant(ctx)?, id, &reason).await?))
+    }
+
+    async fn create_campaign(
+        &self,
+        ctx: &Context<'_>,
+        input: CampaignInput,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<Campaign> {
+        let input = ServiceCampaignInput {
+            name: input.name,
+            description: input.description,
+            starts_on: input.starts_on,
+            ends_on: input.ends_on,
+            target: input.target.map(|m| m.0),
+            match_sponsor: input.match_sponsor,
+            match_percent: input.match_percent,
+            match_cap: input.match_cap.map(|m| m.0),
+        };
+        let campaign = campaigns::create(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?;
+        Ok(new_campaign(campaign))
+    }
+}

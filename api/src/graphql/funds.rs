@@ -1,0 +1,374 @@
+//! Community charity funds and their disbursements in GraphQL. `Fund` is
+//! public: its nested lists show beneficiaries masked and donors as the
+//! public may see them. `Disbursement` (names in full) is for the managing
+//! organization and the city's officials only.
+
+use async_graphql::connection::{Connection, OpaqueCursor};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{charity_fund, disbursement};
+use service::TenantContext;
+use service::funds::disbursements::{self, DisbursementInput as ServiceDisbursementInput};
+use service::funds::{self, FundInput as ServiceFundInput, public_beneficiary};
+use service::page::PageRequest;
+use uuid::Uuid;
+
+use super::donations::PublicGift;
+use super::error::ApiResult;
+use super::scalars::MoneyScalar;
+use super::types::{connection, decode_after};
+use super::{db, request_meta, tenant};
+
+fn money(fen: i64) -> MoneyScalar {
+    MoneyScalar(service::Money::from_fen(fen))
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::disbursement::Purpose", rename_items = "snake_case")]
+pub enum Purpose {
+    LivingAid,
+    Medical,
+    Education,
+    ElderlyServices,
+    Children,
+    Disaster,
+    CommunityProjects,
+    Administration,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::disbursement::BeneficiaryKind", rename_items = "snake_case")]
+pub enum BeneficiaryKind {
+    Person,
+    Household,
+    Project,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::disbursement::DisbursementStatus", rename_items = "snake_case")]
+pub enum DisbursementStatus {
+    Requested,
+    Approved,
+    Rejected,
+    Paid,
+}
+
+/// A community fund, as the public sees it. Carries the tenant context it
+/// was read with, so its nested lists stay in that city.
+pub struct Fund {
+    fund: charity_fund::Model,
+    ctx: TenantContext,
+}
+
+#[derive(SimpleObject)]
+pub struct SpendingPoint {
+    /// `YYYY-MM`, by the date of approval.
+    pub month: String,
+    pub purpose: Purpose,
+    pub amount: MoneyScalar,
+}
+
+#[Object]
+impl Fund {
+    async fn id(&self) -> Uuid {
+        self.fund.id
+    }
+    /// The managing charitable organization.
+    async fn organization_id(&self) -> Uuid {
+        self.fund.organization_id
+    }
+    async fn name(&self) -> &str {
+        &self.fund.name
+    }
+    async fn community(&self) -> &str {
+        &self.fund.community
+    }
+    async fn street(&self) -> &str {
+        &self.fund.street
+    }
+    async fn district(&self) -> &str {
+        &self.fund.district
+    }
+    /// Confirmed gifts in, voids deducted.
+    async fn raised(&self) -> MoneyScalar {
+        money(self.fund.raised_fen)
+    }
+    /// Approved disbursements out.
+    async fn disbursed(&self) -> MoneyScalar {
+        money(self.fund.disbursed_fen)
+    }
+    async fn balance(&self) -> MoneyScalar {
+        money(self.fund.raised_fen - self.fund.disbursed_fen)
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.fund.created_at
+    }
+    /// Spending by purpose and month, oldest first.
+    async fn spending(&self, ctx: &Context<'_>) -> ApiResult<Vec<SpendingPoint>> {
+        Ok(funds::spending(db(ctx), &self.ctx, self.fund.id)
+            .await?
+            .into_iter()
+            .map(|p| SpendingPoint {
+                month: p.month,
+                purpose: p.purpose.into(),
+                amount: money(p.amount_fen),
+            })
+            .collect())
+    }
+    /// Approved and paid disbursements, newest first, beneficiaries masked.
+    async fn disbursements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, PublicDisbursement>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result = funds::public_disbursements(db(ctx), &self.ctx, self.fund.id, page).await?;
+        Ok(connection(result, has_previous, |d| d.id, PublicDisbursement))
+    }
+    /// Confirmed gifts, newest first; undisclosed donors show as 爱心人士.
+    async fn gifts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, PublicGift>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result = funds::public_gifts(db(ctx), &self.ctx, self.fund.id, page).await?;
+        Ok(connection(result, has_previous, |g| g.gift.id, PublicGift))
+    }
+}
+
+/// A disbursement as the public sees it.
+pub struct PublicDisbursement(disbursement::Model);
+
+#[Object]
+impl PublicDisbursement {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn purpose(&self) -> Purpose {
+        self.0.purpose.into()
+    }
+    async fn beneficiary_kind(&self) -> BeneficiaryKind {
+        self.0.beneficiary_kind.into()
+    }
+    /// People and households masked (张*, 张*户); projects by name.
+    async fn beneficiary(&self) -> String {
+        public_beneficiary(&self.0)
+    }
+    async fn amount(&self) -> MoneyScalar {
+        money(self.0.amount_fen)
+    }
+    async fn status(&self) -> DisbursementStatus {
+        self.0.status.into()
+    }
+    async fn approved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decided_at
+    }
+    async fn paid_on(&self) -> Option<NaiveDate> {
+        self.0.paid_on
+    }
+}
+
+/// A disbursement in full, for the managing organization and officials.
+pub struct Disbursement(disbursement::Model);
+
+#[Object]
+impl Disbursement {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn fund_id(&self) -> Uuid {
+        self.0.fund_id
+    }
+    async fn organization_id(&self) -> Uuid {
+        self.0.organization_id
+    }
+    async fn purpose(&self) -> Purpose {
+        self.0.purpose.into()
+    }
+    async fn beneficiary_kind(&self) -> BeneficiaryKind {
+        self.0.beneficiary_kind.into()
+    }
+    async fn beneficiary_name(&self) -> &str {
+        &self.0.beneficiary_name
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn amount(&self) -> MoneyScalar {
+        money(self.0.amount_fen)
+    }
+    async fn status(&self) -> DisbursementStatus {
+        self.0.status.into()
+    }
+    async fn requested_by(&self) -> Uuid {
+        self.0.requested_by
+    }
+    async fn requested_at(&self) -> DateTime<Utc> {
+        self.0.requested_at
+    }
+    async fn decided_by(&self) -> Option<Uuid> {
+        self.0.decided_by
+    }
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decided_at
+    }
+    async fn decision_note(&self) -> Option<&str> {
+        self.0.decision_note.as_deref()
+    }
+    async fn paid_on(&self) -> Option<NaiveDate> {
+        self.0.paid_on
+    }
+    async fn payment_reference(&self) -> Option<&str> {
+        self.0.payment_reference.as_deref()
+    }
+}
+
+#[derive(Default)]
+pub struct FundQuery;
+
+#[Object]
+impl FundQuery {
+    /// Public: a city's community funds.
+    async fn funds(
+        &self,
+        ctx: &Context<'_>,
+        tenant: String,
+        district: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Fund>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
+        let result = funds::list(db(ctx), &public, district.as_deref(), page).await?;
+        Ok(connection(
+            result,
+            has_previous,
+            |f| f.id,
+            |fund| Fund {
+                fund,
+                ctx: public.clone(),
+            },
+        ))
+    }
+
+    /// Public: one fund with its spending, disbursements and gifts.
+    async fn fund(&self, ctx: &Context<'_>, tenant: String, id: Uuid) -> ApiResult<Fund> {
+        let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
+        let fund = funds::get(db(ctx), &public, id).await?;
+        Ok(Fund { fund, ctx: public })
+    }
+
+    /// Disbursements with beneficiaries in full: the managing organization's
+    /// staff, and the city's officials.
+    async fn disbursements(
+        &self,
+        ctx: &Context<'_>,
+        fund_id: Option<Uuid>,
+        status: Option<DisbursementStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Disbursement>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result = disbursements::list(db(ctx), tenant(ctx)?, fund_id, status.map(Into::into), page).await?;
+        Ok(connection(result, has_previous, |d| d.id, Disbursement))
+    }
+}
+
+#[derive(InputObject)]
+pub struct FundInput {
+    pub name: String,
+    pub community: String,
+    pub street: String,
+    pub district: String,
+}
+
+#[derive(InputObject)]
+pub struct DisbursementInput {
+    pub fund_id: Uuid,
+    pub purpose: Purpose,
+    pub beneficiary_kind: BeneficiaryKind,
+    /// Kept in full for the organization; masked publicly.
+    pub beneficiary_name: String,
+    pub description: String,
+    pub amount: MoneyScalar,
+}
+
+#[derive(Default)]
+pub struct FundMutation;
+
+#[Object]
+impl FundMutation {
+    /// Org staff of a charity open a community fund it manages.
+    async fn create_fund(
+        &self,
+        ctx: &Context<'_>,
+        input: FundInput,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<Fund> {
+        let ctx_ = tenant(ctx)?;
+        let input = ServiceFundInput {
+            name: input.name,
+            community: input.community,
+            street: input.street,
+            district: input.district,
+        };
+        let fund = funds::create(db(ctx), ctx_, input, idempotency_key.as_deref()).await?;
+        Ok(Fund {
+            fund,
+            ctx: ctx_.clone(),
+        })
+    }
+
+    /// Ask for money out of a fund; another member must approve.
+    async fn request_disbursement(
+        &self,
+        ctx: &Context<'_>,
+        input: DisbursementInput,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<Disbursement> {
+        let input = ServiceDisbursementInput {
+            fund_id: input.fund_id,
+            purpose: input.purpose.into(),
+            beneficiary_kind: input.beneficiary_kind.into(),
+            beneficiary_name: input.beneficiary_name,
+            description: input.description,
+            amount: input.amount.0,
+        };
+        let d = disbursements::request(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?;
+        Ok(Disbursement(d))
+    }
+
+    /// Four eyes: approved by someone other than the requester, only while
+    /// the fund's balance covers it.
+    async fn approve_disbursement(&self, ctx: &Context<'_>, id: Uuid, note: Option<String>) -> ApiResult<Disbursement> {
+        Ok(Disbursement(
+            disbursements::approve(db(ctx), tenant(ctx)?, id, note.as_deref()).await?,
+        ))
+    }
+
+    async fn reject_disbursement(&self, ctx: &Context<'_>, id: Uuid, reason: String) -> ApiResult<Disbursement> {
+        Ok(Disbursement(
+            disbursements::reject(db(ctx), tenant(ctx)?, id, &reason).await?,
+        ))
+    }
+
+    /// The approved money was paid out.
+    async fn record_disbursement_payment(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        paid_on: Option<NaiveDate>,
+        payment_reference: String,
+    ) -> ApiResult<Disbursement> {
+        Ok(Disbursement(
+            disbursements::record_payment(db(ctx), tenant(ctx)?, id, paid_on, &payment_reference).await?,
+        ))
+    }
+}
