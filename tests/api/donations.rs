@@ -907,3 +907,57 @@ pub async fn new_donor(app: &TestApp, username: &str) -> String {
         .unwrap_or_else(|| panic!("{login}"))
         .to_owned()
 }
+
+#[tokio::test]
+async fn the_receipt_email_link_opens_a_trace_page_without_the_donors_name() {
+    let app = spawn_app().await;
+    let staff = app.login("liuzhou.org_staff").await;
+    let reviewer = second_staff(&app, "liuzhou").await;
+    let fund = create_fund(&app, &staff, "网页查询基金").await;
+    let gift = json!({"giftKind": "money", "amount": "500.00", "channel": "alipay", "donorKind": "individual",
+        "donorName": SECRET_DONOR, "donorEmail": "page@example.org", "fundId": fund});
+    let recorded = record(&app, &staff, gift).await;
+    let id = request(&app, &staff, &fund, "120.00", "education").await["data"]["requestDisbursement"]["id"].clone();
+    app.graphql(Some(&reviewer), APPROVE, json!({"id": id})).await;
+
+    // The link in the email, with the code the donor types.
+    let email = app
+        .scalar_string("SELECT text_body FROM email_outbox WHERE recipient = 'page@example.org'")
+        .await;
+    let link = email
+        .lines()
+        .find(|l| l.contains("/liuzhou/trace?receipt="))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let path = &link[link.find("/liuzhou/").unwrap()..];
+    let code = recorded["verificationCode"].as_str().unwrap();
+    let get = |url: String| {
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let form = get(format!("{}{path}", app.address)).await;
+    assert_eq!(form.status(), 200);
+    let form = form.text().await.unwrap();
+    assert!(
+        form.contains(recorded["donation"]["receiptNumber"].as_str().unwrap()),
+        "the number is filled in"
+    );
+
+    let found = get(format!("{}{path}&code={code}", app.address)).await;
+    assert_eq!(found.status(), 200);
+    let html = found.text().await.unwrap();
+    assert!(
+        html.contains("助学") && html.contains("张*") && html.contains("¥120.00") && html.contains("¥380.00"),
+        "{html}"
+    );
+    assert!(
+        html.contains("爱心人士") && !html.contains(SECRET_DONOR) && !html.contains("张三丰"),
+        "{html}"
+    );
+
+    let wrong = get(format!("{}{path}&code=AAAAAAAA", app.address)).await;
+    assert_eq!(wrong.status(), 404);
+    assert!(wrong.text().await.unwrap().contains("没有找到这张票据"));
+    assert_eq!(get(format!("{}/atlantis/trace", app.address)).await.status(), 404);
+}

@@ -1,7 +1,11 @@
 //! The browser portal. Pages are rendered on the server from templates and
 //! call `service` directly; for now the home page, which lists the cities
-//! and points developers at GraphiQL.
+//! and points developers at GraphiQL, and each city's "where did my
+//! donation go" page that receipt emails link to.
 
+mod trace;
+
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
@@ -10,13 +14,16 @@ use service::Db;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::Data::new(templates()))
-        .route("/", web::get().to(home));
+        .route("/", web::get().to(home))
+        .route("/{tenant}/trace", web::get().to(trace::page));
 }
 
 fn templates() -> Environment<'static> {
     let mut env = Environment::new();
     env.add_template("home.html", include_str!("../templates/home.html"))
         .unwrap_or_else(|e| tracing::error!(error = %e, "home.html does not compile"));
+    env.add_template("trace.html", include_str!("../templates/trace.html"))
+        .unwrap_or_else(|e| tracing::error!(error = %e, "trace.html does not compile"));
     env
 }
 
@@ -44,13 +51,22 @@ async fn home(env: web::Data<Environment<'static>>, db: web::Data<Db>) -> HttpRe
             return HttpResponse::InternalServerError().body("internal error");
         }
     };
-    match env
-        .get_template("home.html")
-        .and_then(|t| t.render(context! { places => Value::from(Serde(places)) }))
-    {
-        Ok(html) => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html),
+    render(
+        &env,
+        "home.html",
+        StatusCode::OK,
+        context! { places => Value::from(Serde(places)) },
+    )
+}
+
+/// Render a page; a template error is logged and shown as a plain 500.
+pub(crate) fn render(env: &Environment<'static>, name: &str, status: StatusCode, ctx: Value) -> HttpResponse {
+    match env.get_template(name).and_then(|t| t.render(ctx)) {
+        Ok(html) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html),
         Err(e) => {
-            tracing::error!(error = %e, "rendering the home page");
+            tracing::error!(error = %e, page = name, "rendering a page");
             HttpResponse::InternalServerError().body("internal error")
         }
     }

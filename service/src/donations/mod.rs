@@ -744,6 +744,7 @@ pub async fn confirm_pledge(
 ) -> Result<Recorded> {
     ctx.require_role(&[Role::OrgStaff])?;
     let tx = db.write(ctx).await?;
+    lock_campaign_and_fund(tx.conn(), ctx, &find(tx.conn(), ctx, id).await?).await?;
     let pending = locked_gift_of_my_organization(tx.conn(), ctx, id).await?;
     if pending.status != DonationStatus::Pledged {
         return Err(Error::conflict(format!(
@@ -858,21 +859,7 @@ pub async fn void(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Resul
     ctx.require_role(&[Role::OrgStaff])?;
     let reason = validate::required_text("reason", reason, 1000)?;
     let tx = db.write(ctx).await?;
-    // Lock order everywhere: campaign, fund, donation. The ids never
-    // change, so reading them before locking is safe.
-    let peek = find(tx.conn(), ctx, id).await?;
-    if let Some(campaign_id) = peek.campaign_id {
-        campaign::Entity::find_by_id((ctx.tenant_id, campaign_id))
-            .lock_exclusive()
-            .one(tx.conn())
-            .await?;
-    }
-    if let Some(fund_id) = peek.fund_id {
-        charity_fund::Entity::find_by_id((ctx.tenant_id, fund_id))
-            .lock_exclusive()
-            .one(tx.conn())
-            .await?;
-    }
+    lock_campaign_and_fund(tx.conn(), ctx, &find(tx.conn(), ctx, id).await?).await?;
     let gift = locked_gift_of_my_organization(tx.conn(), ctx, id).await?;
     if gift.status != DonationStatus::Confirmed {
         return Err(Error::conflict(
@@ -979,6 +966,30 @@ pub async fn void(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Resul
         ..gift
     };
     Ok(GiftView { gift: voided, reversal })
+}
+
+/// Lock a gift's campaign and fund before the gift itself. Every writer
+/// takes these locks in the order campaign, fund, gift, so concurrent
+/// confirmations, voids and approvals cannot deadlock. A gift's campaign
+/// and fund never change, so reading them before the lock is safe.
+async fn lock_campaign_and_fund<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &TenantContext,
+    gift: &donation::Model,
+) -> Result<()> {
+    if let Some(campaign_id) = gift.campaign_id {
+        campaign::Entity::find_by_id((ctx.tenant_id, campaign_id))
+            .lock_exclusive()
+            .one(conn)
+            .await?;
+    }
+    if let Some(fund_id) = gift.fund_id {
+        charity_fund::Entity::find_by_id((ctx.tenant_id, fund_id))
+            .lock_exclusive()
+            .one(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn find<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<donation::Model> {

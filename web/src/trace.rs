@@ -1,0 +1,123 @@
+//! "Where did my donation go": the page a receipt email links to. The
+//! receipt number comes filled in from the link; the donor types the
+//! verification code from the email. A GET form, so the page is
+//! bookmarkable and needs no CSRF token (it changes nothing).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, context};
+use serde::{Deserialize, Serialize};
+use service::donations::trace::{self, Trace};
+use service::funds::disbursements::purpose_label;
+use service::{Db, Error, Money, RequestMeta};
+
+use crate::render;
+
+#[derive(Deserialize)]
+pub(crate) struct TraceQuery {
+    receipt: Option<String>,
+    code: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Use {
+    purpose: &'static str,
+    beneficiary: String,
+    approved_on: String,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct Shown {
+    receipt_number: String,
+    voided: bool,
+    donor: String,
+    organization: String,
+    designation: String,
+    amount: String,
+    received_on: String,
+    uses: Vec<Use>,
+    allocated: String,
+    unspent: String,
+}
+
+impl From<Trace> for Shown {
+    fn from(t: Trace) -> Self {
+        let gift = &t.gift.gift;
+        Self {
+            receipt_number: gift.receipt_number.clone().unwrap_or_default(),
+            voided: t.gift.reversal.is_some(),
+            donor: t.gift.public_donor_name(),
+            organization: t.organization_name.clone(),
+            designation: t
+                .fund_name
+                .clone()
+                .or_else(|| gift.project.clone())
+                .unwrap_or_else(|| "机构统筹使用 general fund".to_owned()),
+            amount: Money::from_fen(gift.amount_fen).to_string(),
+            received_on: gift.received_on.to_string(),
+            uses: t
+                .uses
+                .iter()
+                .map(|u| Use {
+                    purpose: purpose_label(u.purpose),
+                    beneficiary: u.beneficiary.clone(),
+                    approved_on: u.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+                    amount: Money::from_fen(u.amount_fen).to_string(),
+                })
+                .collect(),
+            allocated: Money::from_fen(t.allocated_fen).to_string(),
+            unspent: Money::from_fen(t.unspent_fen).to_string(),
+        }
+    }
+}
+
+pub(crate) async fn page(
+    env: web::Data<Environment<'static>>,
+    db: web::Data<Db>,
+    tenant: web::Path<String>,
+    query: web::Query<TraceQuery>,
+    request: HttpRequest,
+) -> HttpResponse {
+    let meta = RequestMeta {
+        request_id: None,
+        client_addr: request.peer_addr().map(|a| a.ip().to_string()),
+    };
+    let city = match service::tenants::find_by_slug(&db, &tenant).await {
+        Ok(city) => city,
+        Err(Error::NotFound(_)) => return HttpResponse::NotFound().body("no such city"),
+        Err(e) => {
+            tracing::error!(error = ?e, "trace page: tenant");
+            return HttpResponse::InternalServerError().body("internal error");
+        }
+    };
+    let public = service::tenants::context_for(&city, service::Actor::Anonymous, meta);
+    let receipt = query.receipt.clone().unwrap_or_default();
+    let code = query.code.clone().unwrap_or_default();
+    let (status, shown, error) = if receipt.trim().is_empty() || code.trim().is_empty() {
+        (StatusCode::OK, None, None)
+    } else {
+        match trace::by_receipt(&db, &public, &receipt, &code).await {
+            Ok(t) => (StatusCode::OK, Some(Shown::from(t)), None),
+            Err(Error::NotFound(_)) => (
+                StatusCode::NOT_FOUND,
+                None,
+                Some("没有找到这张票据，请核对票据号码和验证码。No receipt matches this number and code; check both."),
+            ),
+            Err(e) => {
+                tracing::error!(error = ?e, "trace page");
+                return HttpResponse::InternalServerError().body("internal error");
+            }
+        }
+    };
+    render(
+        &env,
+        "trace.html",
+        status,
+        context! {
+            tenant => tenant.as_str(), city => city.name, receipt => receipt,
+            trace => Value::from(Serde(shown)), error => error,
+        },
+    )
+}
