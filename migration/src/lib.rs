@@ -10,6 +10,7 @@ mod m20261126_000003_outbox_idempotency;
 mod m20261126_000004_organizations;
 mod m20261126_000005_fee_reductions;
 mod m20261126_000006_donations;
+mod m20261126_000007_relief;
 pub mod postgres;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_organizations::Migration),
             Box::new(m20261126_000005_fee_reductions::Migration),
             Box::new(m20261126_000006_donations::Migration),
+            Box::new(m20261126_000007_relief::Migration),
         ]
     }
 }
