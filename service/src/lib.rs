@@ -23,6 +23,7 @@ pub mod page;
 pub mod password;
 pub mod privacy;
 pub mod region;
+pub mod relief;
 pub mod seed;
 pub mod spending_rules;
 pub mod tenants;

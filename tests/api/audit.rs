@@ -344,6 +344,106 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 "mutation($o: UUID!, $y: Int!) { submitFinancialStatement(organizationId: $o, year: $y, input: {totalIncome: \"100.00\", charitableSpending: \"70.00\", managementCost: \"10.00\", totalSpending: \"90.00\", netAssets: \"50.00\"}) { year } }",
                 json!({"o": register::org_id(&app, "柳州市慈善总会").await, "y": register::last_year()}),
             ),
+            "setReliefStandard" => (
+                Some(&official),
+                "mutation { setReliefStandard(category: temporary, area: urban, amount: \"1500.00\", period: month) { amount } }",
+                json!({}),
+            ),
+            "registerReliefCase" => (
+                Some(&official),
+                crate::relief::REGISTER,
+                json!({"i": crate::relief::household(&crate::relief::id_number("450202", "19460101", 101))}),
+            ),
+            "closeReliefCase" => {
+                let (case, _, _) = crate::relief::referred(
+                    &app,
+                    &crate::relief::id_number("450202", "19460101", 103),
+                    json!([{"kind": "goods", "description": "米"}]),
+                    &[],
+                )
+                .await;
+                (
+                    Some(&official),
+                    "mutation($id: UUID!) { closeReliefCase(id: $id, outcome: \"已脱困\") { status } }",
+                    json!({"id": case}),
+                )
+            }
+            "createReferral" => {
+                let case = app
+                    .graphql(
+                        Some(&official),
+                        crate::relief::REGISTER,
+                        json!({"i": crate::relief::household(&crate::relief::id_number("450202", "19460101", 105))}),
+                    )
+                    .await;
+                (
+                    Some(&official),
+                    crate::relief::CREATE,
+                    json!({"i": {"caseId": case["data"]["registerReliefCase"]["id"], "urgency": "normal", "deadline": today, "needs": [{"kind": "goods", "description": "棉被"}]}}),
+                )
+            }
+            "sendReferral" => {
+                let case = app
+                    .graphql(
+                        Some(&official),
+                        crate::relief::REGISTER,
+                        json!({"i": crate::relief::household(&crate::relief::id_number("450202", "19460101", 107))}),
+                    )
+                    .await;
+                let referral = app
+                    .graphql(
+                        Some(&official),
+                        crate::relief::CREATE,
+                        json!({"i": {"caseId": case["data"]["registerReliefCase"]["id"], "urgency": "normal", "deadline": today, "needs": [{"kind": "goods", "description": "棉被"}]}}),
+                    )
+                    .await;
+                (
+                    Some(&official),
+                    crate::relief::SEND,
+                    json!({"r": referral["data"]["createReferral"]["id"], "t": [{"organizationId": register::org_id(&app, "柳州市慈善总会").await}]}),
+                )
+            }
+            "acceptReferral" => {
+                let (_, _, targets) = crate::relief::referred(
+                    &app,
+                    &crate::relief::id_number("450202", "19460101", 109),
+                    json!([{"kind": "goods", "description": "米"}]),
+                    &[],
+                )
+                .await;
+                (Some(&staff), crate::relief::ACCEPT, json!({"t": targets[0]}))
+            }
+            "declineReferral" => {
+                let (_, _, targets) = crate::relief::referred(
+                    &app,
+                    &crate::relief::id_number("450202", "19460101", 111),
+                    json!([{"kind": "goods", "description": "米"}]),
+                    &[],
+                )
+                .await;
+                (
+                    Some(&staff),
+                    "mutation($t: UUID!) { declineReferral(targetId: $t, reason: \"超出服务范围\") { status } }",
+                    json!({"t": targets[0]}),
+                )
+            }
+            "recordAssistance" => {
+                let (_, _, targets) = crate::relief::referred(
+                    &app,
+                    &crate::relief::id_number("450202", "19460101", 113),
+                    json!([{"kind": "goods", "description": "米"}]),
+                    &[],
+                )
+                .await;
+                app.graphql(Some(&staff), crate::relief::ACCEPT, json!({"t": targets[0]}))
+                    .await;
+                (
+                    Some(&staff),
+                    crate::relief::ASSIST,
+                    json!({"t": targets[0], "i": {"kind": "goods", "amount": "80.00", "description": "大米一袋"}}),
+                )
+            }
+            "escalateOverdueReferrals" => (Some(&official), "mutation { escalateOverdueReferrals }", json!({})),
             other => panic!("mutation {other} has no case in this test: add one that makes it succeed"),
         };
         let before = audit_count(&app).await;

@@ -15,5 +15,6 @@ mod idempotency;
 mod input;
 mod organizations;
 mod outbox;
+mod relief;
 mod rls;
 mod tenancy;

@@ -9,6 +9,7 @@ mod funds;
 mod mutation;
 mod organizations;
 mod query;
+mod relief;
 mod scalars;
 mod spending_rules;
 mod types;
@@ -27,6 +28,7 @@ pub struct Query(
     donations::DonationQuery,
     funds::FundQuery,
     spending_rules::SpendingRuleQuery,
+    relief::ReliefQuery,
 );
 
 /// Every mutation, merged from the modules that define them.
@@ -38,6 +40,7 @@ pub struct Mutation(
     donations::DonationMutation,
     funds::FundMutation,
     spending_rules::SpendingRuleMutation,
+    relief::ReliefMutation,
 );
 pub use scalars::MoneyScalar;
 

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::allocation::{Shortfall, Unspent, allocate};
 use crate::audit::AuditEvent;
 use crate::context::TenantContext;
-use crate::db::Db;
+use crate::db::{Db, WriteTx};
 use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::outbox::{Email, Template};
@@ -80,16 +80,11 @@ pub async fn request(
 ) -> Result<disbursement::Model> {
     let (user, _) = ctx.require_user()?;
     ctx.require_role(&[Role::OrgStaff])?;
-    let beneficiary_name = validate::required_text("beneficiaryName", &input.beneficiary_name, 200)?;
-    let description = validate::required_text("description", &input.description, 2000)?;
-    let amount_fen = input.amount.fen();
-    if amount_fen <= 0 || amount_fen > crate::donations::MAX_AMOUNT_FEN {
-        return Err(Error::validation("amount", "the amount must be more than 0"));
-    }
     let mut tx = db.write(ctx).await?;
     let fingerprint = json!({
         "fund_id": input.fund_id, "purpose": input.purpose, "beneficiary_kind": input.beneficiary_kind,
-        "beneficiary_name": beneficiary_name, "description": description, "amount_fen": amount_fen,
+        "beneficiary_name": input.beneficiary_name.trim(), "description": input.description.trim(),
+        "amount_fen": input.amount.fen(),
     });
     if let Some(id) = tx
         .idempotent(idempotency_key, "disbursement.request", &fingerprint)
@@ -98,6 +93,31 @@ pub async fn request(
         let d = find(tx.conn(), ctx, crate::users::replayed_id(&id)?).await?;
         drop(tx);
         return Ok(d);
+    }
+    let d = insert_request(&tx, ctx, user, input).await?;
+    tx.commit(
+        AuditEvent::new("disbursement.request", "disbursement", d.id)
+            .organization(Some(d.organization_id))
+            .created(&fingerprint),
+    )
+    .await?;
+    Ok(d)
+}
+
+/// Check and store a request in the caller's transaction, and ask the
+/// organization for the second pair of eyes by email. Also used when a
+/// charity pays referral assistance out of a fund.
+pub(crate) async fn insert_request(
+    tx: &WriteTx<'_>,
+    ctx: &TenantContext,
+    user: Uuid,
+    input: DisbursementInput,
+) -> Result<disbursement::Model> {
+    let beneficiary_name = validate::required_text("beneficiaryName", &input.beneficiary_name, 200)?;
+    let description = validate::required_text("description", &input.description, 2000)?;
+    let amount_fen = input.amount.fen();
+    if amount_fen <= 0 || amount_fen > crate::donations::MAX_AMOUNT_FEN {
+        return Err(Error::validation("amount", "the amount must be more than 0"));
     }
     let fund = my_fund(tx.conn(), ctx, input.fund_id).await?;
     let balance = fund.raised_fen - fund.disbursed_fen;
@@ -145,12 +165,6 @@ pub async fn request(
             "purpose": purpose_label(d.purpose), "requested_by": requester, "description": d.description,
         }),
     })
-    .await?;
-    tx.commit(
-        AuditEvent::new("disbursement.request", "disbursement", d.id)
-            .organization(Some(d.organization_id))
-            .created(&fingerprint),
-    )
     .await?;
     Ok(d)
 }
@@ -331,7 +345,7 @@ async fn find_fund<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) 
 }
 
 async fn notify_requester(
-    tx: &crate::db::WriteTx<'_>,
+    tx: &WriteTx<'_>,
     ctx: &TenantContext,
     fund: &charity_fund::Model,
     d: &disbursement::Model,

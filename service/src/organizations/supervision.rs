@@ -388,6 +388,11 @@ pub async fn daily_check_all(db: &Db, as_of: NaiveDate) -> Result<()> {
             Ok(_) => {}
             Err(e) => tracing::error!(city = %city.slug, error = ?e, "fee-reduction reminders failed"),
         }
+        match crate::relief::referrals::escalate_overdue(db, &ctx, as_of).await {
+            Ok(n) if n > 0 => tracing::info!(city = %city.slug, escalated = n, "overdue referrals escalated"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(city = %city.slug, error = ?e, "referral escalation failed"),
+        }
     }
     Ok(())
 }

@@ -44,10 +44,23 @@ pub enum Template {
     DisbursementRequested,
     /// The requester: a disbursement request was approved or rejected.
     DisbursementDecided,
+    /// Charitable organizations: the civil-affairs bureau referred (转介) a
+    /// household receiving government relief to them; accept or decline
+    /// before the deadline. Only district and community, never names.
+    ReferralReceived,
+    /// The referring official: an organization declined a referral, with
+    /// its reason.
+    ReferralDeclined,
+    /// The referring official: a referral passed its deadline without an
+    /// answer from some organizations.
+    ReferralOverdue,
+    /// The referring official: the household got the same kind of help from
+    /// two organizations in one month (疑似重复帮扶); recorded, not blocked.
+    DuplicateAssistance,
 }
 
 impl Template {
-    pub const ALL: [Template; 18] = [
+    pub const ALL: [Template; 22] = [
         Template::AccountCreated,
         Template::PasswordChanged,
         Template::ApplicationAccepted,
@@ -66,6 +79,10 @@ impl Template {
         Template::PledgeReceived,
         Template::DisbursementRequested,
         Template::DisbursementDecided,
+        Template::ReferralReceived,
+        Template::ReferralDeclined,
+        Template::ReferralOverdue,
+        Template::DuplicateAssistance,
     ];
 
     pub fn name(self) -> &'static str {
@@ -88,6 +105,10 @@ impl Template {
             Template::PledgeReceived => "pledge_received",
             Template::DisbursementRequested => "disbursement_requested",
             Template::DisbursementDecided => "disbursement_decided",
+            Template::ReferralReceived => "referral_received",
+            Template::ReferralDeclined => "referral_declined",
+            Template::ReferralOverdue => "referral_overdue",
+            Template::DuplicateAssistance => "duplicate_assistance",
         }
     }
 }
@@ -184,6 +205,22 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "disbursement_decided.zh-CN.html",
         "disbursement_decided.en.txt",
         "disbursement_decided.en.html",
+        "referral_received.zh-CN.txt",
+        "referral_received.zh-CN.html",
+        "referral_received.en.txt",
+        "referral_received.en.html",
+        "referral_declined.zh-CN.txt",
+        "referral_declined.zh-CN.html",
+        "referral_declined.en.txt",
+        "referral_declined.en.html",
+        "referral_overdue.zh-CN.txt",
+        "referral_overdue.zh-CN.html",
+        "referral_overdue.en.txt",
+        "referral_overdue.en.html",
+        "duplicate_assistance.zh-CN.txt",
+        "duplicate_assistance.zh-CN.html",
+        "duplicate_assistance.en.txt",
+        "duplicate_assistance.en.html",
     );
     env
 });
@@ -235,6 +272,15 @@ mod tests {
             "pledged_on": "2026-11-26", "fund_name": "f", "purpose": "medical", "requested_by": "r", "description": "d",
             "approved": true, "note": "n",
         });
+        // Two literals: one would pass serde_json's macro recursion limit.
+        let more = json!({
+            "district": "城中区", "community": "c", "needs": "n", "urgency": "紧急", "deadline": "2026-12-01",
+            "referral_id": "x", "organizations": "o", "month": "2026-11", "kind": "资金",
+        });
+        let mut ctx = ctx;
+        if let (Some(all), Some(more)) = (ctx.as_object_mut(), more.as_object()) {
+            all.extend(more.clone());
+        }
         for template in Template::ALL {
             for lang in ["zh-CN", "en"] {
                 let r = render(template, lang, &ctx).unwrap_or_else(|e| panic!("{e:?}"));

@@ -58,7 +58,10 @@ const COMMUNITIES: [&str; 19] = [
     "那洪",
     "石柱岭",
 ];
-const DONORS: [(&str, DonorKind, bool); 8] = [
+/// A donor: name, kind, and whether they may be named publicly.
+type Donor = (&'static str, DonorKind, bool);
+
+const DONORS: [Donor; 8] = [
     ("广西邕城建设有限公司", DonorKind::Enterprise, true),
     ("王建华", DonorKind::Individual, true),
     ("李秀英", DonorKind::Individual, false),
@@ -188,14 +191,17 @@ pub(super) async fn seed_charity(
     let mut allocations = Vec::new();
     let mut campaigns = Vec::new();
     match city.slug.as_str() {
-        "nanning" => nanning_funds(
-            &mut ledger,
-            federation,
-            today,
-            &mut funds,
-            &mut disbursements,
-            &mut allocations,
-        )?,
+        "nanning" => {
+            nanning_funds(
+                &mut ledger,
+                federation,
+                today,
+                &mut funds,
+                &mut disbursements,
+                &mut allocations,
+            )?;
+            nanning_pilot_goods(&mut ledger, today)?;
+        }
         "liuzhou" => liuzhou_campaigns(&mut ledger, federation, today, &mut campaigns)?,
         _ => {}
     }
@@ -358,6 +364,50 @@ fn nanning_funds(
             created_by: Uuid::nil(),
             created_at: now,
         });
+    }
+    Ok(())
+}
+
+/// The goods the 36 pilot communities received through the federation
+/// (2,429,700.00 yuan at valuation), all of which went out as referral
+/// assistance (see `relief.rs`).
+fn nanning_pilot_goods(ledger: &mut Ledger, today: NaiveDate) -> Result<()> {
+    const GOODS: [(&str, &str, &str, Donor); 4] = [
+        (
+            "大米、食用油",
+            "500",
+            "份",
+            ("广西邕城建设有限公司", DonorKind::Enterprise, true),
+        ),
+        (
+            "冬季棉被",
+            "800",
+            "床",
+            ("南宁东盟商贸有限公司", DonorKind::Enterprise, true),
+        ),
+        (
+            "助行器、轮椅",
+            "120",
+            "台",
+            ("南宁绿城物业服务有限公司", DonorKind::Enterprise, true),
+        ),
+        ("学习用品", "1500", "套", ("匿名", DonorKind::Anonymous, false)),
+    ];
+    let parts = super::relief::split(
+        super::relief::NANNING_GOODS_FEN / 100,
+        super::relief::NANNING_PILOT_COMMUNITIES,
+    );
+    let start = today - Duration::days(320);
+    for (n, yuan) in parts.into_iter().enumerate() {
+        let (description, quantity, unit, donor) = GOODS[n % GOODS.len()];
+        ledger.gift(Gift {
+            kind: GiftKind::Goods,
+            goods: Some((description, quantity, unit)),
+            ..money_gift(yuan * 100, donor, (start + Duration::days(n as i64 * 6)).min(today))
+        });
+        if let Some(gift) = ledger.gifts.last_mut() {
+            gift.project = Some("社区慈善帮扶试点".to_owned());
+        }
     }
     Ok(())
 }

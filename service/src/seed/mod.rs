@@ -5,8 +5,10 @@
 
 mod charity;
 mod register;
+mod relief;
 
 pub use charity::{DEMO_VERIFICATION_CODE, NANNING_FUNDS, NANNING_FUNDS_RAISED_FEN};
+pub use relief::{LIUZHOU_SERVICES, NANNING_GOODS_FEN, NANNING_MONEY_FEN};
 
 use chrono::{SubsecRound, Utc};
 use entity::app_user::{self, Role};

@@ -257,6 +257,7 @@ pub(super) async fn seed_register(tx: &WriteTx<'_>, ctx: &TenantContext, city: &
         .exec_without_returning(tx.conn())
         .await?;
     super::charity::seed_charity(tx, city, &organizations).await?;
+    super::relief::seed_relief(tx, city, &organizations).await?;
     Ok(organizations.first().map(|o| o.id))
 }
 

@@ -1,0 +1,814 @@
+//! Government relief and charity referrals in GraphQL. Personal fields
+//! come from the service already masked or not: the resolver cannot show
+//! more than the service decided.
+
+use async_graphql::connection::{Connection, OpaqueCursor};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{assistance, referral_need, referral_target, relief_standard};
+use service::page::PageRequest;
+use service::relief::dashboard::{self, Dashboard, Delivered};
+use service::relief::referrals::{self, AssistanceInput as ServiceAssistanceInput, NeedInput, ReferralView};
+use service::relief::{self, BenefitInput, CaseInput, CaseView, PersonInput};
+use uuid::Uuid;
+
+use super::error::ApiResult;
+use super::scalars::MoneyScalar;
+use super::types::{connection, decode_after};
+use super::{db, tenant};
+
+fn money(fen: i64) -> MoneyScalar {
+    MoneyScalar(service::Money::from_fen(fen))
+}
+
+/// Hundredths of an hour as a decimal string, e.g. `382.00`.
+fn hours(centi: i64) -> String {
+    service::Money::from_fen(centi).to_string()
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::relief_standard::ReliefCategory", rename_items = "snake_case")]
+pub enum ReliefCategory {
+    MinimumLiving,
+    ExtremePoverty,
+    Temporary,
+    NearPoverty,
+    EssentialExpense,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::relief_standard::Area", rename_items = "snake_case")]
+pub enum Area {
+    Urban,
+    Rural,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::relief_standard::Period", rename_items = "snake_case")]
+pub enum StandardPeriod {
+    Month,
+    Year,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::relief_case::CaseStatus", rename_items = "snake_case")]
+pub enum CaseStatus {
+    Open,
+    Closed,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::referral::Urgency", rename_items = "snake_case")]
+pub enum Urgency {
+    Normal,
+    Urgent,
+    Critical,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::referral::ReferralStatus", rename_items = "snake_case")]
+pub enum ReferralStatus {
+    Open,
+    Closed,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::referral_need::NeedKind", rename_items = "snake_case")]
+pub enum NeedKind {
+    Money,
+    Goods,
+    Service,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::referral_need::Service", rename_items = "snake_case")]
+pub enum CareService {
+    DailyCare,
+    MealDelivery,
+    MedicalEscort,
+    Bathing,
+    PsychologicalCare,
+    EducationSupport,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::referral_target::TargetStatus", rename_items = "snake_case")]
+pub enum TargetStatus {
+    Sent,
+    Accepted,
+    Declined,
+}
+
+#[derive(SimpleObject)]
+pub struct ReliefStandard {
+    pub category: ReliefCategory,
+    pub area: Area,
+    /// Per person, per period.
+    pub amount: MoneyScalar,
+    pub period: StandardPeriod,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<relief_standard::Model> for ReliefStandard {
+    fn from(s: relief_standard::Model) -> Self {
+        Self {
+            category: s.category.into(),
+            area: s.area.into(),
+            amount: money(s.amount_fen),
+            period: s.period.into(),
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct HouseholdMember {
+    pub position: i32,
+    /// Masked (张*) except for the city's officials.
+    pub name: String,
+    /// Masked to the first 6 and last 4 except for the city's officials.
+    pub id_number: String,
+    pub relationship: String,
+    /// From the identity number's birth date.
+    pub age: Option<i32>,
+    pub disability: String,
+    pub health: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ReliefBenefit {
+    pub category: ReliefCategory,
+    pub monthly: MoneyScalar,
+    pub since: NaiveDate,
+}
+
+/// A relief household. Personal fields are masked unless `unmasked`.
+pub struct ReliefCase(CaseView);
+
+#[Object]
+impl ReliefCase {
+    async fn id(&self) -> Uuid {
+        self.0.case.id
+    }
+    async fn district(&self) -> &str {
+        &self.0.case.district
+    }
+    async fn street(&self) -> &str {
+        &self.0.case.street
+    }
+    async fn community(&self) -> &str {
+        &self.0.case.community
+    }
+    /// The rest of the address; 已隐藏 unless unmasked.
+    async fn address(&self) -> &str {
+        self.0.address()
+    }
+    async fn head_name(&self) -> &str {
+        self.0.head_name()
+    }
+    /// Whether personal data is shown in full (the city's officials only;
+    /// each such read is an audit record).
+    async fn unmasked(&self) -> bool {
+        self.0.unmasked
+    }
+    async fn status(&self) -> CaseStatus {
+        self.0.case.status.into()
+    }
+    async fn outcome(&self) -> Option<&str> {
+        self.0.case.outcome.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.case.created_at
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.case.closed_at
+    }
+    async fn members(&self) -> Vec<HouseholdMember> {
+        self.0
+            .people
+            .iter()
+            .map(|p| HouseholdMember {
+                position: p.position,
+                name: p.name.clone(),
+                id_number: p.id_number.clone(),
+                relationship: p.relationship.clone(),
+                age: p.age,
+                disability: p.disability.clone(),
+                health: p.health.clone(),
+            })
+            .collect()
+    }
+    async fn benefits(&self) -> Vec<ReliefBenefit> {
+        self.0
+            .benefits
+            .iter()
+            .map(|b| ReliefBenefit {
+                category: b.category.into(),
+                monthly: money(b.amount_fen),
+                since: b.since,
+            })
+            .collect()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ReferralNeed {
+    pub id: Uuid,
+    pub kind: NeedKind,
+    pub amount: Option<MoneyScalar>,
+    pub service: Option<CareService>,
+    pub description: String,
+}
+
+impl From<referral_need::Model> for ReferralNeed {
+    fn from(n: referral_need::Model) -> Self {
+        Self {
+            id: n.id,
+            kind: n.kind.into(),
+            amount: n.amount_fen.map(money),
+            service: n.service.map(Into::into),
+            description: n.description,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ReferralTarget {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub fund_id: Option<Uuid>,
+    pub status: TargetStatus,
+    pub reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// When the official was told it passed its deadline unanswered.
+    pub escalated_at: Option<DateTime<Utc>>,
+}
+
+impl From<referral_target::Model> for ReferralTarget {
+    fn from(t: referral_target::Model) -> Self {
+        Self {
+            id: t.id,
+            organization_id: t.organization_id,
+            fund_id: t.fund_id,
+            status: t.status.into(),
+            reason: t.reason,
+            decided_at: t.decided_at,
+            escalated_at: t.escalated_at,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Assistance {
+    pub id: Uuid,
+    pub target_id: Uuid,
+    pub organization_id: Uuid,
+    pub kind: NeedKind,
+    /// Money, or the valuation of goods.
+    pub amount: MoneyScalar,
+    pub description: String,
+    pub service: Option<CareService>,
+    pub person_times: i32,
+    /// e.g. "2.50".
+    pub hours: String,
+    pub delivered_on: NaiveDate,
+    /// Money paid out of a community fund: its disbursement request, which
+    /// counts once a second member approves it.
+    pub disbursement_id: Option<Uuid>,
+    /// Set when another organization gave the same help this month.
+    pub duplicate_of: Option<Uuid>,
+}
+
+impl From<assistance::Model> for Assistance {
+    fn from(a: assistance::Model) -> Self {
+        Self {
+            id: a.id,
+            target_id: a.target_id,
+            organization_id: a.organization_id,
+            kind: a.kind.into(),
+            amount: money(a.amount_fen),
+            description: a.description,
+            service: a.service.map(Into::into),
+            person_times: a.person_times,
+            hours: hours(a.hours_centi),
+            delivered_on: a.delivered_on,
+            disbursement_id: a.disbursement_id,
+            duplicate_of: a.duplicate_of,
+        }
+    }
+}
+
+/// A referral; org staff see only their own organization's answer and help.
+#[derive(SimpleObject)]
+pub struct Referral {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub district: String,
+    pub community: String,
+    pub urgency: Urgency,
+    pub deadline: NaiveDate,
+    pub note: String,
+    pub status: ReferralStatus,
+    pub created_at: DateTime<Utc>,
+    pub first_assisted_on: Option<NaiveDate>,
+    pub needs: Vec<ReferralNeed>,
+    pub targets: Vec<ReferralTarget>,
+    pub assistance: Vec<Assistance>,
+}
+
+impl From<ReferralView> for Referral {
+    fn from(v: ReferralView) -> Self {
+        Self {
+            id: v.referral.id,
+            case_id: v.referral.case_id,
+            district: v.district,
+            community: v.community,
+            urgency: v.referral.urgency.into(),
+            deadline: v.referral.deadline,
+            note: v.referral.note,
+            status: v.referral.status.into(),
+            created_at: v.referral.created_at,
+            first_assisted_on: v.referral.first_assisted_on,
+            needs: v.needs.into_iter().map(Into::into).collect(),
+            targets: v.targets.into_iter().map(Into::into).collect(),
+            assistance: v.assistance.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ReferralSuggestion {
+    pub organization_id: Uuid,
+    pub organization_name: String,
+    pub fund_id: Option<Uuid>,
+    pub fund_name: Option<String>,
+    pub fund_balance: Option<MoneyScalar>,
+    pub score: i32,
+    /// Why it is suggested, in words.
+    pub reasons: Vec<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct RecordedAssistance {
+    pub assistance: Assistance,
+    /// Another organization gave the same help this month: recorded, and
+    /// the official is told.
+    pub duplicate_warning: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct DuplicateWarning {
+    pub assistance: Assistance,
+    pub earlier: Assistance,
+}
+
+#[derive(SimpleObject)]
+pub struct DeliveredFigures {
+    pub money: MoneyScalar,
+    /// The valuation of goods.
+    pub goods: MoneyScalar,
+    pub person_times: i64,
+    pub hours: String,
+}
+
+impl From<Delivered> for DeliveredFigures {
+    fn from(d: Delivered) -> Self {
+        Self {
+            money: money(d.money_fen),
+            goods: money(d.goods_fen),
+            person_times: d.person_times,
+            hours: hours(d.hours_centi),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ServiceFigures {
+    pub service: CareService,
+    pub figures: DeliveredFigures,
+}
+
+#[derive(SimpleObject)]
+pub struct DistrictFigures {
+    pub district: String,
+    pub figures: DeliveredFigures,
+}
+
+#[derive(SimpleObject)]
+pub struct CategoryFigures {
+    pub category: ReliefCategory,
+    pub figures: DeliveredFigures,
+}
+
+/// Counts and sums only: no person appears here.
+#[derive(SimpleObject)]
+pub struct ReliefDashboard {
+    pub referrals_open: i64,
+    pub referrals_closed: i64,
+    pub targets_waiting: i64,
+    pub targets_accepted: i64,
+    pub targets_declined: i64,
+    pub targets_overdue: i64,
+    /// Median days from referral to the first help, e.g. "3" or "3.5".
+    pub median_days_to_first_help: Option<String>,
+    pub delivered: DeliveredFigures,
+    pub by_service: Vec<ServiceFigures>,
+    pub by_district: Vec<DistrictFigures>,
+    /// Help to households holding each relief category (a household with
+    /// two categories counts under both).
+    pub by_relief_category: Vec<CategoryFigures>,
+}
+
+impl From<Dashboard> for ReliefDashboard {
+    fn from(d: Dashboard) -> Self {
+        Self {
+            referrals_open: d.referrals_open,
+            referrals_closed: d.referrals_closed,
+            targets_waiting: d.targets_waiting,
+            targets_accepted: d.targets_accepted,
+            targets_declined: d.targets_declined,
+            targets_overdue: d.targets_overdue,
+            median_days_to_first_help: d.median_half_days_to_first_help.map(|h| {
+                if h % 2 == 0 {
+                    (h / 2).to_string()
+                } else {
+                    format!("{}.5", h / 2)
+                }
+            }),
+            delivered: d.delivered.into(),
+            by_service: d
+                .by_service
+                .into_iter()
+                .map(|(s, f)| ServiceFigures {
+                    service: s.into(),
+                    figures: f.into(),
+                })
+                .collect(),
+            by_district: d
+                .by_district
+                .into_iter()
+                .map(|(district, f)| DistrictFigures {
+                    district,
+                    figures: f.into(),
+                })
+                .collect(),
+            by_relief_category: d
+                .by_relief_category
+                .into_iter()
+                .map(|(c, f)| CategoryFigures {
+                    category: c.into(),
+                    figures: f.into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct CityReliefDashboard {
+    pub city_slug: String,
+    pub city_name: String,
+    pub dashboard: ReliefDashboard,
+}
+
+#[derive(Default)]
+pub struct ReliefQuery;
+
+#[Object]
+impl ReliefQuery {
+    /// The city's relief standards (officials and charity staff).
+    async fn relief_standards(&self, ctx: &Context<'_>) -> ApiResult<Vec<ReliefStandard>> {
+        Ok(relief::standards(db(ctx), tenant(ctx)?)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// Officials: the city's cases, newest first (an audited, unmasked read).
+    async fn relief_cases(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<CaseStatus>,
+        district: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, ReliefCase>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result =
+            relief::list_cases(db(ctx), tenant(ctx)?, status.map(Into::into), district.as_deref(), page).await?;
+        Ok(connection(result, has_previous, |v| v.case.id, ReliefCase))
+    }
+
+    /// One case: unmasked (and audited) for the city's officials, masked
+    /// for staff of an organization it was referred to.
+    async fn relief_case(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<ReliefCase> {
+        Ok(ReliefCase(relief::get_case(db(ctx), tenant(ctx)?, id).await?))
+    }
+
+    /// Referrals: officials see the city's, org staff their inbox.
+    async fn referrals(
+        &self,
+        ctx: &Context<'_>,
+        case_id: Option<Uuid>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Referral>> {
+        let has_previous = after.is_some();
+        let page = PageRequest::new(first, decode_after(after)?)?;
+        let result = referrals::list(db(ctx), tenant(ctx)?, case_id, page).await?;
+        Ok(connection(result, has_previous, |v| v.referral.id, Referral::from))
+    }
+
+    /// Organizations and funds that could meet a referral's needs, best
+    /// first, with the reasons.
+    async fn referral_suggestions(&self, ctx: &Context<'_>, referral_id: Uuid) -> ApiResult<Vec<ReferralSuggestion>> {
+        Ok(referrals::suggestions(db(ctx), tenant(ctx)?, referral_id)
+            .await?
+            .into_iter()
+            .map(|s| ReferralSuggestion {
+                organization_id: s.organization.id,
+                organization_name: s.organization.name,
+                fund_id: s.fund.as_ref().map(|f| f.id),
+                fund_name: s.fund.as_ref().map(|f| f.name.clone()),
+                fund_balance: s.fund.as_ref().map(|f| money(f.raised_fen - f.disbursed_fen)),
+                score: s.score,
+                reasons: s.reasons,
+            })
+            .collect())
+    }
+
+    /// Officials: the same help from two organizations in one month.
+    async fn duplicate_assistance_warnings(&self, ctx: &Context<'_>) -> ApiResult<Vec<DuplicateWarning>> {
+        Ok(referrals::duplicate_warnings(db(ctx), tenant(ctx)?)
+            .await?
+            .into_iter()
+            .map(|(a, earlier)| DuplicateWarning {
+                assistance: a.into(),
+                earlier: earlier.into(),
+            })
+            .collect())
+    }
+
+    /// Officials: referrals and what charity delivered; all years when
+    /// `year` is left out.
+    async fn relief_dashboard(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<ReliefDashboard> {
+        Ok(dashboard::city(db(ctx), tenant(ctx)?, year).await?.into())
+    }
+
+    /// Region officials: each city's dashboard, without personal data.
+    async fn region_relief_dashboard(
+        &self,
+        ctx: &Context<'_>,
+        year: Option<i32>,
+    ) -> ApiResult<Vec<CityReliefDashboard>> {
+        Ok(dashboard::region(db(ctx), tenant(ctx)?, year)
+            .await?
+            .into_iter()
+            .map(|(city_slug, city_name, d)| CityReliefDashboard {
+                city_slug,
+                city_name,
+                dashboard: d.into(),
+            })
+            .collect())
+    }
+}
+
+#[derive(InputObject)]
+pub struct HouseholdMemberInput {
+    pub name: String,
+    /// 18 characters, GB 11643, check character verified.
+    pub id_number: String,
+    /// To the head; ignored for the head (本人).
+    #[graphql(default)]
+    pub relationship: String,
+    pub disability: Option<String>,
+    pub health: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ReliefBenefitInput {
+    pub category: ReliefCategory,
+    pub monthly: MoneyScalar,
+    pub since: NaiveDate,
+}
+
+#[derive(InputObject)]
+pub struct ReliefCaseInput {
+    pub district: String,
+    pub street: String,
+    pub community: String,
+    pub address: String,
+    /// The head first.
+    pub members: Vec<HouseholdMemberInput>,
+    #[graphql(default)]
+    pub benefits: Vec<ReliefBenefitInput>,
+}
+
+#[derive(InputObject)]
+pub struct ReferralNeedInput {
+    pub kind: NeedKind,
+    /// Required for money.
+    pub amount: Option<MoneyScalar>,
+    /// Required for a service.
+    pub service: Option<CareService>,
+    /// Required for goods.
+    pub description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ReferralInput {
+    pub case_id: Uuid,
+    pub needs: Vec<ReferralNeedInput>,
+    pub urgency: Urgency,
+    pub deadline: NaiveDate,
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ReferralTargetInput {
+    pub organization_id: Uuid,
+    /// One of the organization's community funds, for money needs.
+    pub fund_id: Option<Uuid>,
+}
+
+#[derive(InputObject)]
+pub struct AssistanceInput {
+    pub kind: NeedKind,
+    /// Money, or the goods' valuation.
+    pub amount: Option<MoneyScalar>,
+    /// Pay the money out of this fund of yours: a disbursement request a
+    /// second member approves.
+    pub fund_id: Option<Uuid>,
+    pub description: Option<String>,
+    pub service: Option<CareService>,
+    pub person_times: Option<i32>,
+    /// Hours of service, e.g. "2.5".
+    pub hours: Option<String>,
+    /// Defaults to today.
+    pub delivered_on: Option<NaiveDate>,
+}
+
+#[derive(Default)]
+pub struct ReliefMutation;
+
+#[Object]
+impl ReliefMutation {
+    /// Officials keep the city's relief standards current.
+    async fn set_relief_standard(
+        &self,
+        ctx: &Context<'_>,
+        category: ReliefCategory,
+        area: Area,
+        amount: MoneyScalar,
+        period: StandardPeriod,
+    ) -> ApiResult<ReliefStandard> {
+        Ok(relief::set_standard(
+            db(ctx),
+            tenant(ctx)?,
+            category.into(),
+            area.into(),
+            amount.0,
+            period.into(),
+        )
+        .await?
+        .into())
+    }
+
+    async fn register_relief_case(
+        &self,
+        ctx: &Context<'_>,
+        input: ReliefCaseInput,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<ReliefCase> {
+        let input = CaseInput {
+            district: input.district,
+            street: input.street,
+            community: input.community,
+            address: input.address,
+            members: input
+                .members
+                .into_iter()
+                .map(|m| PersonInput {
+                    name: m.name,
+                    id_number: m.id_number,
+                    relationship: m.relationship,
+                    disability: m.disability,
+                    health: m.health,
+                })
+                .collect(),
+            benefits: input
+                .benefits
+                .into_iter()
+                .map(|b| BenefitInput {
+                    category: b.category.into(),
+                    monthly: b.monthly.0,
+                    since: b.since,
+                })
+                .collect(),
+        };
+        Ok(ReliefCase(
+            relief::register_case(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?,
+        ))
+    }
+
+    /// Close a case with its outcome; its open referrals close with it.
+    async fn close_relief_case(&self, ctx: &Context<'_>, id: Uuid, outcome: String) -> ApiResult<ReliefCase> {
+        Ok(ReliefCase(
+            relief::close_case(db(ctx), tenant(ctx)?, id, &outcome).await?,
+        ))
+    }
+
+    /// Refer a case to charity with its needs; send it with `sendReferral`.
+    async fn create_referral(
+        &self,
+        ctx: &Context<'_>,
+        input: ReferralInput,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<Referral> {
+        let input = referrals::ReferralInput {
+            case_id: input.case_id,
+            needs: input
+                .needs
+                .into_iter()
+                .map(|n| NeedInput {
+                    kind: n.kind.into(),
+                    amount: n.amount.map(|m| m.0),
+                    service: n.service.map(Into::into),
+                    description: n.description,
+                })
+                .collect(),
+            urgency: input.urgency.into(),
+            deadline: input.deadline,
+            note: input.note,
+        };
+        let (referral, needs) = referrals::create(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?;
+        Ok(Referral::from(ReferralView {
+            referral,
+            needs,
+            targets: Vec::new(),
+            assistance: Vec::new(),
+            district: String::new(),
+            community: String::new(),
+        }))
+    }
+
+    /// Send a referral to organizations (by email); returns what was sent.
+    async fn send_referral(
+        &self,
+        ctx: &Context<'_>,
+        referral_id: Uuid,
+        targets: Vec<ReferralTargetInput>,
+    ) -> ApiResult<Vec<ReferralTarget>> {
+        let targets = targets.into_iter().map(|t| (t.organization_id, t.fund_id)).collect();
+        Ok(referrals::send(db(ctx), tenant(ctx)?, referral_id, targets)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    async fn accept_referral(&self, ctx: &Context<'_>, target_id: Uuid) -> ApiResult<ReferralTarget> {
+        Ok(referrals::accept(db(ctx), tenant(ctx)?, target_id).await?.into())
+    }
+
+    async fn decline_referral(&self, ctx: &Context<'_>, target_id: Uuid, reason: String) -> ApiResult<ReferralTarget> {
+        Ok(referrals::decline(db(ctx), tenant(ctx)?, target_id, &reason)
+            .await?
+            .into())
+    }
+
+    /// Record help delivered on an accepted referral.
+    async fn record_assistance(
+        &self,
+        ctx: &Context<'_>,
+        target_id: Uuid,
+        input: AssistanceInput,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<RecordedAssistance> {
+        let input = ServiceAssistanceInput {
+            kind: input.kind.into(),
+            amount: input.amount.map(|m| m.0),
+            fund_id: input.fund_id,
+            description: input.description,
+            service: input.service.map(Into::into),
+            person_times: input.person_times,
+            hours: input.hours,
+            delivered_on: input.delivered_on,
+        };
+        let recorded =
+            referrals::record_assistance(db(ctx), tenant(ctx)?, target_id, input, idempotency_key.as_deref()).await?;
+        Ok(RecordedAssistance {
+            duplicate_warning: recorded.assistance.duplicate_of.is_some(),
+            assistance: recorded.assistance.into(),
+        })
+    }
+
+    /// Officials: tell yourselves about referrals unanswered past their
+    /// deadline (the daily job does this for every city); returns how many.
+    async fn escalate_overdue_referrals(&self, ctx: &Context<'_>) -> ApiResult<i32> {
+        let n = referrals::escalate_overdue(db(ctx), tenant(ctx)?, service::clock::today()).await?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
+    }
+}
