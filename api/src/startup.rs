@@ -176,7 +176,7 @@ fn serve(
 ) -> anyhow::Result<Server> {
     let state = web::Data::new(http::AppState {
         db: db.clone(),
-        keys,
+        keys: keys.clone(),
         schema,
         body_limit: settings.server.body_limit_bytes,
         graphiql: settings.graphql.graphiql,
@@ -186,6 +186,7 @@ fn serve(
             .wrap(TracingLogger::default())
             .app_data(state.clone())
             .app_data(web::Data::new(db.clone()))
+            .app_data(web::Data::new(keys.clone()))
             .configure(http::routes)
             .configure(::web::routes)
     })

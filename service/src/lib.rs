@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod money;
 pub mod organizations;
 pub mod outbox;
+pub mod overview;
 pub mod page;
 pub mod password;
 pub mod privacy;

@@ -111,3 +111,12 @@ impl Claims {
         }
     }
 }
+
+/// A fresh random token for forms (CSRF) and idempotency keys: 128 bits
+/// from the operating system, as hex.
+pub fn random_token() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}

@@ -18,3 +18,4 @@ mod outbox;
 mod relief;
 mod rls;
 mod tenancy;
+mod web;

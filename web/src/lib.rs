@@ -3,6 +3,10 @@
 //! and points developers at GraphiQL, and each city's "where did my
 //! donation go" page that receipt emails link to.
 
+mod chart;
+mod i18n;
+mod pages;
+mod session;
 mod trace;
 
 use actix_web::http::StatusCode;
@@ -15,15 +19,52 @@ use service::Db;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::Data::new(templates()))
         .route("/", web::get().to(home))
-        .route("/{tenant}/trace", web::get().to(trace::page));
+        .route("/lang/{code}", web::get().to(pages::set_language))
+        .route("/login", web::get().to(pages::auth::form))
+        .route("/login", web::post().to(pages::auth::submit))
+        .route("/logout", web::post().to(pages::auth::logout))
+        .route("/{tenant}/trace", web::get().to(trace::page))
+        .route("/{tenant}/funds", web::get().to(pages::public::funds))
+        .route("/{tenant}/funds/{id}", web::get().to(pages::public::fund))
+        .route(
+            "/{tenant}/workspace/donations",
+            web::get().to(pages::workspace::donations),
+        )
+        .route(
+            "/{tenant}/workspace/donations/new",
+            web::get().to(pages::workspace::new_donation),
+        )
+        .route(
+            "/{tenant}/workspace/donations/new",
+            web::post().to(pages::workspace::record_donation),
+        )
+        .route("/{tenant}", web::get().to(pages::public::overview));
 }
 
 fn templates() -> Environment<'static> {
     let mut env = Environment::new();
     env.add_template("home.html", include_str!("../templates/home.html"))
         .unwrap_or_else(|e| tracing::error!(error = %e, "home.html does not compile"));
-    env.add_template("trace.html", include_str!("../templates/trace.html"))
-        .unwrap_or_else(|e| tracing::error!(error = %e, "trace.html does not compile"));
+    macro_rules! add {
+        ($($name:literal),* $(,)?) => {
+            $(
+                env.add_template($name, include_str!(concat!("../templates/", $name)))
+                    .unwrap_or_else(|e| tracing::error!(error = %e, template = $name, "template does not compile"));
+            )*
+        };
+    }
+    add!(
+        "trace.html",
+        "base.html",
+        "overview.html",
+        "funds.html",
+        "fund.html",
+        "login.html",
+        "donation_form.html",
+        "donation_recorded.html",
+        "donations.html",
+    );
+    env.add_function("t", i18n::translate);
     env
 }
 

@@ -1,0 +1,269 @@
+//! The browser portal over real HTTP with a cookie jar: sign-in with the
+//! session and CSRF cookies, the donation form's field errors, kept input
+//! and double-submit safety, the public city and fund pages, languages and
+//! roles. (Tests in a real headless browser are still to come.)
+
+use reqwest::StatusCode;
+use reqwest::header::{LOCATION, REFERER, SET_COOKIE};
+use reqwest::redirect::Policy;
+use serde_json::json;
+
+use crate::helpers::{TestApp, spawn_app};
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of a hidden input in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn sign_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    tenant: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    let page = client
+        .get(format!("{}/login", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&page, "csrf");
+    client
+        .post(format!("{}/login", app.address))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("tenant", tenant),
+            ("username", username),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_accountant_signs_in_records_a_donation_once_and_the_public_sees_it() {
+    let app = spawn_app().await;
+    let staff_token = app.login("liuzhou.org_staff").await;
+    let fund = crate::donations::create_fund(&app, &staff_token, "网页捐赠基金").await;
+    let client = browser();
+
+    let wrong = sign_in(&app, &client, "liuzhou", "liuzhou.org_staff", "not-the-password").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let wrong = wrong.text().await.unwrap();
+    assert!(
+        wrong.contains("用户名或密码不正确") && wrong.contains(r#"value="liuzhou.org_staff""#),
+        "input kept: {wrong}"
+    );
+
+    let signed = sign_in(&app, &client, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed.headers()[LOCATION], "/liuzhou/workspace/donations");
+    let cookie = signed
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("shanlian_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+
+    let form_url = format!("{}/liuzhou/workspace/donations/new", app.address);
+    let form = client.get(&form_url).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("网页捐赠基金"), "the organization's funds are offered");
+    let (csrf, key) = (hidden(&form, "csrf"), hidden(&form, "idempotency_key"));
+    let fund_id = fund.clone();
+    let fields = |amount: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("idempotency_key", key.clone()),
+            ("gift_kind", "money".into()),
+            ("amount", amount.into()),
+            ("channel", "wechat_pay".into()),
+            ("donor_kind", "individual".into()),
+            ("donor_name", "网页隐名捐赠人".into()),
+            ("fund_id", fund_id.clone()),
+            ("received_on", chrono::Utc::now().date_naive().to_string()),
+        ]
+    };
+    let before = app.count("SELECT COUNT(*) FROM donation").await;
+
+    // A mistyped amount: the error sits by its field and the input stays.
+    let bad = client.post(&form_url).form(&fields("12.345")).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = bad.text().await.unwrap();
+    assert!(
+        bad.contains(r#"id="amount-error""#) && bad.contains("two decimals"),
+        "{bad}"
+    );
+    assert!(bad.contains(r#"aria-invalid="true" aria-describedby="amount-error""#));
+    assert!(
+        bad.contains(r#"value="网页隐名捐赠人""#) && bad.contains(r#"value="12.345""#),
+        "kept: {bad}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM donation").await, before);
+
+    // Without the CSRF token nothing is recorded.
+    let mut forged = fields("250.00");
+    forged[0].1 = "f".repeat(32);
+    assert_eq!(
+        client.post(&form_url).form(&forged).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // Submitted twice (a double click): one gift.
+    let first = client.post(&form_url).form(&fields("250.00")).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let first = first.text().await.unwrap();
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert!(
+        first.contains(&format!("-{year}-")) && first.contains("验证码"),
+        "the receipt number and its code: {first}"
+    );
+    let again = client.post(&form_url).form(&fields("250.00")).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM donation").await,
+        before + 1,
+        "recorded once"
+    );
+
+    // The public fund page (no cookies) shows the gift, not the name.
+    let public = reqwest::get(format!("{}/liuzhou/funds/{fund}", app.address))
+        .await
+        .unwrap();
+    assert_eq!(public.status(), StatusCode::OK);
+    let public = public.text().await.unwrap();
+    assert!(
+        public.contains("¥250.00") && public.contains("爱心人士") && !public.contains("网页隐名捐赠人"),
+        "{public}"
+    );
+    assert!(public.contains("<svg") && public.contains(r#"role="img""#));
+    let list = client
+        .get(format!("{}/liuzhou/workspace/donations", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("网页隐名捐赠人"), "the organization sees its donor");
+
+    // Signing out ends the session.
+    let out = client
+        .post(format!("{}/logout", app.address))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let after = client
+        .get(format!("{}/liuzhou/workspace/donations", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (after.status(), after.headers()[LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+}
+
+#[tokio::test]
+async fn public_pages_switch_language_and_workspaces_keep_to_their_roles() {
+    let app = spawn_app().await;
+    let client = browser();
+    let overview = client.get(format!("{}/nanning", app.address)).send().await.unwrap();
+    assert_eq!(overview.status(), StatusCode::OK);
+    let overview = overview.text().await.unwrap();
+    assert!(
+        overview.contains("南宁市") && overview.contains("登记的社会组织") && overview.contains("¥956100.00"),
+        "{overview}"
+    );
+    let head = app
+        .graphql(None, "{ auditHead(tenant: \"nanning\") { hash } }", json!({}))
+        .await;
+    assert!(
+        overview.contains(head["data"]["auditHead"]["hash"].as_str().unwrap()),
+        "the chain head is published"
+    );
+
+    let switch = client
+        .get(format!("{}/lang/en", app.address))
+        .header(REFERER, format!("{}/nanning/funds", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switch.headers()[LOCATION], "/nanning/funds");
+    let english = client
+        .get(format!("{}/nanning/funds", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("Community funds") && english.contains(r#"<html lang="en">"#),
+        "{english}"
+    );
+    let offsite = client
+        .get(format!("{}/lang/en", app.address))
+        .header(REFERER, "https://evil.example//x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(offsite.headers()[LOCATION], "/", "never redirected off the site");
+
+    assert_eq!(
+        client
+            .get(format!("{}/atlantis", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        client
+            .get(format!("{}/guangxi", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // A donor is not staff; a Liuzhou accountant has no Nanning workspace.
+    let donor = browser();
+    sign_in(&app, &donor, "nanning", "nanning.donor", "shanlian-demo").await;
+    let page = donor
+        .get(format!("{}/nanning/workspace/donations", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    let page = staff
+        .get(format!("{}/nanning/workspace/donations/new", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+}

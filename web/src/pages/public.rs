@@ -1,0 +1,186 @@
+//! Public pages of a city: the overview, the funds and each fund.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use minijinja::{Environment, context};
+use serde::Deserialize;
+use service::funds::disbursements::purpose_label;
+use service::page::PageRequest;
+use service::{Db, Money};
+use uuid::Uuid;
+
+use super::{Frame, city, error_page};
+use crate::chart;
+use crate::session::Keys;
+
+fn yuan(fen: i64) -> String {
+    Money::from_fen(fen).to_string()
+}
+
+pub async fn overview(
+    req: HttpRequest,
+    env: web::Data<Environment<'static>>,
+    db: web::Data<Db>,
+    keys: Keys,
+    tenant: web::Path<String>,
+) -> HttpResponse {
+    let (public, name) = match city(&db, &req, &tenant).await {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
+    let frame = Frame::of(&req, &db, &keys).await;
+    let o = match service::overview::city(&db, &public).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&e),
+    };
+    let campaigns = match service::donations::campaigns::list(&db, &public).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&e),
+    };
+    let campaigns: Vec<_> = campaigns
+        .iter()
+        .map(|c| {
+            context! {
+                name => c.campaign.name.clone(), starts_on => c.campaign.starts_on.to_string(),
+                ends_on => c.campaign.ends_on.to_string(), money => yuan(c.money_fen), goods => yuan(c.goods_fen),
+            }
+        })
+        .collect();
+    let figures = context! {
+        active_organizations => o.active_organizations, charities => o.charities, public_fundraising => o.public_fundraising,
+        funds => o.funds, funds_raised => yuan(o.funds_raised_fen), funds_balance => yuan(o.funds_raised_fen - o.funds_disbursed_fen),
+        campaigns_money => yuan(o.campaigns_money_fen), campaigns_goods => yuan(o.campaigns_goods_fen),
+        chain_hash => o.chain.hash.clone(), chain_seq => o.chain.seq,
+        chain_at => o.chain.updated_at.map(|t| service::clock::china_date(t).to_string()).unwrap_or_default(),
+    };
+    frame.page(
+        &env,
+        "overview.html",
+        StatusCode::OK,
+        context! { city => name, o => figures, campaigns => campaigns, ..frame.context(Some(&tenant)) },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct After {
+    after: Option<Uuid>,
+}
+
+pub async fn funds(
+    req: HttpRequest,
+    env: web::Data<Environment<'static>>,
+    db: web::Data<Db>,
+    keys: Keys,
+    tenant: web::Path<String>,
+    query: web::Query<After>,
+) -> HttpResponse {
+    let (public, name) = match city(&db, &req, &tenant).await {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
+    let frame = Frame::of(&req, &db, &keys).await;
+    let page = match PageRequest::new(Some(50), query.after) {
+        Ok(p) => p,
+        Err(e) => return error_page(&e),
+    };
+    let result = match service::funds::list(&db, &public, None, page).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&e),
+    };
+    let next = result
+        .has_next
+        .then(|| result.items.last().map(|f| f.id.to_string()))
+        .flatten();
+    let rows: Vec<_> = result
+        .items
+        .iter()
+        .map(|f| {
+            context! {
+                id => f.id.to_string(), name => f.name.clone(), district => f.district.clone(),
+                raised => yuan(f.raised_fen), disbursed => yuan(f.disbursed_fen), balance => yuan(f.raised_fen - f.disbursed_fen),
+            }
+        })
+        .collect();
+    frame.page(
+        &env,
+        "funds.html",
+        StatusCode::OK,
+        context! { city => name, funds => rows, next => next, ..frame.context(Some(&tenant)) },
+    )
+}
+
+pub async fn fund(
+    req: HttpRequest,
+    env: web::Data<Environment<'static>>,
+    db: web::Data<Db>,
+    keys: Keys,
+    path: web::Path<(String, Uuid)>,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let (public, name) = match city(&db, &req, &tenant).await {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
+    let frame = Frame::of(&req, &db, &keys).await;
+    let fund = match service::funds::get(&db, &public, id).await {
+        Ok(f) => f,
+        Err(e) => return error_page(&e),
+    };
+    let first = |n| PageRequest::new(Some(n), None::<Uuid>);
+    let (spending, disbursements, gifts) = match (first(50), first(50)) {
+        (Ok(p1), Ok(p2)) => {
+            let spending = service::funds::spending(&db, &public, id).await;
+            let disbursements = service::funds::public_disbursements(&db, &public, id, p1).await;
+            let gifts = service::funds::public_gifts(&db, &public, id, p2).await;
+            match (spending, disbursements, gifts) {
+                (Ok(s), Ok(d), Ok(g)) => (s, d, g),
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&e),
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => return error_page(&e),
+    };
+    let points: Vec<(String, String, i64)> = spending
+        .iter()
+        .map(|p| (p.month.clone(), purpose_label(p.purpose).to_owned(), p.amount_fen))
+        .collect();
+    let svg = chart::stacked_bars(&format!("{} · 按用途的月度支出", fund.name), &points, |v| {
+        format!("¥{}", yuan(v))
+    });
+    let spending: Vec<_> = spending
+        .iter()
+        .map(|p| context! { month => p.month.clone(), purpose => purpose_label(p.purpose), amount => yuan(p.amount_fen) })
+        .collect();
+    let disbursements: Vec<_> = disbursements
+        .items
+        .iter()
+        .map(|d| {
+            context! {
+                date => d.decided_at.map(|t| service::clock::china_date(t).to_string()).unwrap_or_default(),
+                purpose => purpose_label(d.purpose), beneficiary => service::funds::public_beneficiary(d), amount => yuan(d.amount_fen),
+            }
+        })
+        .collect();
+    let gifts: Vec<_> = gifts
+        .items
+        .iter()
+        .map(|g| {
+            context! {
+                date => g.gift.received_on.to_string(), donor => g.public_donor_name(), amount => yuan(g.gift.amount_fen),
+                voided => g.reversal.is_some(),
+            }
+        })
+        .collect();
+    let fund_ctx = context! {
+        name => fund.name.clone(), district => fund.district.clone(), street => fund.street.clone(), community => fund.community.clone(),
+        raised => yuan(fund.raised_fen), disbursed => yuan(fund.disbursed_fen), balance => yuan(fund.raised_fen - fund.disbursed_fen),
+    };
+    frame.page(
+        &env,
+        "fund.html",
+        StatusCode::OK,
+        context! {
+            city => name, fund => fund_ctx, chart => svg, spending => spending, disbursements => disbursements, gifts => gifts,
+            ..frame.context(Some(&tenant))
+        },
+    )
+}
