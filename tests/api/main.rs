@@ -8,6 +8,7 @@ mod smtp;
 
 mod audit;
 mod auth;
+mod browser;
 mod donations;
 mod fee_reductions;
 mod health;

@@ -43,8 +43,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 fn templates() -> Environment<'static> {
     let mut env = Environment::new();
-    env.add_template("home.html", include_str!("../templates/home.html"))
-        .unwrap_or_else(|e| tracing::error!(error = %e, "home.html does not compile"));
     macro_rules! add {
         ($($name:literal),* $(,)?) => {
             $(
@@ -54,6 +52,7 @@ fn templates() -> Environment<'static> {
         };
     }
     add!(
+        "home.html",
         "trace.html",
         "base.html",
         "overview.html",
@@ -76,7 +75,13 @@ struct Place {
     is_region: bool,
 }
 
-async fn home(env: web::Data<Environment<'static>>, db: web::Data<Db>) -> HttpResponse {
+async fn home(
+    req: actix_web::HttpRequest,
+    env: web::Data<Environment<'static>>,
+    db: web::Data<Db>,
+    keys: session::Keys,
+) -> HttpResponse {
+    let frame = pages::Frame::of(&req, &db, &keys).await;
     let places: Vec<Place> = match service::tenants::list_public(&db).await {
         Ok(tenants) => tenants
             .into_iter()
@@ -92,11 +97,11 @@ async fn home(env: web::Data<Environment<'static>>, db: web::Data<Db>) -> HttpRe
             return HttpResponse::InternalServerError().body("internal error");
         }
     };
-    render(
+    frame.page(
         &env,
         "home.html",
         StatusCode::OK,
-        context! { places => Value::from(Serde(places)) },
+        context! { places => Value::from(Serde(places)), ..frame.context(None) },
     )
 }
 

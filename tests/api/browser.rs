@@ -1,0 +1,261 @@
+//! The portal in a real headless Chromium, driven over WebDriver (Debian's
+//! `chromium` and `chromium-driver`; `.ci/run` installs them). Signs in as
+//! each role, records a donation through the form and finds it on the fund
+//! page and the trace page, checks that pages fit a 360 px phone, and saves
+//! screenshots of the main pages at 1280 px and 360 px into
+//! `target/screenshots/` (or `$SHANLIAN_SCREENSHOTS`).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// A chromedriver process, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn chromedriver() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
+    let child = Command::new(&program)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("the browser tests need {program} (Debian: apt-get install chromium chromium-driver; .ci/run installs them): {e}")
+        });
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    // Wait for it to listen: poll its status endpoint, up to ten seconds.
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client.get(format!("{}/status", driver.url)).send().await.is_ok() {
+            return driver;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("chromedriver did not start listening on {}", driver.url);
+}
+
+async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
+    let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    // The test binary links two TLS backends (ring and aws-lc-rs); rustls
+    // must be told which one the WebDriver client uses. Only the first call
+    // installs it.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({"binary": binary, "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+            format!("--window-size={width},{height}"), "--lang=zh-CN"]}),
+    );
+    let client = ClientBuilder::rustls()
+        .unwrap()
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("Chromium did not start: {e}"));
+    client.set_window_size(width, height).await.unwrap();
+    client
+}
+
+fn screenshots() -> PathBuf {
+    let dir = std::env::var("SHANLIAN_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shoot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn sign_in(app: &TestApp, client: &Client, tenant: &str, username: &str) -> String {
+    client.goto(&format!("{}/login", app.address)).await.unwrap();
+    fill(client, "#tenant", tenant).await;
+    fill(client, "#username", username).await;
+    fill(client, "#password", "shanlian-demo").await;
+    client
+        .find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    if client
+        .wait()
+        .for_element(Locator::Css("header form.inline"))
+        .await
+        .is_err()
+    {
+        panic!(
+            "{username} is not signed in: {}",
+            client.source().await.unwrap_or_default()
+        );
+    }
+    client.current_url().await.unwrap().path().to_owned()
+}
+
+async fn sign_out(client: &Client) {
+    client
+        .find(Locator::Css("header form.inline button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("header a[href='/login']"))
+        .await
+        .unwrap();
+}
+
+/// True when the page needs no sideways scrolling.
+async fn fits(client: &Client) -> bool {
+    let fits = client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    fits == json!(true)
+}
+
+#[tokio::test]
+async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pages_fit_a_phone() {
+    let app = spawn_app().await;
+    let driver = chromedriver().await;
+    let staff_token = app.login("liuzhou.org_staff").await;
+    let fund = crate::donations::create_fund(&app, &staff_token, "浏览器测试基金").await;
+    let nanning_fund = app
+        .scalar_string("SELECT id FROM charity_fund WHERE name LIKE '桃源%' LIMIT 1")
+        .await;
+
+    let desktop = browser(&driver, 1280, 900).await;
+    // Every role signs in through the form and lands on its page.
+    for (tenant, username, landing) in [
+        ("liuzhou", "liuzhou.city_official", "/liuzhou"),
+        ("liuzhou", "liuzhou.donor", "/liuzhou"),
+        ("guangxi", "guangxi.region_official", "/"),
+        ("platform", "platform.platform_admin", "/"),
+    ] {
+        assert_eq!(sign_in(&app, &desktop, tenant, username).await, landing, "{username}");
+        sign_out(&desktop).await;
+    }
+
+    desktop.goto(&format!("{}/nanning", app.address)).await.unwrap();
+    assert!(desktop.source().await.unwrap().contains("¥956100.00"));
+    shoot(&desktop, "overview-1280").await;
+    desktop
+        .goto(&format!("{}/nanning/funds/{nanning_fund}", app.address))
+        .await
+        .unwrap();
+    assert!(desktop.source().await.unwrap().contains("<svg"));
+    shoot(&desktop, "fund-1280").await;
+
+    // The accountant records a gift through the form.
+    assert_eq!(
+        sign_in(&app, &desktop, "liuzhou", "liuzhou.org_staff").await,
+        "/liuzhou/workspace/donations"
+    );
+    desktop
+        .goto(&format!("{}/liuzhou/workspace/donations/new", app.address))
+        .await
+        .unwrap();
+    fill(&desktop, "#amount", "88.00").await;
+    fill(&desktop, "#donor_name", "浏览器隐名捐赠人").await;
+    desktop
+        .find(Locator::Css("#fund_id"))
+        .await
+        .unwrap()
+        .select_by_value(&fund)
+        .await
+        .unwrap();
+    shoot(&desktop, "donation-form-1280").await;
+    desktop
+        .find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    desktop.wait().for_element(Locator::Css("main dl")).await.unwrap();
+    let values: Vec<String> = {
+        let mut out = Vec::new();
+        for strong in desktop.find_all(Locator::Css("main dd strong")).await.unwrap() {
+            out.push(strong.text().await.unwrap());
+        }
+        out
+    };
+    let (receipt, code) = (values[0].clone(), values[1].clone());
+    assert!(receipt.contains('-') && code.len() == 8, "{values:?}");
+    shoot(&desktop, "donation-recorded-1280").await;
+    sign_out(&desktop).await;
+
+    // The public fund page and the donor's trace show it, without the name.
+    desktop
+        .goto(&format!("{}/liuzhou/funds/{fund}", app.address))
+        .await
+        .unwrap();
+    let page = desktop.source().await.unwrap();
+    assert!(page.contains("¥88.00") && page.contains("爱心人士") && !page.contains("浏览器隐名捐赠人"));
+    desktop
+        .goto(&format!("{}/liuzhou/trace?receipt={receipt}&code={code}", app.address))
+        .await
+        .unwrap();
+    assert!(desktop.source().await.unwrap().contains("¥88.00"));
+    shoot(&desktop, "trace-1280").await;
+    desktop.close().await.unwrap();
+
+    // On a 360 px phone the main pages need no sideways scrolling.
+    let phone = browser(&driver, 360, 780).await;
+    for (path, name) in [
+        ("/nanning".to_owned(), "overview-360"),
+        (format!("/nanning/funds/{nanning_fund}"), "fund-360"),
+        (format!("/liuzhou/trace?receipt={receipt}&code={code}"), "trace-360"),
+        ("/login".to_owned(), "login-360"),
+    ] {
+        phone.goto(&format!("{}{path}", app.address)).await.unwrap();
+        assert!(fits(&phone).await, "{path} fits 360 px");
+        shoot(&phone, name).await;
+    }
+    sign_in(&app, &phone, "liuzhou", "liuzhou.org_staff").await;
+    phone
+        .goto(&format!("{}/liuzhou/workspace/donations/new", app.address))
+        .await
+        .unwrap();
+    assert!(fits(&phone).await, "the donation form fits 360 px");
+    shoot(&phone, "donation-form-360").await;
+    phone.close().await.unwrap();
+}
