@@ -100,10 +100,14 @@ async fn fill(client: &Client, css: &str, text: &str) {
 }
 
 async fn sign_in(app: &TestApp, client: &Client, tenant: &str, username: &str) -> String {
+    sign_in_with(app, client, tenant, username, "shanlian-demo").await
+}
+
+async fn sign_in_with(app: &TestApp, client: &Client, tenant: &str, username: &str, password: &str) -> String {
     client.goto(&format!("{}/login", app.address)).await.unwrap();
     fill(client, "#tenant", tenant).await;
     fill(client, "#username", username).await;
-    fill(client, "#password", "shanlian-demo").await;
+    fill(client, "#password", password).await;
     client
         .find(Locator::Css("main button[type=submit]"))
         .await
@@ -195,6 +199,7 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
         .unwrap();
     fill(&desktop, "#amount", "88.00").await;
     fill(&desktop, "#donor_name", "浏览器隐名捐赠人").await;
+    fill(&desktop, "#donor_email", "liuzhou.donor@demo.shanlian.invalid").await;
     desktop
         .find(Locator::Css("#fund_id"))
         .await
@@ -221,6 +226,135 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
     let (receipt, code) = (values[0].clone(), values[1].clone());
     assert!(receipt.contains('-') && code.len() == 8, "{values:?}");
     shoot(&desktop, "donation-recorded-1280").await;
+
+    // The accountant asks for a disbursement: it waits for a second pair
+    // of eyes, which the page does not offer its requester.
+    desktop
+        .goto(&format!("{}/liuzhou/workspace/disbursements", app.address))
+        .await
+        .unwrap();
+    desktop
+        .find(Locator::Css("#fund_id"))
+        .await
+        .unwrap()
+        .select_by_value(&fund)
+        .await
+        .unwrap();
+    desktop
+        .find(Locator::Css("#purpose"))
+        .await
+        .unwrap()
+        .select_by_value("medical")
+        .await
+        .unwrap();
+    fill(&desktop, "#beneficiary_name", "王桂英").await;
+    fill(&desktop, "#description", "住院自付费用").await;
+    fill(&desktop, "#amount", "50.00").await;
+    desktop
+        .find(Locator::Css("main form[action$='/workspace/disbursements'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    desktop
+        .wait()
+        .for_element(Locator::XPath("//td[text()='王桂英']"))
+        .await
+        .unwrap();
+    let page = desktop.source().await.unwrap();
+    assert!(
+        page.contains("王桂英") && page.contains("须由另一名工作人员复核") && !page.contains("id=\"approve-"),
+        "{page}"
+    );
+
+    // The referral waiting in the inbox is accepted and help recorded.
+    desktop
+        .goto(&format!("{}/liuzhou/workspace/referrals", app.address))
+        .await
+        .unwrap();
+    desktop
+        .find(Locator::Css("button[id^='accept-']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    desktop
+        .wait()
+        .for_element(Locator::Css("input[name='person_times']"))
+        .await
+        .unwrap();
+    desktop
+        .find(Locator::Css("select[name='service']"))
+        .await
+        .unwrap()
+        .select_by_value("medical_escort")
+        .await
+        .unwrap();
+    fill(&desktop, "input[name='person_times']", "1").await;
+    fill(&desktop, "input[name='hours']", "3.5").await;
+    desktop
+        .find(Locator::Css("form[action$='/assist'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    desktop
+        .wait()
+        .for_element(Locator::Css("main section ul li"))
+        .await
+        .unwrap();
+    assert!(
+        desktop
+            .source()
+            .await
+            .unwrap()
+            .contains("就医陪护 · 1 人次 · 3.50 小时")
+    );
+    shoot(&desktop, "referrals-1280").await;
+    sign_out(&desktop).await;
+
+    // A colleague approves it.
+    crate::donations::second_staff(&app, "liuzhou").await;
+    sign_in_with(&app, &desktop, "liuzhou", "liuzhou.reviewer", "reviewer-pass-1").await;
+    desktop
+        .goto(&format!("{}/liuzhou/workspace/disbursements", app.address))
+        .await
+        .unwrap();
+    desktop
+        .find(Locator::Css("button[id^='approve-']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The page comes back with the row approved (waiting for that text, not
+    // for any table, which the old page also has).
+    if desktop
+        .wait()
+        .for_element(Locator::XPath("//td[text()='已批准']"))
+        .await
+        .is_err()
+    {
+        panic!("not approved: {}", desktop.source().await.unwrap_or_default());
+    }
+    shoot(&desktop, "disbursements-1280").await;
+    sign_out(&desktop).await;
+
+    // The donor, signed in, sees where the gift went.
+    sign_in(&app, &desktop, "liuzhou", "liuzhou.donor").await;
+    desktop
+        .goto(&format!("{}/liuzhou/my/donations", app.address))
+        .await
+        .unwrap();
+    let mine = desktop.source().await.unwrap();
+    assert!(
+        mine.contains("¥88.00") && mine.contains("医疗救助") && mine.contains("王*") && mine.contains("¥38.00"),
+        "{mine}"
+    );
+    shoot(&desktop, "my-donations-1280").await;
     sign_out(&desktop).await;
 
     // The public fund page and the donor's trace show it, without the name.

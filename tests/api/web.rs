@@ -267,3 +267,94 @@ async fn public_pages_switch_language_and_workspaces_keep_to_their_roles() {
         .unwrap();
     assert_eq!(page.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_workspace_keeps_four_eyes_and_pages_to_their_roles() {
+    let app = spawn_app().await;
+    let token = app.login("liuzhou.org_staff").await;
+    let fund = crate::donations::create_fund(&app, &token, "四眼原则基金").await;
+    crate::donations::record(
+        &app,
+        &token,
+        crate::donations::merge(crate::donations::money_gift("100.00"), json!({"fundId": fund})),
+    )
+    .await;
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    let url = format!("{}/liuzhou/workspace/disbursements", app.address);
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let (csrf, key) = (hidden(&page, "csrf"), hidden(&page, "idempotency_key"));
+    let request = |amount: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("idempotency_key", key.clone()),
+            ("fund_id", fund.clone()),
+            ("purpose", "education".into()),
+            ("beneficiary_kind", "person".into()),
+            ("beneficiary_name", "覃四眼".into()),
+            ("description", "学费".into()),
+            ("amount", amount.into()),
+        ]
+    };
+    let too_much = staff.post(&url).form(&request("100.01")).send().await.unwrap();
+    assert_eq!(too_much.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_much.text().await.unwrap().contains(r#"id="amount-error""#));
+    let asked = staff.post(&url).form(&request("60.00")).send().await.unwrap();
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let id = app
+        .scalar_string("SELECT id FROM disbursement WHERE beneficiary_name = '覃四眼'")
+        .await;
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("须由另一名工作人员复核") && !page.contains(&format!("approve-{id}")),
+        "no approve button for the requester"
+    );
+    // A hand-made approval by the requester is refused by the service.
+    let forced = staff
+        .post(format!("{url}/{id}/approve"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let status = forced.status();
+    let body = forced.text().await.unwrap();
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("four eyes"), "{body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM disbursement WHERE status = 'requested' AND beneficiary_name = '覃四眼'")
+            .await,
+        1
+    );
+
+    // Donors have no workspace; staff have no donor page.
+    let donor = browser();
+    sign_in(&app, &donor, "liuzhou", "liuzhou.donor", "shanlian-demo").await;
+    assert_eq!(donor.get(&url).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        donor
+            .get(format!("{}/liuzhou/my/donations", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let mine = staff
+        .get(format!("{}/liuzhou/my/donations", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mine.status(), StatusCode::FORBIDDEN);
+    let inbox = staff
+        .get(format!("{}/liuzhou/workspace/referrals", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        inbox.contains("新建社区") && inbox.contains("就医陪护"),
+        "the waiting referral is in the inbox: {inbox}"
+    );
+}

@@ -38,6 +38,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/{tenant}/workspace/donations/new",
             web::post().to(pages::workspace::record_donation),
         )
+        .route(
+            "/{tenant}/workspace/disbursements",
+            web::get().to(pages::disbursements::list),
+        )
+        .route(
+            "/{tenant}/workspace/disbursements",
+            web::post().to(pages::disbursements::request),
+        )
+        .route(
+            "/{tenant}/workspace/disbursements/{id}/{action}",
+            web::post().to(pages::disbursements::decide),
+        )
+        .route("/{tenant}/workspace/referrals", web::get().to(pages::referrals::inbox))
+        .route(
+            "/{tenant}/workspace/referrals/{target}/{action}",
+            web::post().to(pages::referrals::act),
+        )
+        .route("/{tenant}/my/donations", web::get().to(pages::donor::my_donations))
         .route("/{tenant}", web::get().to(pages::public::overview));
 }
 
@@ -62,6 +80,9 @@ fn templates() -> Environment<'static> {
         "donation_form.html",
         "donation_recorded.html",
         "donations.html",
+        "disbursements.html",
+        "referrals.html",
+        "my_donations.html",
     );
     env.add_function("t", i18n::translate);
     env

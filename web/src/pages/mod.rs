@@ -2,7 +2,10 @@
 //! CSRF token) with [`Frame`], calls `service`, and renders a template.
 
 pub mod auth;
+pub mod disbursements;
+pub mod donor;
 pub mod public;
+pub mod referrals;
 pub mod workspace;
 
 use actix_web::cookie::Cookie;
@@ -51,6 +54,7 @@ impl Frame {
                 username => self.username.clone(),
                 tenant => u.tenant_slug.clone(),
                 org_staff => u.role() == Some(Role::OrgStaff),
+                donor => u.role() == Some(Role::Donor),
             }
         });
         context! { lang => self.lang, csrf => self.csrf.clone(), user => user, tenant => tenant }

@@ -18,7 +18,7 @@ use super::{Frame, error_page, redirect};
 use crate::session::{self, Keys};
 
 /// The signed-in staff member of this city, or a response to send instead.
-fn staff_of<'a>(frame: &'a Frame, tenant: &str) -> Result<&'a TenantContext, Box<HttpResponse>> {
+pub(crate) fn staff_of<'a>(frame: &'a Frame, tenant: &str) -> Result<&'a TenantContext, Box<HttpResponse>> {
     match &frame.user {
         Some(ctx) if ctx.tenant_slug == tenant && ctx.role() == Some(Role::OrgStaff) => Ok(ctx),
         Some(_) => Err(Box::new(
@@ -219,7 +219,7 @@ fn parse(form: &HashMap<String, String>) -> Result<DonationInput, (&'static str,
 }
 
 /// The service's field names (camelCase, as in the API) to the form's.
-fn form_field(field: &str) -> String {
+pub(crate) fn form_field(field: &str) -> String {
     let mut out = String::new();
     for c in field.chars() {
         if c.is_ascii_uppercase() {
