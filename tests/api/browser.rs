@@ -168,13 +168,30 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
 
     let desktop = browser(&driver, 1280, 900).await;
     // Every role signs in through the form and lands on its page.
-    for (tenant, username, landing) in [
-        ("liuzhou", "liuzhou.city_official", "/liuzhou"),
-        ("liuzhou", "liuzhou.donor", "/liuzhou"),
-        ("guangxi", "guangxi.region_official", "/"),
-        ("platform", "platform.platform_admin", "/"),
+    for (tenant, username, landing, shot) in [
+        (
+            "liuzhou",
+            "liuzhou.city_official",
+            "/liuzhou/office",
+            Some("office-1280"),
+        ),
+        ("liuzhou", "liuzhou.donor", "/liuzhou/my/donations", None),
+        (
+            "guangxi",
+            "guangxi.region_official",
+            "/guangxi/region",
+            Some("region-1280"),
+        ),
+        ("platform", "platform.platform_admin", "/", None),
     ] {
         assert_eq!(sign_in(&app, &desktop, tenant, username).await, landing, "{username}");
+        if let Some(name) = shot {
+            assert!(
+                desktop.source().await.unwrap().contains("<svg"),
+                "{username}'s page has its chart"
+            );
+            shoot(&desktop, name).await;
+        }
         sign_out(&desktop).await;
     }
 

@@ -358,3 +358,76 @@ async fn the_workspace_keeps_four_eyes_and_pages_to_their_roles() {
         "the waiting referral is in the inbox: {inbox}"
     );
 }
+
+#[tokio::test]
+async fn officials_see_their_queues_and_charts_and_the_region_compares_cities() {
+    let app = spawn_app().await;
+    let official = browser();
+    let landed = sign_in(&app, &official, "liuzhou", "liuzhou.city_official", "shanlian-demo").await;
+    assert_eq!(landed.headers()[LOCATION], "/liuzhou/office");
+    let desk = official
+        .get(format!("{}/liuzhou/office", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(desk.status(), StatusCode::OK);
+    let desk = desk.text().await.unwrap();
+    // The demo register has three applications waiting; the relief figures
+    // and the charities out of bounds come from the demo data.
+    let waiting = app.count("SELECT COUNT(*) FROM registration_application WHERE status IN ('submitted', 'accepted') AND tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou')").await;
+    assert!(
+        desk.contains(&format!("待审登记申请<strong>{waiting}</strong>")),
+        "{desk}"
+    );
+    assert!(
+        desk.contains("<svg") && desk.contains("382.00") && desk.contains("195"),
+        "{desk}"
+    );
+    assert!(
+        desk.contains("慈善活动支出低于") || desk.contains("管理费用超过"),
+        "out-of-bounds charities are listed"
+    );
+    // Staff and donors have no desk; Liuzhou's official has none in Nanning.
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    assert_eq!(
+        staff
+            .get(format!("{}/liuzhou/office", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        official
+            .get(format!("{}/nanning/office", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let region = browser();
+    let landed = sign_in(&app, &region, "guangxi", "guangxi.region_official", "shanlian-demo").await;
+    assert_eq!(landed.headers()[LOCATION], "/guangxi/region");
+    let page = region
+        .get(format!("{}/guangxi/region", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("南宁市") && page.contains("柳州市") && page.contains("桂林市") && page.contains("<svg"),
+        "{page}"
+    );
+    assert!(
+        page.contains("¥2429700.00") && page.contains("382.00"),
+        "the cities' figures: {page}"
+    );
+    let a_head = app.scalar_string("SELECT name FROM relief_person LIMIT 1").await;
+    assert!(!page.contains(&a_head), "no person on the region's page");
+}

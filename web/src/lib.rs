@@ -56,6 +56,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(pages::referrals::act),
         )
         .route("/{tenant}/my/donations", web::get().to(pages::donor::my_donations))
+        .route("/{tenant}/office", web::get().to(pages::office::desk))
+        .route("/{tenant}/region", web::get().to(pages::office::region))
         .route("/{tenant}", web::get().to(pages::public::overview));
 }
 
@@ -83,6 +85,8 @@ fn templates() -> Environment<'static> {
         "disbursements.html",
         "referrals.html",
         "my_donations.html",
+        "office.html",
+        "region.html",
     );
     env.add_function("t", i18n::translate);
     env

@@ -69,7 +69,9 @@ pub async fn submit(
             let tenant = field("tenant").trim().to_owned();
             let to = match signed.user.role {
                 Role::OrgStaff => format!("/{tenant}/workspace/donations"),
-                Role::CityOfficial | Role::Donor => format!("/{tenant}"),
+                Role::CityOfficial => format!("/{tenant}/office"),
+                Role::RegionOfficial => format!("/{tenant}/region"),
+                Role::Donor => format!("/{tenant}/my/donations"),
                 _ => "/".to_owned(),
             };
             let mut response = redirect(&to);

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod disbursements;
 pub mod donor;
+pub mod office;
 pub mod public;
 pub mod referrals;
 pub mod workspace;
@@ -55,6 +56,8 @@ impl Frame {
                 tenant => u.tenant_slug.clone(),
                 org_staff => u.role() == Some(Role::OrgStaff),
                 donor => u.role() == Some(Role::Donor),
+                official => u.role() == Some(Role::CityOfficial),
+                region => u.role() == Some(Role::RegionOfficial),
             }
         });
         context! { lang => self.lang, csrf => self.csrf.clone(), user => user, tenant => tenant }
