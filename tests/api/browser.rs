@@ -374,6 +374,55 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
     shoot(&desktop, "my-donations-1280").await;
     sign_out(&desktop).await;
 
+    // An association files its fee-reduction report; an official approves it.
+    let official_token = app.login("liuzhou.city_official").await;
+    crate::fee_reductions::open_period(&app, &official_token, 20).await;
+    crate::relief::staff_of(&app, "liuzhou", "柳州市汽车工业协会", "liuzhou.auto").await;
+    sign_in_with(&app, &desktop, "liuzhou", "liuzhou.auto", "staff-pass-12").await;
+    desktop
+        .goto(&format!("{}/liuzhou/workspace/fee-report", app.address))
+        .await
+        .unwrap();
+    fill(&desktop, "#member_count", "150").await;
+    fill(&desktop, "#amount_0", "800.00").await;
+    fill(&desktop, "#enterprises_0", "12").await;
+    shoot(&desktop, "fee-report-1280").await;
+    desktop
+        .find(Locator::Css("#submit-report"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    desktop
+        .wait()
+        .for_element(Locator::XPath("//p[contains(text(), '已报送，待审核')]"))
+        .await
+        .unwrap();
+    sign_out(&desktop).await;
+    sign_in(&app, &desktop, "liuzhou", "liuzhou.city_official").await;
+    assert!(desktop.source().await.unwrap().contains("柳州市汽车工业协会 · ¥800.00"));
+    desktop
+        .find(Locator::Css("button[id^='approve-report-']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    desktop
+        .wait()
+        .for_element(Locator::XPath(
+            "//h2[text()='待审减负报告']/following-sibling::*[1][self::p]",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM fee_reduction_report WHERE status = 'approved'")
+            .await,
+        1
+    );
+    sign_out(&desktop).await;
+
     // The public fund page and the donor's trace show it, without the name.
     desktop
         .goto(&format!("{}/liuzhou/funds/{fund}", app.address))

@@ -431,3 +431,138 @@ async fn officials_see_their_queues_and_charts_and_the_region_compares_cities() 
     let a_head = app.scalar_string("SELECT name FROM relief_person LIMIT 1").await;
     assert!(!page.contains(&a_head), "no person on the region's page");
 }
+
+#[tokio::test]
+async fn an_association_files_its_fee_report_in_the_browser_and_an_official_reviews_it() {
+    let app = spawn_app().await;
+    let official_token = app.login("liuzhou.city_official").await;
+    crate::fee_reductions::open_period(&app, &official_token, 20).await;
+    crate::relief::staff_of(&app, "liuzhou", "柳州市汽车工业协会", "liuzhou.auto").await;
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.auto", "staff-pass-12").await;
+    let url = format!("{}/liuzhou/workspace/fee-report", app.address);
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("未填写") && page.contains(r#"name="amount_0""#) && !page.contains(r#"name="amount_1""#),
+        "{page}"
+    );
+    let (csrf, period) = (hidden(&page, "csrf"), hidden(&page, "period_id"));
+    let base = |lines: &str, action: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.clone()),
+            ("period_id".to_owned(), period.clone()),
+            ("lines".to_owned(), lines.to_owned()),
+            ("action".to_owned(), action.to_owned()),
+            ("member_count".to_owned(), "120".to_owned()),
+            ("fee_item_0".to_owned(), "membership".to_owned()),
+            ("measure_0".to_owned(), "lower".to_owned()),
+            ("amount_0".to_owned(), "1200.00".to_owned()),
+            ("enterprises_0".to_owned(), "30".to_owned()),
+        ]
+    };
+    // Add a line, then remove it again: what was typed stays.
+    let added = staff
+        .post(&url)
+        .form(&base("1", "add"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        added.contains(r#"name="amount_1""#) && added.contains(r#"value="1200.00""#),
+        "{added}"
+    );
+    let removed = staff
+        .post(&url)
+        .form(&base("2", "remove_1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!removed.contains(r#"name="amount_1""#) && removed.contains(r#"value="1200.00""#));
+    // A bad amount is named, with the line.
+    let mut bad = base("1", "save");
+    bad[7].1 = "12.345".into();
+    let refused = staff.post(&url).form(&bad).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("line 1"));
+    let submitted = staff.post(&url).form(&base("1", "submit")).send().await.unwrap();
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+    assert!(
+        staff
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("已报送，待审核")
+    );
+
+    let official = browser();
+    sign_in(&app, &official, "liuzhou", "liuzhou.city_official", "shanlian-demo").await;
+    let desk = official
+        .get(format!("{}/liuzhou/office", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        desk.contains("柳州市汽车工业协会 · ¥1200.00") && desk.contains("会费 · 降低 · ¥1200.00 · 30 家企业"),
+        "{desk}"
+    );
+    let id = app.scalar_string("SELECT id FROM fee_reduction_report").await;
+    let official_csrf = hidden(&desk, "csrf");
+    let returned = official
+        .post(format!("{}/liuzhou/office/fee-reports/{id}/return", app.address))
+        .form(&[("csrf", official_csrf.as_str()), ("comment", "请补充会员大会决议")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(returned.status(), StatusCode::SEE_OTHER);
+    let again = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        again.contains("已退回") && again.contains("请补充会员大会决议") && again.contains(r#"value="1200.00""#),
+        "{again}"
+    );
+    assert_eq!(
+        staff
+            .post(&url)
+            .form(&base("1", "submit"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let approved = official
+        .post(format!("{}/liuzhou/office/fee-reports/{id}/approve", app.address))
+        .form(&[("csrf", official_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    assert!(
+        staff
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("已通过")
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM fee_reduction_report WHERE status = 'approved'")
+            .await,
+        1
+    );
+}

@@ -57,6 +57,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/{tenant}/my/donations", web::get().to(pages::donor::my_donations))
         .route("/{tenant}/office", web::get().to(pages::office::desk))
+        .route(
+            "/{tenant}/office/fee-reports/{id}/{action}",
+            web::post().to(pages::fee_reports::review),
+        )
+        .route(
+            "/{tenant}/workspace/fee-report",
+            web::get().to(pages::fee_reports::show),
+        )
+        .route(
+            "/{tenant}/workspace/fee-report",
+            web::post().to(pages::fee_reports::save),
+        )
         .route("/{tenant}/region", web::get().to(pages::office::region))
         .route("/{tenant}", web::get().to(pages::public::overview));
 }
@@ -87,6 +99,7 @@ fn templates() -> Environment<'static> {
         "my_donations.html",
         "office.html",
         "region.html",
+        "fee_report.html",
     );
     env.add_function("t", i18n::translate);
     env

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod disbursements;
 pub mod donor;
+pub mod fee_reports;
 pub mod office;
 pub mod public;
 pub mod referrals;

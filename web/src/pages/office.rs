@@ -76,6 +76,10 @@ pub async fn desk(
         (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), ..) | (_, _, _, Err(e), ..) => return error_page(&e),
         (_, _, _, _, Err(e), _, _) | (_, _, _, _, _, Err(e), _) | (_, _, _, _, _, _, Err(e)) => return error_page(&e),
     };
+    let to_review = match super::fee_reports::to_review(&db, ctx).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&e),
+    };
     let applications: Vec<_> = submitted
         .iter()
         .chain(accepted.iter())
@@ -146,7 +150,7 @@ pub async fn desk(
         StatusCode::OK,
         context! {
             city => city, queues => queues, applications => applications, donations_chart => donations_chart, months => month_rows,
-            relief => relief_ctx, checks => checks, year => service::clock::today().year() - 1,
+            relief => relief_ctx, checks => checks, year => service::clock::today().year() - 1, reports => to_review,
             ..frame.context(Some(&tenant))
         },
     )
