@@ -413,6 +413,13 @@ async fn a_referral_is_suggested_sent_accepted_helped_escalated_and_closed() {
         )
         .await;
     assert_eq!(closed["data"]["closeReliefCase"]["status"], "closed", "{closed}");
+    let after = app
+        .graphql(Some(&official), "{ reliefDashboard { targetsOverdue } }", json!({}))
+        .await;
+    assert_eq!(
+        after["data"]["reliefDashboard"]["targetsOverdue"], 0,
+        "a closed case's targets wait for nothing: {after}"
+    );
     assert_error(
         &app.graphql(Some(&staff), ASSIST, json!({"t": ours, "i": bathing}))
             .await,
@@ -492,6 +499,18 @@ async fn money_paid_from_a_fund_goes_through_four_eyes_and_keeps_the_ledger_true
         .graphql(None, "query($id: UUID!) { fund(tenant: \"liuzhou\", id: $id) { balance disbursements { edges { node { beneficiary amount } } } } }", json!({"id": fund}))
         .await;
     assert_eq!(page["data"]["fund"]["balance"], "700.00", "{page}");
+    // The charity's own list shows the household masked too, as its case view does.
+    let own = app
+        .graphql(
+            Some(&staff),
+            "query($id: UUID!) { disbursements(fundId: $id) { edges { node { beneficiaryName } } } }",
+            json!({"id": fund}),
+        )
+        .await;
+    assert_eq!(
+        own["data"]["disbursements"]["edges"][0]["node"]["beneficiaryName"], "张*",
+        "{own}"
+    );
     assert_eq!(
         page["data"]["fund"]["disbursements"]["edges"][0]["node"],
         json!({"beneficiary": "张*户", "amount": "300.00"})

@@ -373,7 +373,10 @@ async fn fund_for_gift<C: ConnectionTrait>(
     org: &organization::Model,
     id: Uuid,
 ) -> Result<charity_fund::Model> {
+    // Locked here, before the receipt number is taken: every writer locks
+    // campaign, then fund, then the rest, so none can deadlock another.
     charity_fund::Entity::find_by_id((ctx.tenant_id, id))
+        .lock_exclusive()
         .one(conn)
         .await?
         .filter(|f| f.organization_id == org.id)
@@ -810,9 +813,9 @@ pub async fn decline_pledge(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str
             status_name(pending.status)
         )));
     }
+    // The donor's note stays; the reason is kept by the audit record.
     let declined = donation::Model {
         status: DonationStatus::Declined,
-        note: reason.clone(),
         ..pending.clone()
     };
     donation::Entity::update(donation::ActiveModel::from(declined.clone()).reset_all())

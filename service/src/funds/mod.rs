@@ -110,6 +110,22 @@ pub async fn list(
     crate::page::fetch_by_id(db, ctx, query, charity_fund::Column::Id, page).await
 }
 
+/// The funds the caller's organization manages, by name (for its forms).
+pub async fn of_my_organization(db: &Db, ctx: &TenantContext) -> Result<Vec<charity_fund::Model>> {
+    let Some(organization_id) = ctx.organization_id() else {
+        return Ok(Vec::new());
+    };
+    let tx = db.read(ctx).await?;
+    let funds = charity_fund::Entity::find()
+        .filter(charity_fund::Column::TenantId.eq(ctx.tenant_id))
+        .filter(charity_fund::Column::OrganizationId.eq(organization_id))
+        .order_by_asc(charity_fund::Column::Name)
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(funds)
+}
+
 /// One fund: public.
 pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<charity_fund::Model> {
     let tx = db.read(ctx).await?;

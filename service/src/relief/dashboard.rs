@@ -173,8 +173,15 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
             ReferralStatus::Closed => d.referrals_closed += 1,
         }
     }
+    let closed = |referral_id: Uuid| {
+        referrals
+            .iter()
+            .any(|r| r.id == referral_id && r.status == ReferralStatus::Closed)
+    };
     for t in &targets {
         match t.status {
+            // A closed case's unanswered targets wait for nothing.
+            TargetStatus::Sent if closed(t.referral_id) => {}
             TargetStatus::Sent => {
                 d.targets_waiting += 1;
                 let deadline = referrals.iter().find(|r| r.id == t.referral_id).map(|r| r.deadline);
@@ -186,11 +193,19 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
             TargetStatus::Declined => d.targets_declined += 1,
         }
     }
+    // Days to the first help that counts (fund money once approved), from
+    // the help itself rather than a stored date.
+    let mut first: BTreeMap<Uuid, NaiveDate> = BTreeMap::new();
+    for h in &help {
+        let day = first.entry(h.referral_id).or_insert(h.delivered_on);
+        *day = (*day).min(h.delivered_on);
+    }
     let mut days: Vec<i64> = referrals
         .iter()
         .filter_map(|r| {
-            r.first_assisted_on
-                .map(|f| (f - crate::clock::china_date(r.created_at)).num_days().max(0))
+            first
+                .get(&r.id)
+                .map(|f| (*f - crate::clock::china_date(r.created_at)).num_days().max(0))
         })
         .collect();
     days.sort_unstable();

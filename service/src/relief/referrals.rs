@@ -651,7 +651,9 @@ pub async fn record_assistance(
                     fund_id,
                     purpose: Purpose::LivingAid,
                     beneficiary_kind: BeneficiaryKind::Household,
-                    beneficiary_name: head,
+                    // Masked even here: the charity's staff see the case masked,
+                    // and the disbursement list must not undo that.
+                    beneficiary_name: crate::privacy::mask_name(&head),
                     description: format!(
                         "转介帮扶：{}{}",
                         case.community,
@@ -708,11 +710,19 @@ pub async fn record_assistance(
     assistance::Entity::insert(assistance::ActiveModel::from(record.clone()))
         .exec_without_returning(tx.conn())
         .await?;
-    if referral.first_assisted_on.is_none_or(|d| delivered_on < d) {
+    // Money through a fund is not help yet: it counts once approved (the
+    // dashboard reads that from the disbursement). The condition makes the
+    // earliest date win even when two recordings race.
+    if disbursement_id.is_none() {
         referral::Entity::update_many()
             .col_expr(referral::Column::FirstAssistedOn, Expr::value(delivered_on))
             .filter(referral::Column::TenantId.eq(ctx.tenant_id))
             .filter(referral::Column::Id.eq(referral.id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(referral::Column::FirstAssistedOn.is_null())
+                    .add(referral::Column::FirstAssistedOn.gt(delivered_on)),
+            )
             .exec(tx.conn())
             .await?;
     }

@@ -64,17 +64,10 @@ async fn page(
         Ok(l) => l.items,
         Err(e) => return error_page(&e),
     };
-    let funds = match PageRequest::new(Some(100), None::<Uuid>) {
-        Ok(p) => service::funds::list(db, ctx, None, p)
-            .await
-            .map(|p| p.items)
-            .unwrap_or_default(),
-        Err(_) => Vec::new(),
+    let mine = match service::funds::of_my_organization(db, ctx).await {
+        Ok(f) => f,
+        Err(e) => return error_page(&e),
     };
-    let mine: Vec<_> = funds
-        .iter()
-        .filter(|f| Some(f.organization_id) == ctx.organization_id())
-        .collect();
     let fund_name = |id: Uuid| {
         mine.iter()
             .find(|f| f.id == id)

@@ -86,7 +86,7 @@ async fn page(
                         TargetStatus::Accepted => "accepted",
                         TargetStatus::Declined => "declined",
                     };
-                    context! { id => t.id.to_string(), status => status }
+                    context! { id => t.id.to_string(), status => status, key => service::token::random_token() }
                 })
                 .collect();
             context! {
@@ -101,7 +101,7 @@ async fn page(
         "referrals.html",
         status,
         context! {
-            referrals => rows, services => services, error => error, key => service::token::random_token(),
+            referrals => rows, services => services, error => error,
             ..frame.context(Some(tenant))
         },
     )

@@ -82,15 +82,8 @@ pub async fn donations(
 async fn choices(db: &Db, ctx: &TenantContext) -> (Vec<(String, String)>, Vec<(String, String)>) {
     let none = || vec![(String::new(), "—".to_owned())];
     let mut funds = none();
-    if let Ok(page) = PageRequest::new(Some(100), None::<Uuid>)
-        && let Ok(list) = service::funds::list(db, ctx, None, page).await
-    {
-        funds.extend(
-            list.items
-                .into_iter()
-                .filter(|f| Some(f.organization_id) == ctx.organization_id())
-                .map(|f| (f.id.to_string(), f.name)),
-        );
+    if let Ok(list) = service::funds::of_my_organization(db, ctx).await {
+        funds.extend(list.into_iter().map(|f| (f.id.to_string(), f.name)));
     }
     let mut campaigns = none();
     if let Ok(list) = service::donations::campaigns::list(db, ctx).await {
