@@ -238,91 +238,46 @@ pub async fn record_donation(
         Ok(c) => c,
         Err(r) => return *r,
     };
-    let kept = Value::from(minijinja::value::Serde(&*form));
-    if !session::csrf_ok(&req, form.get("csrf")) {
-        let errors = context! { _form => "the form expired; submit it again" };
-        return form_page(
-            &frame,
-            &env,
-            &db,
-            ctx,
-            &tenant,
-            Shown {
-                form: kept,
-                errors,
-                status: StatusCode::FORBIDDEN,
-            },
+    // Every refusal shows the form again, with what was typed and the error
+    // beside its field (or above the form).
+    let one = |field: String, message: String| Value::from(minijinja::value::Serde(HashMap::from([(field, message)])));
+    let (errors, status) = if !session::csrf_ok(&req, form.get("csrf")) {
+        (
+            one("_form".into(), "the form expired; submit it again".into()),
+            StatusCode::FORBIDDEN,
         )
-        .await;
-    }
-    let input = match parse(&form) {
-        Ok(i) => i,
-        Err((field, message)) => {
-            let errors = Value::from(minijinja::value::Serde(HashMap::from([(field.to_owned(), message)])));
-            return form_page(
-                &frame,
-                &env,
-                &db,
-                ctx,
-                &tenant,
-                Shown {
-                    form: kept,
-                    errors,
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                },
-            )
-            .await;
+    } else {
+        match parse(&form) {
+            Err((field, message)) => (one(field.into(), message), StatusCode::UNPROCESSABLE_ENTITY),
+            Ok(input) => {
+                let key = form
+                    .get("idempotency_key")
+                    .map(String::as_str)
+                    .filter(|k| !k.is_empty());
+                match donations::record(&db, ctx, input, key).await {
+                    Ok(recorded) => {
+                        return frame.page(
+                            &env,
+                            "donation_recorded.html",
+                            StatusCode::OK,
+                            context! {
+                                receipt_number => recorded.donation.receipt_number.clone().unwrap_or_default(),
+                                amount => Money::from_fen(recorded.donation.amount_fen).to_string(),
+                                code => recorded.verification_code,
+                                ..frame.context(Some(&tenant))
+                            },
+                        );
+                    }
+                    Err(service::Error::Validation { field, message }) => {
+                        let name = field.map(form_field).unwrap_or_else(|| "_form".to_owned());
+                        (one(name, message), StatusCode::UNPROCESSABLE_ENTITY)
+                    }
+                    Err(service::Error::Conflict(message)) => (one("_form".into(), message), StatusCode::CONFLICT),
+                    Err(e) => return error_page(&e),
+                }
+            }
         }
     };
-    let key = form
-        .get("idempotency_key")
-        .map(String::as_str)
-        .filter(|k| !k.is_empty());
-    match donations::record(&db, ctx, input, key).await {
-        Ok(recorded) => frame.page(
-            &env,
-            "donation_recorded.html",
-            StatusCode::OK,
-            context! {
-                receipt_number => recorded.donation.receipt_number.clone().unwrap_or_default(),
-                amount => Money::from_fen(recorded.donation.amount_fen).to_string(),
-                code => recorded.verification_code,
-                ..frame.context(Some(&tenant))
-            },
-        ),
-        Err(service::Error::Validation { field, message }) => {
-            let name = field.map(form_field).unwrap_or_else(|| "_form".to_owned());
-            let errors = Value::from(minijinja::value::Serde(HashMap::from([(name, message)])));
-            form_page(
-                &frame,
-                &env,
-                &db,
-                ctx,
-                &tenant,
-                Shown {
-                    form: kept,
-                    errors,
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                },
-            )
-            .await
-        }
-        Err(service::Error::Conflict(message)) => {
-            let errors = context! { _form => message };
-            form_page(
-                &frame,
-                &env,
-                &db,
-                ctx,
-                &tenant,
-                Shown {
-                    form: kept,
-                    errors,
-                    status: StatusCode::CONFLICT,
-                },
-            )
-            .await
-        }
-        Err(e) => error_page(&e),
-    }
+    let form = Value::from(minijinja::value::Serde(&*form));
+    form_page(&frame, &env, &db, ctx, &tenant, Shown { form, errors, status }).await
 }
