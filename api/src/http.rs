@@ -176,28 +176,9 @@ async fn fee_reduction_export(req: HttpRequest, path: web::Path<String>, state: 
             "fee-reduction period not found",
         );
     };
-    let result = match service::fee_reductions::export::rows(&state.db, &ctx, period_id).await {
-        Ok((title, rows)) => match extension {
-            "csv" => service::fee_reductions::export::to_csv(&rows).map(|b| (b, "text/csv; charset=utf-8", title)),
-            "xlsx" => service::fee_reductions::export::to_xlsx(&title, &rows).map(|b| {
-                (
-                    b,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    title,
-                )
-            }),
-            _ => {
-                return request_error(
-                    StatusCode::NOT_FOUND,
-                    error_codes::NOT_FOUND,
-                    "exports are .csv or .xlsx",
-                );
-            }
-        },
-        Err(e) => Err(e),
-    };
+    let result = service::fee_reductions::export::file(&state.db, &ctx, period_id, extension).await;
     match result {
-        Ok((body, content_type, _title)) => HttpResponse::Ok()
+        Ok((body, content_type)) => HttpResponse::Ok()
             .content_type(content_type)
             .insert_header((
                 actix_web::http::header::CONTENT_DISPOSITION,

@@ -314,7 +314,7 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
         .select_by_value("medical_escort")
         .await
         .unwrap();
-    fill(&desktop, &format!("#times-{target}"), "1").await;
+    fill(&desktop, &format!("#person_times-{target}"), "1").await;
     fill(&desktop, &format!("#hours-{target}"), "3.5").await;
     desktop
         .find(Locator::Css(&format!("form[action$='/{target}/assist'] button")))
@@ -372,6 +372,20 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
         "{mine}"
     );
     shoot(&desktop, "my-donations-1280").await;
+    desktop
+        .find(Locator::Css("a[href$='/receipt']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    desktop
+        .wait()
+        .for_element(Locator::Css("article.receipt"))
+        .await
+        .unwrap();
+    assert!(desktop.source().await.unwrap().contains("¥88.00"));
+    shoot(&desktop, "receipt-1280").await;
     sign_out(&desktop).await;
 
     // An association files its fee-reduction report; an official approves it.
@@ -421,6 +435,41 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
             .await,
         1
     );
+    // The bureau's other pages: the period's totals, an organization's
+    // record, the relief cases and one case, the audit trail.
+    let liuzhou_charity = app.organization_id("柳州市慈善总会").await;
+    for (path, name, expected) in [
+        ("/liuzhou/office/fee-periods".to_owned(), "fee-periods-1280", "¥800.00"),
+        (
+            format!("/liuzhou/office/organizations/{liuzhou_charity}"),
+            "organization-1280",
+            "成立登记",
+        ),
+        ("/liuzhou/office/cases".to_owned(), "cases-1280", "特困人员供养"),
+        ("/liuzhou/office/audit".to_owned(), "audit-1280", "fee_report.approve"),
+    ] {
+        desktop.goto(&format!("{}{path}", app.address)).await.unwrap();
+        let page = desktop.source().await.unwrap();
+        assert!(page.contains(expected), "{path} shows {expected}: {page}");
+        shoot(&desktop, name).await;
+    }
+    desktop
+        .goto(&format!("{}/liuzhou/office/cases", app.address))
+        .await
+        .unwrap();
+    desktop
+        .find(Locator::Css("table a[href*='/office/cases/']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    desktop
+        .wait()
+        .for_element(Locator::Css("#create-referral"))
+        .await
+        .unwrap();
+    shoot(&desktop, "case-1280").await;
     sign_out(&desktop).await;
 
     // The public fund page and the donor's trace show it, without the name.
@@ -450,6 +499,17 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
         assert!(fits(&phone).await, "{path} fits 360 px");
         shoot(&phone, name).await;
     }
+    sign_in(&app, &phone, "liuzhou", "liuzhou.city_official").await;
+    for (path, name) in [
+        ("/liuzhou/office".to_owned(), "office-360"),
+        ("/liuzhou/office/fee-periods".to_owned(), "fee-periods-360"),
+        ("/liuzhou/office/cases".to_owned(), "cases-360"),
+    ] {
+        phone.goto(&format!("{}{path}", app.address)).await.unwrap();
+        assert!(fits(&phone).await, "{path} fits 360 px");
+        shoot(&phone, name).await;
+    }
+    sign_out(&phone).await;
     sign_in(&app, &phone, "liuzhou", "liuzhou.org_staff").await;
     phone
         .goto(&format!("{}/liuzhou/workspace/donations/new", app.address))

@@ -10,8 +10,8 @@ use crate::register::org_id;
 
 const OPEN: &str = "mutation($t: String!, $y: Int!, $h: Int, $d: NaiveDate!) { openFeeReductionPeriod(title: $t, year: $y, half: $h, dueOn: $d) { id } }";
 const SAVE: &str = "mutation($p: UUID!, $o: UUID!, $i: FeeReportInput!) { saveFeeReductionReport(periodId: $p, organizationId: $o, input: $i) { id status } }";
-const SUBMIT: &str = "mutation($id: UUID!) { submitFeeReductionReport(id: $id) { status version } }";
-const APPROVE: &str = "mutation($id: UUID!) { approveFeeReductionReport(id: $id) { status } }";
+pub const SUBMIT: &str = "mutation($id: UUID!) { submitFeeReductionReport(id: $id) { status version } }";
+pub const APPROVE: &str = "mutation($id: UUID!) { approveFeeReductionReport(id: $id) { status } }";
 
 pub async fn open_period(app: &TestApp, token: &str, due_in_days: i64) -> String {
     let year = Utc::now().year();

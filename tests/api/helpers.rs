@@ -188,6 +188,17 @@ impl TestApp {
             .expect("text")
     }
 
+    /// An id as a SQL literal for raw checks: PostgreSQL compares uuid
+    /// columns with text, SQLite keeps them as 16-byte blobs.
+    pub fn sql_id(&self, id: &impl std::fmt::Display) -> String {
+        let id = id.to_string();
+        if self.is_postgres() {
+            format!("'{id}'")
+        } else {
+            format!("X'{}'", id.replace('-', ""))
+        }
+    }
+
     /// Count rows through the owner connection.
     pub async fn count(&self, sql: &str) -> i64 {
         let row = self

@@ -20,3 +20,5 @@ mod relief;
 mod rls;
 mod tenancy;
 mod web;
+mod web_office;
+mod web_workspace;

@@ -1,7 +1,8 @@
 //! The browser portal over real HTTP with a cookie jar: sign-in with the
 //! session and CSRF cookies, the donation form's field errors, kept input
 //! and double-submit safety, the public city and fund pages, languages and
-//! roles. (Tests in a real headless browser are still to come.)
+//! roles. The workspace's and the bureau's further pages are tested in
+//! `web_workspace` and `web_office`; a real browser in `browser`.
 
 use reqwest::StatusCode;
 use reqwest::header::{LOCATION, REFERER, SET_COOKIE};
@@ -10,7 +11,7 @@ use serde_json::json;
 
 use crate::helpers::{TestApp, spawn_app};
 
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
@@ -19,13 +20,13 @@ fn browser() -> reqwest::Client {
 }
 
 /// The value of a hidden input in a page.
-fn hidden(html: &str, name: &str) -> String {
+pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);
     let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn sign_in(
+pub(crate) async fn sign_in(
     app: &TestApp,
     client: &reqwest::Client,
     tenant: &str,

@@ -1,7 +1,7 @@
 //! The browser portal. Pages are rendered on the server from templates and
-//! call `service` directly; for now the home page, which lists the cities
-//! and points developers at GraphiQL, and each city's "where did my
-//! donation go" page that receipt emails link to.
+//! call `service` directly, so they enforce the same roles and tenants as
+//! the API: the public pages of each city, the donor's pages, the NGO
+//! workspace, the bureau's desk and the region's comparison.
 
 mod chart;
 mod i18n;
@@ -14,11 +14,10 @@ use actix_web::{HttpResponse, web};
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
 use serde::Serialize;
-use service::Db;
+use std::sync::LazyLock;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::Data::new(templates()))
-        .route("/", web::get().to(home))
+    cfg.route("/", web::get().to(home))
         .route("/lang/{code}", web::get().to(pages::set_language))
         .route("/login", web::get().to(pages::auth::form))
         .route("/login", web::post().to(pages::auth::submit))
@@ -39,6 +38,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(pages::workspace::record_donation),
         )
         .route(
+            "/{tenant}/workspace/donations/{id}/{action}",
+            web::post().to(pages::workspace::act),
+        )
+        .route(
             "/{tenant}/workspace/disbursements",
             web::get().to(pages::disbursements::list),
         )
@@ -56,6 +59,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(pages::referrals::act),
         )
         .route("/{tenant}/my/donations", web::get().to(pages::donor::my_donations))
+        .route(
+            "/{tenant}/my/donations/{id}/receipt",
+            web::get().to(pages::donor::receipt),
+        )
         .route("/{tenant}/office", web::get().to(pages::office::desk))
         .route(
             "/{tenant}/office/fee-reports/{id}/{action}",
@@ -69,9 +76,52 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/{tenant}/workspace/fee-report",
             web::post().to(pages::fee_reports::save),
         )
+        .route(
+            "/{tenant}/office/applications/{id}/{action}",
+            web::post().to(pages::office::decide_application),
+        )
+        .route(
+            "/{tenant}/office/emails/{id}/retry",
+            web::post().to(pages::office::retry_email),
+        )
+        .route(
+            "/{tenant}/office/organizations",
+            web::get().to(pages::organizations::list),
+        )
+        .route(
+            "/{tenant}/office/organizations/{id}",
+            web::get().to(pages::organizations::detail),
+        )
+        .route(
+            "/{tenant}/office/organizations/{id}/{action}",
+            web::post().to(pages::organizations::supervise),
+        )
+        .route("/{tenant}/office/audit", web::get().to(pages::audit::search))
+        .route(
+            "/{tenant}/office/fee-periods",
+            web::get().to(pages::fee_periods::overview),
+        )
+        .route(
+            "/{tenant}/office/fee-periods/{file}",
+            web::get().to(pages::fee_periods::export),
+        )
+        .route("/{tenant}/office/cases", web::get().to(pages::cases::list))
+        .route("/{tenant}/office/cases/{id}", web::get().to(pages::cases::detail))
+        .route(
+            "/{tenant}/office/cases/{id}/referrals",
+            web::post().to(pages::cases::refer),
+        )
+        .route(
+            "/{tenant}/office/cases/{id}/referrals/{referral}/send",
+            web::post().to(pages::cases::send),
+        )
+        .route("/{tenant}/office/cases/{id}/close", web::post().to(pages::cases::close))
         .route("/{tenant}/region", web::get().to(pages::office::region))
         .route("/{tenant}", web::get().to(pages::public::overview));
 }
+
+/// The templates, compiled once and shared by every worker.
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(templates);
 
 fn templates() -> Environment<'static> {
     let mut env = Environment::new();
@@ -100,6 +150,14 @@ fn templates() -> Environment<'static> {
         "office.html",
         "region.html",
         "fee_report.html",
+        "error.html",
+        "receipt.html",
+        "organizations.html",
+        "organization.html",
+        "audit.html",
+        "fee_periods.html",
+        "cases.html",
+        "case.html",
     );
     env.add_function("t", i18n::translate);
     env
@@ -113,39 +171,27 @@ struct Place {
     is_region: bool,
 }
 
-async fn home(
-    req: actix_web::HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: session::Keys,
-) -> HttpResponse {
-    let frame = pages::Frame::of(&req, &db, &keys).await;
-    let places: Vec<Place> = match service::tenants::list_public(&db).await {
-        Ok(tenants) => tenants
-            .into_iter()
-            .map(|t| Place {
-                is_region: t.kind == service::TenantKind::Region,
-                slug: t.slug,
-                name: t.name,
-                division_code: t.division_code,
-            })
-            .collect(),
-        Err(e) => {
-            tracing::error!(error = ?e, "listing tenants for the home page");
-            return HttpResponse::InternalServerError().body("internal error");
-        }
-    };
-    frame.page(
-        &env,
+async fn home(page: pages::Page) -> pages::Reply {
+    let places: Vec<Place> = service::tenants::list_public(&page.db)
+        .await?
+        .into_iter()
+        .map(|t| Place {
+            is_region: t.kind == service::TenantKind::Region,
+            slug: t.slug,
+            name: t.name,
+            division_code: t.division_code,
+        })
+        .collect();
+    Ok(page.render(
         "home.html",
         StatusCode::OK,
-        context! { places => Value::from(Serde(places)), ..frame.context(None) },
-    )
+        context! { places => Value::from(Serde(places)), ..page.base(None) },
+    ))
 }
 
 /// Render a page; a template error is logged and shown as a plain 500.
-pub(crate) fn render(env: &Environment<'static>, name: &str, status: StatusCode, ctx: Value) -> HttpResponse {
-    match env.get_template(name).and_then(|t| t.render(ctx)) {
+pub(crate) fn render(name: &str, status: StatusCode, ctx: Value) -> HttpResponse {
+    match TEMPLATES.get_template(name).and_then(|t| t.render(ctx)) {
         Ok(html) => HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(html),

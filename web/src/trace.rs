@@ -5,8 +5,8 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use minijinja::context;
 use minijinja::value::{Serde, Value};
-use minijinja::{Environment, context};
 use serde::{Deserialize, Serialize};
 use service::donations::trace::{self, Trace};
 use service::funds::disbursements::purpose_label;
@@ -74,7 +74,6 @@ impl From<Trace> for Shown {
 }
 
 pub(crate) async fn page(
-    env: web::Data<Environment<'static>>,
     db: web::Data<Db>,
     tenant: web::Path<String>,
     query: web::Query<TraceQuery>,
@@ -112,7 +111,6 @@ pub(crate) async fn page(
         }
     };
     render(
-        &env,
         "trace.html",
         status,
         context! {

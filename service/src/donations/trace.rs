@@ -34,6 +34,8 @@ pub struct TracedUse {
 pub struct Trace {
     pub gift: GiftView,
     pub organization_name: String,
+    /// Public on the register; printed on the receipt.
+    pub organization_credit_code: String,
     pub fund_name: Option<String>,
     pub uses: Vec<TracedUse>,
     pub allocated_fen: i64,
@@ -74,11 +76,12 @@ async fn build<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, gift: donation
     if gift.entry != Entry::Gift {
         return Err(Error::NotFound("donation"));
     }
-    let organization_name = organization::Entity::find_by_id((ctx.tenant_id, gift.organization_id))
-        .one(conn)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let (organization_name, organization_credit_code) =
+        organization::Entity::find_by_id((ctx.tenant_id, gift.organization_id))
+            .one(conn)
+            .await?
+            .map(|o| (o.name, o.credit_code))
+            .unwrap_or_default();
     let fund_name = match gift.fund_id {
         Some(id) => charity_fund::Entity::find_by_id((ctx.tenant_id, id))
             .one(conn)
@@ -131,6 +134,7 @@ async fn build<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, gift: donation
     Ok(Trace {
         gift: view,
         organization_name,
+        organization_credit_code,
         fund_name,
         uses,
         allocated_fen,

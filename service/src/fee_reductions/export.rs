@@ -115,6 +115,28 @@ pub async fn rows(db: &Db, ctx: &TenantContext, period_id: uuid::Uuid) -> Result
     Ok((period.title, out))
 }
 
+/// A downloadable export of a period: its bytes and content type, for
+/// `csv` or `xlsx`; any other format is NOT_FOUND.
+pub async fn file(
+    db: &Db,
+    ctx: &TenantContext,
+    period_id: uuid::Uuid,
+    format: &str,
+) -> Result<(Vec<u8>, &'static str)> {
+    if !matches!(format, "csv" | "xlsx") {
+        return Err(Error::NotFound("export format (use .csv or .xlsx)"));
+    }
+    let (title, rows) = rows(db, ctx, period_id).await?;
+    if format == "csv" {
+        Ok((to_csv(&rows)?, "text/csv; charset=utf-8"))
+    } else {
+        Ok((
+            to_xlsx(&title, &rows)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ))
+    }
+}
+
 pub fn to_csv(rows: &[[String; 11]]) -> Result<Vec<u8>> {
     // The BOM tells Excel the file is UTF-8.
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());

@@ -60,7 +60,8 @@ pub fn service_label(service: Service) -> &'static str {
     }
 }
 
-fn need_label(n: &referral_need::Model) -> String {
+/// A need as officials and organizations read it, in Chinese.
+pub fn need_label(n: &referral_need::Model) -> String {
     match (n.kind, n.service, n.amount_fen) {
         (NeedKind::Money, _, Some(fen)) => format!("资金 {} 元", Money::from_fen(fen)),
         (NeedKind::Money, _, None) => "资金".to_owned(),

@@ -6,67 +6,44 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use minijinja::{Environment, context};
+use minijinja::context;
 use secrecy::SecretString;
-use service::{Db, Role};
+use service::Role;
 
-use super::{Frame, redirect};
+use super::{Page, Reply, redirect};
 use crate::i18n;
 use crate::session::{self, Keys};
 
-pub async fn form(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
+pub async fn form(page: Page) -> HttpResponse {
     let form = context! { tenant => "", username => "" };
-    frame.page(
-        &env,
+    page.render(
         "login.html",
         StatusCode::OK,
-        context! { form => form, ..frame.context(None) },
+        context! { form => form, ..page.base(None) },
     )
 }
 
-pub async fn submit(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
+pub async fn submit(page: Page, keys: Keys, form: web::Form<HashMap<String, String>>) -> Reply {
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
     let again = |message: &str, status| {
         let kept = context! { tenant => field("tenant"), username => field("username") };
-        frame.page(
-            &env,
+        Ok(page.render(
             "login.html",
             status,
-            context! { form => kept, error => message, ..frame.context(None) },
-        )
+            context! { form => kept, error => message, ..page.base(None) },
+        ))
     };
-    let text = |key: &str| i18n::text(frame.lang, key);
-    if !session::csrf_ok(&req, form.get("csrf")) {
+    let text = |key: &str| i18n::text(page.frame.lang, key);
+    if !page.csrf_ok(&form) {
         return again(&text("session_expired"), StatusCode::FORBIDDEN);
     }
     let password = SecretString::from(field("password"));
-    match service::users::login(
-        &db,
-        &keys,
-        field("tenant").trim(),
-        &field("username"),
-        password,
-        session::meta(&req),
-    )
-    .await
-    {
+    let tenant = field("tenant").trim().to_owned();
+    let meta = session::meta(page.request());
+    match service::users::login(&page.db, &keys, &tenant, &field("username"), password, meta).await {
         Ok(signed) => {
-            let secure = db.public_url().starts_with("https://");
+            let secure = page.db.public_url().starts_with("https://");
             let max_age = (signed.expires_at - Utc::now()).num_seconds().max(0);
-            let tenant = field("tenant").trim().to_owned();
             let to = match signed.user.role {
                 Role::OrgStaff => format!("/{tenant}/workspace/donations"),
                 Role::CityOfficial => format!("/{tenant}/office"),
@@ -76,12 +53,12 @@ pub async fn submit(
             };
             let mut response = redirect(&to);
             let _ = response.add_cookie(&session::session_cookie(&signed.token, secure, max_age));
-            response
+            Ok(response)
         }
         Err(service::Error::Unauthenticated(_) | service::Error::Validation { .. }) => {
             again(&text("wrong_sign_in"), StatusCode::UNAUTHORIZED)
         }
-        Err(e) => super::error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 

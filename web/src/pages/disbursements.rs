@@ -1,21 +1,22 @@
-//! The workspace's disbursements: ask for money out of a fund, and approve
-//! or reject what a colleague asked for (four eyes: the service refuses a
-//! requester's own approval, and the page does not offer it).
+//! The workspace's disbursements: ask for money out of a fund, approve or
+//! reject what a colleague asked for (four eyes: the service refuses a
+//! requester's own approval, and the page does not offer it), and record
+//! the payment of an approved one.
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use entity::disbursement::{BeneficiaryKind, DisbursementStatus, Purpose};
-use minijinja::{Environment, Value, context};
+use actix_web::web;
+use chrono::NaiveDate;
+use entity::disbursement::{BeneficiaryKind, Purpose};
+use minijinja::{Value, context};
 use service::funds::disbursements::{self, DisbursementInput, purpose_label};
 use service::page::PageRequest;
-use service::{Db, Money, TenantContext};
+use service::{Money, Role};
 use uuid::Uuid;
 
-use super::workspace::staff_of;
-use super::{Frame, error_page, redirect};
-use crate::session::{self, Keys};
+use super::workspace::{form_field, idempotency_key};
+use super::{Page, Reply, key, redirect};
 
 const PURPOSES: [Purpose; 8] = [
     Purpose::LivingAid,
@@ -28,46 +29,14 @@ const PURPOSES: [Purpose; 8] = [
     Purpose::Administration,
 ];
 
-fn status_key(s: DisbursementStatus) -> &'static str {
-    match s {
-        DisbursementStatus::Requested => "requested",
-        DisbursementStatus::Approved => "approved",
-        DisbursementStatus::Rejected => "rejected",
-        DisbursementStatus::Paid => "paid",
-    }
-}
-
-fn purpose_key(p: Purpose) -> String {
-    serde_json::to_value(p)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn page(
-    frame: &Frame,
-    env: &Environment<'static>,
-    db: &Db,
-    ctx: &TenantContext,
-    tenant: &str,
-    form: Value,
-    errors: Value,
-    done: Option<String>,
-    status: StatusCode,
-) -> HttpResponse {
-    let list = match PageRequest::new(Some(100), None::<Uuid>) {
-        Ok(p) => disbursements::list(db, ctx, None, None, p).await,
-        Err(e) => Err(e),
-    };
-    let list = match list {
-        Ok(l) => l.items,
-        Err(e) => return error_page(&e),
-    };
-    let mine = match service::funds::of_my_organization(db, ctx).await {
-        Ok(f) => f,
-        Err(e) => return error_page(&e),
-    };
+/// The list and the request form, with what was typed and what is wrong.
+async fn page(page: &Page, tenant: &str, form: Value, errors: Value, status: StatusCode) -> Reply {
+    let ctx = page.signed_in(tenant, Role::OrgStaff)?;
+    let db = &page.db;
+    let list = disbursements::list(db, ctx, None, None, PageRequest::new(Some(100), None::<Uuid>)?)
+        .await?
+        .items;
+    let mine = service::funds::of_my_organization(db, ctx).await?;
     let fund_name = |id: Uuid| {
         mine.iter()
             .find(|f| f.id == id)
@@ -80,7 +49,8 @@ async fn page(
             context! {
                 id => d.id.to_string(), fund => fund_name(d.fund_id), purpose => purpose_label(d.purpose),
                 beneficiary => d.beneficiary_name.clone(), amount => Money::from_fen(d.amount_fen).to_string(),
-                status => status_key(d.status), mine => Some(d.requested_by) == ctx.user_id(),
+                status => key(d.status), mine => Some(d.requested_by) == ctx.user_id(),
+                paid => d.payment_reference.clone(),
             }
         })
         .collect();
@@ -93,46 +63,30 @@ async fn page(
             )
         })
         .collect();
-    let purposes: Vec<(String, &str)> = PURPOSES.iter().map(|p| (purpose_key(*p), purpose_label(*p))).collect();
-    frame.page(
-        env,
+    let purposes: Vec<(String, &str)> = PURPOSES.iter().map(|p| (key(*p), purpose_label(*p))).collect();
+    Ok(page.render(
         "disbursements.html",
         status,
         context! {
-            disbursements => rows, funds => fund_options, purposes => purposes, form => form, errors => errors, done => done,
-            ..frame.context(Some(tenant))
+            disbursements => rows, funds => fund_options, purposes => purposes, form => form, errors => errors,
+            today => service::clock::today().to_string(), ..page.base(Some(tenant))
         },
-    )
+    ))
 }
 
 fn fresh_form() -> Value {
     context! { idempotency_key => service::token::random_token(), beneficiary_kind => "person", purpose => "living_aid" }
 }
 
-pub async fn list(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    page(
-        &frame,
-        &env,
-        &db,
-        ctx,
-        &tenant,
-        fresh_form(),
-        context! {},
-        None,
-        StatusCode::OK,
-    )
-    .await
+fn one(field: &str, message: impl Into<String>) -> Value {
+    Value::from(minijinja::value::Serde(HashMap::from([(
+        field.to_owned(),
+        message.into(),
+    )])))
+}
+
+pub async fn list(page: Page, tenant: web::Path<String>) -> Reply {
+    self::page(&page, &tenant, fresh_form(), context! {}, StatusCode::OK).await
 }
 
 fn parse(form: &HashMap<String, String>) -> Result<DisbursementInput, (&'static str, String)> {
@@ -140,7 +94,7 @@ fn parse(form: &HashMap<String, String>) -> Result<DisbursementInput, (&'static 
     let fund_id = Uuid::parse_str(&text("fund_id")).map_err(|_| ("fund_id", "choose one of your funds".to_owned()))?;
     let purpose = PURPOSES
         .into_iter()
-        .find(|p| purpose_key(*p) == text("purpose"))
+        .find(|p| key(*p) == text("purpose"))
         .ok_or(("purpose", "choose a purpose".to_owned()))?;
     let beneficiary_kind = match text("beneficiary_kind").as_str() {
         "household" => BeneficiaryKind::Household,
@@ -160,110 +114,70 @@ fn parse(form: &HashMap<String, String>) -> Result<DisbursementInput, (&'static 
     })
 }
 
-pub async fn request(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
+pub async fn request(page: Page, tenant: web::Path<String>, form: web::Form<HashMap<String, String>>) -> Reply {
+    let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
     let kept = Value::from(minijinja::value::Serde(&*form));
-    let fail = |field: String, message: String, status| {
-        let errors = Value::from(minijinja::value::Serde(HashMap::from([(field, message)])));
-        (errors, status)
-    };
-    let (errors, status) = if !session::csrf_ok(&req, form.get("csrf")) {
-        fail(
-            "_form".into(),
-            "the form expired; submit it again".into(),
-            StatusCode::FORBIDDEN,
-        )
+    let (errors, status) = if !page.csrf_ok(&form) {
+        (one("_form", "the form expired; submit it again"), StatusCode::FORBIDDEN)
     } else {
         match parse(&form) {
-            Err((field, message)) => fail(field.into(), message, StatusCode::UNPROCESSABLE_ENTITY),
-            Ok(input) => {
-                let key = form
-                    .get("idempotency_key")
-                    .map(String::as_str)
-                    .filter(|k| !k.is_empty());
-                match disbursements::request(&db, ctx, input, key).await {
-                    Ok(_) => return redirect(&format!("/{tenant}/workspace/disbursements")),
-                    Err(service::Error::Validation { field, message }) => {
-                        let name = field
-                            .map(super::workspace::form_field)
-                            .unwrap_or_else(|| "_form".to_owned());
-                        fail(name, message, StatusCode::UNPROCESSABLE_ENTITY)
-                    }
-                    Err(service::Error::NotFound(_)) => fail(
-                        "fund_id".into(),
-                        "choose one of your funds".into(),
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    ),
-                    Err(e) => return error_page(&e),
+            Err((field, message)) => (one(field, message), StatusCode::UNPROCESSABLE_ENTITY),
+            Ok(input) => match disbursements::request(&page.db, ctx, input, idempotency_key(&form)).await {
+                Ok(_) => return Ok(redirect(&format!("/{tenant}/workspace/disbursements"))),
+                Err(service::Error::Validation { field, message }) => {
+                    let name = field.map(form_field).unwrap_or_else(|| "_form".to_owned());
+                    (one(&name, message), StatusCode::UNPROCESSABLE_ENTITY)
                 }
-            }
+                Err(service::Error::NotFound(_)) => (
+                    one("fund_id", "choose one of your funds"),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                Err(e) => return Err(e.into()),
+            },
         }
     };
-    page(&frame, &env, &db, ctx, &tenant, kept, errors, None, status).await
+    self::page(&page, &tenant, kept, errors, status).await
 }
 
+/// Approve or reject a colleague's request, or record that an approved one
+/// was paid.
 pub async fn decide(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
+    page: Page,
     path: web::Path<(String, Uuid, String)>,
     form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
+) -> Reply {
     let (tenant, id, action) = path.into_inner();
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    if !session::csrf_ok(&req, form.get("csrf")) {
-        let errors = context! { _form => "the form expired; submit it again" };
-        return page(
-            &frame,
-            &env,
-            &db,
-            ctx,
-            &tenant,
-            fresh_form(),
-            errors,
-            None,
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+    let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
+    if !page.csrf_ok(&form) {
+        let errors = one("_form", "the form expired; submit it again");
+        return self::page(&page, &tenant, fresh_form(), errors, StatusCode::FORBIDDEN).await;
     }
+    let text = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
     let result = match action.as_str() {
-        "approve" => disbursements::approve(&db, ctx, id, None).await,
-        "reject" => disbursements::reject(&db, ctx, id, form.get("reason").map(String::as_str).unwrap_or("")).await,
-        _ => return HttpResponse::NotFound().finish(),
+        "approve" => disbursements::approve(&page.db, ctx, id, None).await,
+        "reject" => disbursements::reject(&page.db, ctx, id, text("reason")).await,
+        "pay" => match Some(text("paid_on"))
+            .filter(|d| !d.is_empty())
+            .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+            .transpose()
+        {
+            Ok(paid_on) => disbursements::record_payment(&page.db, ctx, id, paid_on, text("reference")).await,
+            Err(_) => Err(service::Error::validation("paidOn", "write the date as 2026-11-26")),
+        },
+        _ => return Err(service::Error::NotFound("action").into()),
     };
     match result {
-        Ok(_) => redirect(&format!("/{tenant}/workspace/disbursements")),
+        Ok(_) => Ok(redirect(&format!("/{tenant}/workspace/disbursements"))),
         Err(e @ (service::Error::Conflict(_) | service::Error::Forbidden(_) | service::Error::Validation { .. })) => {
-            let errors = context! { _form => e.to_string() };
-            page(
-                &frame,
-                &env,
-                &db,
-                ctx,
+            self::page(
+                &page,
                 &tenant,
                 fresh_form(),
-                errors,
-                None,
+                one("_form", e.to_string()),
                 StatusCode::CONFLICT,
             )
             .await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }

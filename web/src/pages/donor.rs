@@ -1,61 +1,79 @@
-//! A signed-in donor's gifts, each with where its money went.
+//! A signed-in donor's gifts, each with where its money went, and a
+//! printable receipt for each.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use minijinja::{Environment, context};
+use actix_web::web;
+use entity::donation::GiftKind;
+use minijinja::context;
 use service::donations::{self, DonationFilter, trace};
 use service::funds::disbursements::purpose_label;
 use service::page::PageRequest;
-use service::{Db, Money, Role};
+use service::{Money, Role};
 use uuid::Uuid;
 
-use super::{Frame, error_page, redirect};
-use crate::session::Keys;
+use super::{Page, Reply};
 
-pub async fn my_donations(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match &frame.user {
-        Some(ctx) if ctx.tenant_slug == *tenant && ctx.role() == Some(Role::Donor) => ctx,
-        Some(_) => return HttpResponse::Forbidden().body("this page is for donors of this city"),
-        None => return redirect("/login"),
-    };
-    let page = match PageRequest::new(Some(50), None::<Uuid>) {
-        Ok(p) => p,
-        Err(e) => return error_page(&e),
-    };
-    let gifts = match donations::list(&db, ctx, DonationFilter::default(), page).await {
-        Ok(g) => g.items,
-        Err(e) => return error_page(&e),
-    };
+fn yuan(fen: i64) -> String {
+    Money::from_fen(fen).to_string()
+}
+
+pub async fn my_donations(page: Page, tenant: web::Path<String>) -> Reply {
+    let ctx = page.signed_in(&tenant, Role::Donor)?;
+    let gifts = donations::list(
+        &page.db,
+        ctx,
+        DonationFilter::default(),
+        PageRequest::new(Some(50), None::<Uuid>)?,
+    )
+    .await?
+    .items;
     let mut rows = Vec::new();
     for g in gifts {
         // One trace per gift: a donor's page lists a handful.
-        let t = match trace::of_donation(&db, ctx, g.gift.id).await {
-            Ok(t) => t,
-            Err(e) => return error_page(&e),
-        };
+        let t = trace::of_donation(&page.db, ctx, g.gift.id).await?;
         let uses: Vec<_> = t
             .uses
             .iter()
-            .map(|u| context! { purpose => purpose_label(u.purpose), beneficiary => u.beneficiary.clone(), amount => Money::from_fen(u.amount_fen).to_string() })
+            .map(|u| context! { purpose => purpose_label(u.purpose), beneficiary => u.beneficiary.clone(), amount => yuan(u.amount_fen) })
             .collect();
         rows.push(context! {
             id => g.gift.id.to_string(), receipt => g.gift.receipt_number.clone(), voided => g.reversal.is_some(),
             organization => t.organization_name.clone(), fund => t.fund_name.clone(), date => g.gift.received_on.to_string(),
-            amount => Money::from_fen(g.gift.amount_fen).to_string(), uses => uses,
-            allocated => Money::from_fen(t.allocated_fen).to_string(), unspent => Money::from_fen(t.unspent_fen).to_string(),
+            amount => yuan(g.gift.amount_fen), uses => uses,
+            allocated => yuan(t.allocated_fen), unspent => yuan(t.unspent_fen),
         });
     }
-    frame.page(
-        &env,
+    Ok(page.render(
         "my_donations.html",
         StatusCode::OK,
-        context! { donations => rows, ..frame.context(Some(&tenant)) },
-    )
+        context! { donations => rows, ..page.base(Some(&tenant)) },
+    ))
+}
+
+/// One receipt, laid out to print on A4 (the print stylesheet drops the
+/// site's header). Only a receipted gift has one.
+pub async fn receipt(page: Page, path: web::Path<(String, Uuid)>) -> Reply {
+    let (tenant, id) = path.into_inner();
+    let ctx = page.signed_in(&tenant, Role::Donor)?;
+    let t = trace::of_donation(&page.db, ctx, id).await?;
+    let gift = &t.gift.gift;
+    let Some(number) = gift.receipt_number.clone() else {
+        return Err(service::Error::NotFound("receipt").into());
+    };
+    let receipt = context! {
+        number => number, voided => t.gift.reversal.is_some(),
+        void_reason => t.gift.reversal.as_ref().map(|r| r.note.clone()),
+        donor => gift.donor_name.clone(), organization => t.organization_name.clone(), credit_code => t.organization_credit_code.clone(),
+        goods => gift.gift_kind == GiftKind::Goods, amount => yuan(gift.amount_fen),
+        goods_description => gift.goods_description.clone(), goods_quantity => gift.goods_quantity.clone(),
+        goods_unit => gift.goods_unit.clone(),
+        designation => t.fund_name.clone().or_else(|| gift.project.clone()),
+        received_on => gift.received_on.to_string(),
+        trace_url => donations::trace_url(&page.db, ctx, gift.receipt_number.as_deref().unwrap_or_default()),
+    };
+    Ok(page.render(
+        "receipt.html",
+        StatusCode::OK,
+        context! { receipt => receipt, ..page.base(Some(&tenant)) },
+    ))
 }

@@ -5,18 +5,16 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::web;
 use entity::fee_reduction_line::{FeeItem, Measure};
 use entity::fee_reduction_report::FeeReportStatus;
-use minijinja::{Environment, Value, context};
+use minijinja::{Value, context};
 use service::fee_reductions::{self as fees, LineInput, ReportAction, ReportInput};
 use service::page::PageRequest;
 use service::{Db, Money, Role, TenantContext};
 use uuid::Uuid;
 
-use super::workspace::staff_of;
-use super::{Frame, error_page, redirect};
-use crate::session::{self, Keys};
+use super::{Page, Reply, key, redirect};
 
 const FEE_ITEMS: [(FeeItem, &str, &str); 6] = [
     (FeeItem::Membership, "membership", "会费"),
@@ -32,15 +30,6 @@ const MEASURES: [(Measure, &str, &str); 4] = [
     (Measure::Waive, "waive", "减免"),
     (Measure::Standardize, "standardize", "规范清退"),
 ];
-
-fn status_key(s: FeeReportStatus) -> &'static str {
-    match s {
-        FeeReportStatus::Draft => "draft",
-        FeeReportStatus::Submitted => "submitted",
-        FeeReportStatus::Approved => "approved",
-        FeeReportStatus::Returned => "returned",
-    }
-}
 
 /// A line as the form holds it: text, kept exactly as typed.
 #[derive(Clone, Default, serde::Serialize)]
@@ -74,33 +63,29 @@ async fn current(
     Ok(Some((period, report)))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The association's report for the open period, as saved or as typed.
 async fn page(
-    frame: &Frame,
-    env: &Environment<'static>,
-    db: &Db,
-    ctx: &TenantContext,
+    page: &Page,
     tenant: &str,
     kept: Option<(Value, Vec<FormLine>)>,
     error: Option<String>,
     status: StatusCode,
-) -> HttpResponse {
-    let current = match current(db, ctx).await {
-        Ok(c) => c,
-        Err(e) => return error_page(&e),
-    };
+) -> Reply {
+    let ctx = page.signed_in(tenant, Role::OrgStaff)?;
+    let current = current(&page.db, ctx).await?;
     let fee_items: Vec<(&str, &str)> = FEE_ITEMS.iter().map(|(_, k, l)| (*k, *l)).collect();
     let measures: Vec<(&str, &str)> = MEASURES.iter().map(|(_, k, l)| (*k, *l)).collect();
     let Some((period, report)) = current else {
-        return frame.page(
-            env,
+        return Ok(page.render(
             "fee_report.html",
             status,
-            context! { period => None::<()>, ..frame.context(Some(tenant)) },
-        );
+            context! { period => None::<()>, ..page.base(Some(tenant)) },
+        ));
     };
-    let status_name = report.as_ref().map_or("none", |r| status_key(r.report.status));
-    let editable = matches!(status_name, "none" | "draft" | "returned");
+    let status_name = report
+        .as_ref()
+        .map_or_else(|| "none".to_owned(), |r| key(r.report.status));
+    let editable = matches!(status_name.as_str(), "none" | "draft" | "returned");
     let (form, lines) = match kept {
         Some(k) => k,
         None => {
@@ -143,32 +128,20 @@ async fn page(
     };
     let period_ctx =
         context! { id => period.id.to_string(), title => period.title.clone(), due_on => period.due_on.to_string() };
-    frame.page(
-        env,
+    Ok(page.render(
         "fee_report.html",
         status,
         context! {
-            period => period_ctx, status => status_name, editable => editable, form => form,
+            period => period_ctx, status => status_name.clone(), editable => editable, form => form,
             lines => Value::from(minijinja::value::Serde(lines)), fee_items => fee_items, measures => measures,
             return_comment => report.as_ref().and_then(|r| r.report.review_comment.clone()).filter(|_| status_name == "returned"),
-            error => error, ..frame.context(Some(tenant))
+            error => error, ..page.base(Some(tenant))
         },
-    )
+    ))
 }
 
-pub async fn show(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    page(&frame, &env, &db, ctx, &tenant, None, None, StatusCode::OK).await
+pub async fn show(page: Page, tenant: web::Path<String>) -> Reply {
+    self::page(&page, &tenant, None, None, StatusCode::OK).await
 }
 
 fn form_lines(form: &HashMap<String, String>) -> Vec<FormLine> {
@@ -248,96 +221,55 @@ fn report_input(form: &HashMap<String, String>, lines: &[FormLine]) -> Result<Re
     })
 }
 
-pub async fn save(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
+/// Save the draft, submit it, or add or remove a line (the form comes back
+/// with what was typed).
+pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap<String, String>>) -> Reply {
+    let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
     let mut lines = form_lines(&form);
-    let kept_form = Value::from(minijinja::value::Serde(&*form));
-    if !session::csrf_ok(&req, form.get("csrf")) {
+    let kept = Value::from(minijinja::value::Serde(&*form));
+    if !page.csrf_ok(&form) {
         let error = Some("the form expired; submit it again".to_owned());
-        return page(
-            &frame,
-            &env,
-            &db,
-            ctx,
-            &tenant,
-            Some((kept_form, lines)),
-            error,
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+        return self::page(&page, &tenant, Some((kept, lines)), error, StatusCode::FORBIDDEN).await;
     }
     let action = form.get("action").cloned().unwrap_or_default();
     if action == "add" {
         lines.push(FormLine::default());
-        return page(
-            &frame,
-            &env,
-            &db,
-            ctx,
-            &tenant,
-            Some((kept_form, lines)),
-            None,
-            StatusCode::OK,
-        )
-        .await;
+        return self::page(&page, &tenant, Some((kept, lines)), None, StatusCode::OK).await;
     }
     if let Some(i) = action.strip_prefix("remove_").and_then(|i| i.parse::<usize>().ok()) {
         if i < lines.len() {
             lines.remove(i);
         }
-        return page(
-            &frame,
-            &env,
-            &db,
-            ctx,
-            &tenant,
-            Some((kept_form, lines)),
-            None,
-            StatusCode::OK,
-        )
-        .await;
+        return self::page(&page, &tenant, Some((kept, lines)), None, StatusCode::OK).await;
     }
     let (Some(period), Some(org)) = (
         form.get("period_id").and_then(|p| Uuid::parse_str(p).ok()),
         ctx.organization_id(),
     ) else {
-        return HttpResponse::BadRequest().body("the form lost its period; reload the page");
+        return Err(service::Error::validation("periodId", "the form lost its period; reload the page").into());
     };
     let result = match report_input(&form, &lines) {
         Err(message) => Err(service::Error::Validation { field: None, message }),
-        Ok(input) => match fees::save_report(&db, ctx, period, org, input).await {
-            Ok(report) if action == "submit" => fees::submit(&db, ctx, report.id).await.map(drop),
+        Ok(input) => match fees::save_report(&page.db, ctx, period, org, input).await {
+            Ok(report) if action == "submit" => fees::submit(&page.db, ctx, report.id).await.map(drop),
             Ok(_) => Ok(()),
             Err(e) => Err(e),
         },
     };
     match result {
-        Ok(()) => redirect(&format!("/{tenant}/workspace/fee-report")),
+        Ok(()) => Ok(redirect(&format!("/{tenant}/workspace/fee-report"))),
         Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
-            page(
-                &frame,
-                &env,
-                &db,
-                ctx,
+            let error = Some(e.to_string());
+            self::page(
+                &page,
                 &tenant,
-                Some((kept_form, lines)),
-                Some(e.to_string()),
+                Some((kept, lines)),
+                error,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -371,30 +303,21 @@ pub(crate) async fn to_review(db: &Db, ctx: &TenantContext) -> service::Result<V
 }
 
 pub async fn review(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    keys: Keys,
+    page: Page,
     path: web::Path<(String, Uuid, String)>,
     form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
+) -> Reply {
     let (tenant, id, action) = path.into_inner();
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match &frame.user {
-        Some(ctx) if ctx.tenant_slug == tenant && ctx.role() == Some(Role::CityOfficial) => ctx,
-        Some(_) => return HttpResponse::Forbidden().body("this is for the bureau's officials"),
-        None => return redirect("/login"),
-    };
-    if !session::csrf_ok(&req, form.get("csrf")) {
-        return HttpResponse::Forbidden().body("the form expired; go back and try again");
+    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
+    if !page.csrf_ok(&form) {
+        return Err(service::Error::Forbidden("the form expired; go back and try again".to_owned()).into());
     }
     let action = match action.as_str() {
         "approve" => ReportAction::Approve,
         "return" => ReportAction::Return,
-        _ => return HttpResponse::NotFound().finish(),
+        _ => return Err(service::Error::NotFound("action").into()),
     };
     let comment = form.get("comment").map(String::as_str).filter(|c| !c.trim().is_empty());
-    match fees::review(&db, ctx, id, action, comment, Vec::new()).await {
-        Ok(_) => redirect(&format!("/{tenant}/office")),
-        Err(e) => error_page(&e),
-    }
+    fees::review(&page.db, ctx, id, action, comment, Vec::new()).await?;
+    Ok(redirect(&format!("/{tenant}/office")))
 }

@@ -1,11 +1,15 @@
 //! Page handlers. Each builds the common frame (language, signed-in user,
 //! CSRF token) with [`Frame`], calls `service`, and renders a template.
 
+pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod disbursements;
 pub mod donor;
+pub mod fee_periods;
 pub mod fee_reports;
 pub mod office;
+pub mod organizations;
 pub mod public;
 pub mod referrals;
 pub mod workspace;
@@ -13,8 +17,12 @@ pub mod workspace;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpRequest, HttpResponse, web};
-use minijinja::{Environment, Value, context};
+use std::collections::HashMap;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use futures_util::future::LocalBoxFuture;
+use minijinja::{Value, context};
 use service::{Db, Role, TenantContext};
 
 use crate::session::{self, Keys};
@@ -64,12 +72,29 @@ impl Frame {
         context! { lang => self.lang, csrf => self.csrf.clone(), user => user, tenant => tenant }
     }
 
-    pub fn page(&self, env: &Environment<'static>, name: &str, status: StatusCode, ctx: Value) -> HttpResponse {
-        let mut response = render(env, name, status, ctx);
+    pub fn page(&self, name: &str, status: StatusCode, ctx: Value) -> HttpResponse {
+        let mut response = render(name, status, ctx);
         if let Some(cookie) = &self.new_csrf {
             let _ = response.add_cookie(cookie);
         }
         response
+    }
+}
+
+/// An enum's wire name (its serde name, as in the API), for form values and
+/// translation keys.
+pub fn key<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The query string of a list's next page: its filter, then the cursor.
+pub fn next_page_query(filter: &impl serde::Serialize, after: impl std::fmt::Display) -> String {
+    match serde_urlencoded::to_string(filter) {
+        Ok(q) if !q.is_empty() => format!("{q}&after={after}"),
+        _ => format!("after={after}"),
     }
 }
 
@@ -107,30 +132,139 @@ fn url_path(referer: &str) -> Option<String> {
         .filter(|p| !p.starts_with("//"))
 }
 
-/// The error page for a domain error outside a form.
-pub fn error_page(e: &service::Error) -> HttpResponse {
-    use service::Error as E;
-    match e {
-        E::NotFound(what) => HttpResponse::NotFound().body(format!("{what} not found")),
-        E::Unauthenticated(_) => redirect("/login"),
-        E::Forbidden(m) => HttpResponse::Forbidden().body(m.clone()),
-        E::Validation { message, .. } => HttpResponse::BadRequest().body(message.clone()),
-        E::Conflict(m) => HttpResponse::Conflict().body(m.clone()),
-        E::Internal(err) => {
-            tracing::error!(error = ?err, "page failed");
-            HttpResponse::InternalServerError().body("internal error")
+/// What a page handler starts from: the database, the common frame and
+/// the request (for the CSRF check). An extractor, so every handler gets
+/// it the same way.
+pub struct Page {
+    pub db: web::Data<Db>,
+    pub frame: Frame,
+    req: HttpRequest,
+}
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let missing = || actix_web::error::ErrorInternalServerError("the web portal is not configured");
+            let db = req.app_data::<web::Data<Db>>().cloned().ok_or_else(missing)?;
+            let keys = req.app_data::<Keys>().cloned().ok_or_else(missing)?;
+            let frame = Frame::of(&req, &db, &keys).await;
+            Ok(Self { db, frame, req })
+        })
+    }
+}
+
+impl Page {
+    /// The signed-in user if they hold `role` in this city; otherwise the
+    /// sign-in page (nobody signed in) or a refusal.
+    pub fn signed_in(&self, tenant: &str, role: Role) -> Result<&TenantContext, PageError> {
+        match &self.frame.user {
+            Some(ctx) if ctx.tenant_slug == tenant && ctx.role() == Some(role) => Ok(ctx),
+            Some(_) => Err(PageError(service::Error::Forbidden(
+                match role {
+                    Role::OrgStaff => "this page is for the staff of an organization in this city",
+                    Role::CityOfficial => "this page is for the officials of this city's bureau",
+                    Role::RegionOfficial => "this page is for the region's officials",
+                    _ => "this page is for this city's donors",
+                }
+                .to_owned(),
+            ))),
+            None => Err(PageError(service::Error::Unauthenticated("sign in first".to_owned()))),
+        }
+    }
+
+    /// Whether a posted form carries this browser's CSRF token.
+    pub fn csrf_ok(&self, form: &HashMap<String, String>) -> bool {
+        session::csrf_ok(&self.req, form.get("csrf"))
+    }
+
+    /// The frame's part of a template context.
+    pub fn base(&self, tenant: Option<&str>) -> Value {
+        self.frame.context(tenant)
+    }
+
+    pub fn render(&self, name: &str, status: StatusCode, ctx: Value) -> HttpResponse {
+        self.frame.page(name, status, ctx)
+    }
+
+    pub fn request(&self) -> &HttpRequest {
+        &self.req
+    }
+}
+
+/// A page that cannot be shown: a domain error outside a form. Handlers
+/// return `Result<HttpResponse, PageError>` and use `?` on service calls.
+#[derive(Debug)]
+pub struct PageError(pub service::Error);
+
+impl From<service::Error> for PageError {
+    fn from(e: service::Error) -> Self {
+        Self(e)
+    }
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl PageError {
+    fn status_for(e: &service::Error) -> StatusCode {
+        use service::Error as E;
+        match e {
+            E::NotFound(_) => StatusCode::NOT_FOUND,
+            E::Unauthenticated(_) => StatusCode::SEE_OTHER,
+            E::Forbidden(_) => StatusCode::FORBIDDEN,
+            E::Validation { .. } => StatusCode::BAD_REQUEST,
+            E::Conflict(_) => StatusCode::CONFLICT,
+            E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
 
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        Self::status_for(&self.0)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        error_page(&self.0)
+    }
+}
+
+pub type Reply = Result<HttpResponse, PageError>;
+
+/// The page for a domain error outside a form: the sign-in page for a
+/// caller who is not signed in, otherwise the message with its status.
+pub fn error_page(e: &service::Error) -> HttpResponse {
+    use service::Error as E;
+    let message = match e {
+        E::Unauthenticated(_) => return redirect("/login"),
+        E::Internal(err) => {
+            tracing::error!(error = ?err, "page failed");
+            "internal error".to_owned()
+        }
+        other => other.to_string(),
+    };
+    render(
+        "error.html",
+        PageError::status_for(e),
+        context! { message => message, lang => "zh-CN" },
+    )
+}
+
 /// The public context of a city in the path, or the 404 page.
-pub async fn city(db: &Db, req: &HttpRequest, slug: &str) -> Result<(service::TenantContext, String), HttpResponse> {
+pub async fn city(db: &Db, req: &HttpRequest, slug: &str) -> Result<(service::TenantContext, String), PageError> {
     match service::tenants::find_by_slug(db, slug).await {
         Ok(city) if city.kind == service::TenantKind::City => Ok((
             service::tenants::context_for(&city, service::Actor::Anonymous, session::meta(req)),
             city.name,
         )),
-        Ok(_) | Err(service::Error::NotFound(_)) => Err(HttpResponse::NotFound().body("no such city")),
-        Err(e) => Err(error_page(&e)),
+        Ok(_) | Err(service::Error::NotFound(_)) => Err(PageError(service::Error::NotFound("city"))),
+        Err(e) => Err(e.into()),
     }
 }

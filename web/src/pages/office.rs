@@ -1,92 +1,65 @@
 //! The bureau's desk (city officials) and the region's comparison (region
-//! officials): queues, charts with their numbers in tables, the relief
-//! figures and the charities out of bounds. Read-only; the actions stay in
-//! the API for now.
+//! officials): queues with their actions (registration applications,
+//! undeliverable emails), charts with their numbers in tables, the relief
+//! figures and the charities out of bounds.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::web;
 use chrono::Datelike;
 use entity::email_outbox::EmailStatus;
 use entity::fee_reduction_report::FeeReportStatus;
 use entity::registration_application::ApplicationStatus;
-use minijinja::{Environment, context};
+use std::collections::HashMap;
+
+use minijinja::context;
 use service::page::PageRequest;
-use service::{Db, Money, Role, TenantContext};
+use service::{Money, Role};
 use uuid::Uuid;
 
-use super::{Frame, error_page, redirect};
+use super::{Page, Reply, redirect};
 use crate::chart;
-use crate::session::Keys;
 
 fn yuan(fen: i64) -> String {
     Money::from_fen(fen).to_string()
 }
 
-fn role_of<'a>(frame: &'a Frame, tenant: &str, role: Role) -> Result<&'a TenantContext, Box<HttpResponse>> {
-    match &frame.user {
-        Some(ctx) if ctx.tenant_slug == tenant && ctx.role() == Some(role) => Ok(ctx),
-        Some(_) => Err(Box::new(
-            HttpResponse::Forbidden().body("this page is for the bureau's officials"),
-        )),
-        None => Err(Box::new(redirect("/login"))),
-    }
-}
-
-async fn count_page<T>(
-    f: impl std::future::Future<Output = service::Result<service::page::Page<T>>>,
-) -> service::Result<Vec<T>> {
-    f.await.map(|p| p.items)
-}
-
-pub async fn desk(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match role_of(&frame, &tenant, Role::CityOfficial) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    let page = || PageRequest::new(Some(100), None::<Uuid>);
-    let (Ok(p1), Ok(p2), Ok(p3), Ok(p4)) = (page(), page(), page(), page()) else {
-        return HttpResponse::InternalServerError().finish();
-    };
+pub async fn desk(page: Page, tenant: web::Path<String>) -> Reply {
+    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
+    let db = &page.db;
+    let first = || PageRequest::new(Some(100), None::<Uuid>);
     use service::organizations::registration;
-    let results = (
-        count_page(registration::list(&db, ctx, Some(ApplicationStatus::Submitted), p1)).await,
-        count_page(registration::list(&db, ctx, Some(ApplicationStatus::Accepted), p2)).await,
-        count_page(service::fee_reductions::reports(
-            &db,
-            ctx,
-            None,
-            Some(FeeReportStatus::Submitted),
-            p3,
-        ))
-        .await,
-        count_page(service::outbox::list(&db, ctx, Some(EmailStatus::Dead), p4)).await,
-        service::relief::dashboard::city(&db, ctx, None).await,
-        service::donations::totals::city(&db, ctx, None).await,
-        service::spending_rules::check(&db, ctx, service::clock::today().year() - 1, true).await,
-    );
-    let (submitted, accepted, reports, dead, relief, totals, checks) = match results {
-        (Ok(a), Ok(b), Ok(c), Ok(d), Ok(e), Ok(f), Ok(g)) => (a, b, c, d, e, f, g),
-        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), ..) | (_, _, _, Err(e), ..) => return error_page(&e),
-        (_, _, _, _, Err(e), _, _) | (_, _, _, _, _, Err(e), _) | (_, _, _, _, _, _, Err(e)) => return error_page(&e),
-    };
-    let to_review = match super::fee_reports::to_review(&db, ctx).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&e),
-    };
+    let submitted = registration::list(db, ctx, Some(ApplicationStatus::Submitted), first()?)
+        .await?
+        .items;
+    let accepted = registration::list(db, ctx, Some(ApplicationStatus::Accepted), first()?)
+        .await?
+        .items;
+    let reports = service::fee_reductions::reports(db, ctx, None, Some(FeeReportStatus::Submitted), first()?)
+        .await?
+        .items;
+    let dead = service::outbox::list(db, ctx, Some(EmailStatus::Dead), first()?)
+        .await?
+        .items;
+    let relief = service::relief::dashboard::city(db, ctx, None).await?;
+    let totals = service::donations::totals::city(db, ctx, None).await?;
+    let checks = service::spending_rules::check(db, ctx, service::clock::today().year() - 1, true).await?;
+    let to_review = super::fee_reports::to_review(db, ctx).await?;
     let applications: Vec<_> = submitted
         .iter()
         .chain(accepted.iter())
         .map(|a| {
             context! {
-                name => a.name.clone(), date => service::clock::china_date(a.submitted_at).to_string(),
-                status => if a.status == ApplicationStatus::Submitted { "已提交" } else { "已受理" },
+                id => a.id.to_string(), name => a.name.clone(), date => service::clock::china_date(a.submitted_at).to_string(),
+                submitted => a.status == ApplicationStatus::Submitted,
+            }
+        })
+        .collect();
+    let dead_letters: Vec<_> = dead
+        .iter()
+        .map(|m| {
+            context! {
+                id => m.id.to_string(), recipient => m.recipient.clone(), subject => m.subject.clone(),
+                error => m.last_error.clone(), attempts => m.attempts,
             }
         })
         .collect();
@@ -140,41 +113,22 @@ pub async fn desk(
         applications => submitted.len() + accepted.len(), reports => reports.len(),
         referrals_overdue => relief.targets_overdue, dead_letters => dead.len(),
     };
-    let city = service::tenants::find_by_id(&db, ctx.tenant_id)
-        .await
-        .map(|t| t.name)
-        .unwrap_or_default();
-    frame.page(
-        &env,
+    let city = service::tenants::find_by_id(db, ctx.tenant_id).await?.name;
+    Ok(page.render(
         "office.html",
         StatusCode::OK,
         context! {
             city => city, queues => queues, applications => applications, donations_chart => donations_chart, months => month_rows,
             relief => relief_ctx, checks => checks, year => service::clock::today().year() - 1, reports => to_review,
-            ..frame.context(Some(&tenant))
+            dead_letters => dead_letters, ..page.base(Some(&tenant))
         },
-    )
+    ))
 }
 
-pub async fn region(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match role_of(&frame, &tenant, Role::RegionOfficial) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    let (donations, relief) = match (
-        service::donations::totals::region(&db, ctx, None).await,
-        service::relief::dashboard::region(&db, ctx, None).await,
-    ) {
-        (Ok(d), Ok(r)) => (d, r),
-        (Err(e), _) | (_, Err(e)) => return error_page(&e),
-    };
+pub async fn region(page: Page, tenant: web::Path<String>) -> Reply {
+    let ctx = page.signed_in(&tenant, Role::RegionOfficial)?;
+    let donations = service::donations::totals::region(&page.db, ctx, None).await?;
+    let relief = service::relief::dashboard::region(&page.db, ctx, None).await?;
     let points: Vec<(String, String, i64)> = donations
         .iter()
         .flat_map(|(_, name, f)| {
@@ -199,14 +153,49 @@ pub async fn region(
             }
         })
         .collect();
-    let region = service::tenants::find_by_id(&db, ctx.tenant_id)
-        .await
-        .map(|t| t.name)
-        .unwrap_or_default();
-    frame.page(
-        &env,
+    let region = service::tenants::find_by_id(&page.db, ctx.tenant_id).await?.name;
+    Ok(page.render(
         "region.html",
         StatusCode::OK,
-        context! { region => region, chart => chart, cities => cities, ..frame.context(None) },
-    )
+        context! { region => region, chart => chart, cities => cities, ..page.base(None) },
+    ))
+}
+
+/// Accept (受理), approve (准予登记) or reject a registration application.
+pub async fn decide_application(
+    page: Page,
+    path: web::Path<(String, Uuid, String)>,
+    form: web::Form<HashMap<String, String>>,
+) -> Reply {
+    use service::organizations::registration;
+    use service::organizations::workflow::RegistrationAction;
+    let (tenant, id, action) = path.into_inner();
+    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
+    if !page.csrf_ok(&form) {
+        return Err(service::Error::Forbidden("the form expired; go back and try again".to_owned()).into());
+    }
+    let action = match action.as_str() {
+        "accept" => RegistrationAction::Accept,
+        "approve" => RegistrationAction::Approve,
+        "reject" => RegistrationAction::Reject,
+        _ => return Err(service::Error::NotFound("action").into()),
+    };
+    let reason = form.get("reason").map(String::as_str);
+    registration::decide(&page.db, ctx, id, action, reason).await?;
+    Ok(redirect(&format!("/{tenant}/office")))
+}
+
+/// Send an undeliverable email back to the queue.
+pub async fn retry_email(
+    page: Page,
+    path: web::Path<(String, Uuid)>,
+    form: web::Form<HashMap<String, String>>,
+) -> Reply {
+    let (tenant, id) = path.into_inner();
+    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
+    if !page.csrf_ok(&form) {
+        return Err(service::Error::Forbidden("the form expired; go back and try again".to_owned()).into());
+    }
+    service::outbox::retry(&page.db, ctx, id).await?;
+    Ok(redirect(&format!("/{tenant}/office")))
 }

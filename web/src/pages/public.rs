@@ -1,42 +1,25 @@
 //! Public pages of a city: the overview, the funds and each fund.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use minijinja::{Environment, context};
+use actix_web::web;
+use minijinja::context;
 use serde::Deserialize;
+use service::Money;
 use service::funds::disbursements::purpose_label;
 use service::page::PageRequest;
-use service::{Db, Money};
 use uuid::Uuid;
 
-use super::{Frame, city, error_page};
+use super::{Page, Reply, city};
 use crate::chart;
-use crate::session::Keys;
 
 fn yuan(fen: i64) -> String {
     Money::from_fen(fen).to_string()
 }
 
-pub async fn overview(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-) -> HttpResponse {
-    let (public, name) = match city(&db, &req, &tenant).await {
-        Ok(c) => c,
-        Err(page) => return page,
-    };
-    let frame = Frame::of(&req, &db, &keys).await;
-    let o = match service::overview::city(&db, &public).await {
-        Ok(o) => o,
-        Err(e) => return error_page(&e),
-    };
-    let campaigns = match service::donations::campaigns::list(&db, &public).await {
-        Ok(c) => c,
-        Err(e) => return error_page(&e),
-    };
+pub async fn overview(page: Page, tenant: web::Path<String>) -> Reply {
+    let (public, name) = city(&page.db, page.request(), &tenant).await?;
+    let o = service::overview::city(&page.db, &public).await?;
+    let campaigns = service::donations::campaigns::list(&page.db, &public).await?;
     let campaigns: Vec<_> = campaigns
         .iter()
         .map(|c| {
@@ -53,12 +36,11 @@ pub async fn overview(
         chain_hash => o.chain.hash.clone(), chain_seq => o.chain.seq,
         chain_at => o.chain.updated_at.map(|t| service::clock::china_date(t).to_string()).unwrap_or_default(),
     };
-    frame.page(
-        &env,
+    Ok(page.render(
         "overview.html",
         StatusCode::OK,
-        context! { city => name, o => figures, campaigns => campaigns, ..frame.context(Some(&tenant)) },
-    )
+        context! { city => name, o => figures, campaigns => campaigns, ..page.base(Some(&tenant)) },
+    ))
 }
 
 #[derive(Deserialize)]
@@ -66,27 +48,9 @@ pub struct After {
     after: Option<Uuid>,
 }
 
-pub async fn funds(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-    query: web::Query<After>,
-) -> HttpResponse {
-    let (public, name) = match city(&db, &req, &tenant).await {
-        Ok(c) => c,
-        Err(page) => return page,
-    };
-    let frame = Frame::of(&req, &db, &keys).await;
-    let page = match PageRequest::new(Some(50), query.after) {
-        Ok(p) => p,
-        Err(e) => return error_page(&e),
-    };
-    let result = match service::funds::list(&db, &public, None, page).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&e),
-    };
+pub async fn funds(page: Page, tenant: web::Path<String>, query: web::Query<After>) -> Reply {
+    let (public, name) = city(&page.db, page.request(), &tenant).await?;
+    let result = service::funds::list(&page.db, &public, None, PageRequest::new(Some(50), query.after)?).await?;
     let next = result
         .has_next
         .then(|| result.items.last().map(|f| f.id.to_string()))
@@ -101,44 +65,22 @@ pub async fn funds(
             }
         })
         .collect();
-    frame.page(
-        &env,
+    Ok(page.render(
         "funds.html",
         StatusCode::OK,
-        context! { city => name, funds => rows, next => next, ..frame.context(Some(&tenant)) },
-    )
+        context! { city => name, funds => rows, next => next, ..page.base(Some(&tenant)) },
+    ))
 }
 
-pub async fn fund(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    path: web::Path<(String, Uuid)>,
-) -> HttpResponse {
+pub async fn fund(page: Page, path: web::Path<(String, Uuid)>) -> Reply {
     let (tenant, id) = path.into_inner();
-    let (public, name) = match city(&db, &req, &tenant).await {
-        Ok(c) => c,
-        Err(page) => return page,
-    };
-    let frame = Frame::of(&req, &db, &keys).await;
-    let fund = match service::funds::get(&db, &public, id).await {
-        Ok(f) => f,
-        Err(e) => return error_page(&e),
-    };
-    let first = |n| PageRequest::new(Some(n), None::<Uuid>);
-    let (spending, disbursements, gifts) = match (first(50), first(50)) {
-        (Ok(p1), Ok(p2)) => {
-            let spending = service::funds::spending(&db, &public, id).await;
-            let disbursements = service::funds::public_disbursements(&db, &public, id, p1).await;
-            let gifts = service::funds::public_gifts(&db, &public, id, p2).await;
-            match (spending, disbursements, gifts) {
-                (Ok(s), Ok(d), Ok(g)) => (s, d, g),
-                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&e),
-            }
-        }
-        (Err(e), _) | (_, Err(e)) => return error_page(&e),
-    };
+    let db = &page.db;
+    let (public, name) = city(db, page.request(), &tenant).await?;
+    let fund = service::funds::get(db, &public, id).await?;
+    let first = || PageRequest::new(Some(50), None::<Uuid>);
+    let spending = service::funds::spending(db, &public, id).await?;
+    let disbursements = service::funds::public_disbursements(db, &public, id, first()?).await?;
+    let gifts = service::funds::public_gifts(db, &public, id, first()?).await?;
     let points: Vec<(String, String, i64)> = spending
         .iter()
         .map(|p| (p.month.clone(), purpose_label(p.purpose).to_owned(), p.amount_fen))
@@ -174,13 +116,12 @@ pub async fn fund(
         name => fund.name.clone(), district => fund.district.clone(), street => fund.street.clone(), community => fund.community.clone(),
         raised => yuan(fund.raised_fen), disbursed => yuan(fund.disbursed_fen), balance => yuan(fund.raised_fen - fund.disbursed_fen),
     };
-    frame.page(
-        &env,
+    Ok(page.render(
         "fund.html",
         StatusCode::OK,
         context! {
             city => name, fund => fund_ctx, chart => svg, spending => spending, disbursements => disbursements, gifts => gifts,
-            ..frame.context(Some(&tenant))
+            ..page.base(Some(&tenant))
         },
-    )
+    ))
 }

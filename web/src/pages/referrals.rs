@@ -5,20 +5,21 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::web;
+use chrono::NaiveDate;
 use entity::referral_need::{NeedKind, Service};
 use entity::referral_target::TargetStatus;
-use minijinja::{Environment, context};
+use minijinja::{Value, context};
 use service::page::PageRequest;
 use service::relief::referrals::{self, AssistanceInput, service_label};
-use service::{Db, Money, TenantContext};
+use service::{Money, Role};
 use uuid::Uuid;
 
-use super::workspace::staff_of;
-use super::{Frame, error_page, redirect};
-use crate::session::{self, Keys};
+use super::workspace::{form_field, idempotency_key};
+use super::{Page, Reply, key, redirect};
+use crate::i18n;
 
-const SERVICES: [Service; 6] = [
+pub(crate) const SERVICES: [Service; 6] = [
     Service::DailyCare,
     Service::MealDelivery,
     Service::MedicalEscort,
@@ -27,56 +28,57 @@ const SERVICES: [Service; 6] = [
     Service::EducationSupport,
 ];
 
-fn service_key(s: Service) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+/// A referral's needs (joined) and the help recorded on it, as text.
+pub(crate) fn needs_and_help(r: &referrals::ReferralView) -> (String, Vec<String>) {
+    let needs: Vec<String> = r.needs.iter().map(referrals::need_label).collect();
+    let help = r
+        .assistance
+        .iter()
+        .map(|a| match (a.kind, a.service) {
+            (NeedKind::Service, Some(s)) => format!(
+                "{} {} · {} 人次 · {} 小时",
+                a.delivered_on,
+                service_label(s),
+                a.person_times,
+                Money::from_fen(a.hours_centi)
+            ),
+            _ => format!(
+                "{} ¥{} {}",
+                a.delivered_on,
+                Money::from_fen(a.amount_fen),
+                a.description
+            ),
+        })
+        .collect();
+    (needs.join("；"), help)
 }
 
-async fn page(
-    frame: &Frame,
-    env: &Environment<'static>,
-    db: &Db,
-    ctx: &TenantContext,
-    tenant: &str,
-    error: Option<String>,
-    status: StatusCode,
-) -> HttpResponse {
-    let list = match PageRequest::new(Some(50), None::<Uuid>) {
-        Ok(p) => referrals::list(db, ctx, None, p).await,
-        Err(e) => Err(e),
-    };
-    let list = match list {
-        Ok(l) => l.items,
-        Err(e) => return error_page(&e),
-    };
+/// The help form that failed: which target, what was typed, what is wrong.
+struct Failed {
+    target: Uuid,
+    form: Value,
+    errors: Value,
+}
+
+/// The inbox; a failed help form is shown again under its referral.
+async fn page(page: &Page, tenant: &str, error: Option<String>, failed: Option<Failed>, status: StatusCode) -> Reply {
+    let ctx = page.signed_in(tenant, Role::OrgStaff)?;
+    let db = &page.db;
+    let list = referrals::list(db, ctx, None, PageRequest::new(Some(50), None::<Uuid>)?)
+        .await?
+        .items;
+    // Money help may come out of one of the organization's funds.
+    let mut funds = vec![(String::new(), i18n::text(page.frame.lang, "paid_directly"))];
+    funds.extend(
+        service::funds::of_my_organization(db, ctx)
+            .await?
+            .into_iter()
+            .map(|f| (f.id.to_string(), f.name)),
+    );
     let rows: Vec<_> = list
         .iter()
         .map(|r| {
-            let needs: Vec<String> = r
-                .needs
-                .iter()
-                .map(|n| match (n.kind, n.service, n.amount_fen) {
-                    (NeedKind::Money, _, Some(fen)) => format!("¥{}", Money::from_fen(fen)),
-                    (NeedKind::Service, Some(s), _) => service_label(s).to_owned(),
-                    _ => n.description.clone(),
-                })
-                .collect();
-            let help: Vec<String> = r
-                .assistance
-                .iter()
-                .map(|a| match (a.kind, a.service) {
-                    (NeedKind::Service, Some(s)) => format!(
-                        "{} {} · {} 人次 · {} 小时",
-                        a.delivered_on,
-                        service_label(s),
-                        a.person_times,
-                        Money::from_fen(a.hours_centi)
-                    ),
-                    _ => format!("{} ¥{} {}", a.delivered_on, Money::from_fen(a.amount_fen), a.description),
-                })
-                .collect();
+            let (needs, help) = needs_and_help(r);
             let targets: Vec<_> = r
                 .targets
                 .iter()
@@ -86,43 +88,38 @@ async fn page(
                         TargetStatus::Accepted => "accepted",
                         TargetStatus::Declined => "declined",
                     };
-                    context! { id => t.id.to_string(), status => status, key => service::token::random_token() }
+                    let shown = failed.as_ref().filter(|f| f.target == t.id);
+                    context! {
+                        id => t.id.to_string(), status => status,
+                        form => shown.map_or_else(|| context! { idempotency_key => service::token::random_token(), kind => "service" }, |f| f.form.clone()),
+                        errors => shown.map_or_else(|| context! {}, |f| f.errors.clone()),
+                    }
                 })
                 .collect();
             context! {
                 id => r.referral.id.to_string(), district => r.district.clone(), community => r.community.clone(),
-                deadline => r.referral.deadline.to_string(), needs => needs.join("；"), targets => targets, help => help,
+                deadline => r.referral.deadline.to_string(), needs => needs, targets => targets, help => help,
             }
         })
         .collect();
-    let services: Vec<(String, &str)> = SERVICES.iter().map(|s| (service_key(*s), service_label(*s))).collect();
-    frame.page(
-        env,
+    let services: Vec<(String, &str)> = SERVICES.iter().map(|s| (key(*s), service_label(*s))).collect();
+    Ok(page.render(
         "referrals.html",
         status,
         context! {
-            referrals => rows, services => services, error => error,
-            ..frame.context(Some(tenant))
+            referrals => rows, services => services, funds => funds, error => error,
+            today => service::clock::today().to_string(), ..page.base(Some(tenant))
         },
-    )
+    ))
 }
 
-pub async fn inbox(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    page(&frame, &env, &db, ctx, &tenant, None, StatusCode::OK).await
+pub async fn inbox(page: Page, tenant: web::Path<String>) -> Reply {
+    self::page(&page, &tenant, None, None, StatusCode::OK).await
 }
 
-fn assistance(form: &HashMap<String, String>) -> Result<AssistanceInput, String> {
+/// The help form as the service's input; a field that does not parse is
+/// reported against itself.
+fn assistance(form: &HashMap<String, String>) -> Result<AssistanceInput, (&'static str, String)> {
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let kind = match text("kind").as_deref() {
         Some("money") => NeedKind::Money,
@@ -131,80 +128,100 @@ fn assistance(form: &HashMap<String, String>) -> Result<AssistanceInput, String>
     };
     let amount = match (kind, text("amount")) {
         (NeedKind::Service, _) | (_, None) => None,
-        (_, Some(a)) => Some(a.parse::<Money>().map_err(|e| e.to_string())?),
+        (_, Some(a)) => Some(a.parse::<Money>().map_err(|e| ("amount", e.to_string()))?),
     };
     let person_times = match (kind, text("person_times")) {
         (NeedKind::Service, Some(t)) => Some(
             t.parse::<i32>()
-                .map_err(|_| format!("\"{t}\" is not a number of person-times"))?,
+                .map_err(|_| ("person_times", format!("\"{t}\" is not a whole number of person-times")))?,
         ),
         _ => None,
     };
+    let fund_id = match (kind, text("fund_id")) {
+        (NeedKind::Money, Some(f)) => {
+            Some(Uuid::parse_str(&f).map_err(|_| ("fund_id", "choose one of your funds".to_owned()))?)
+        }
+        _ => None,
+    };
+    let delivered_on = text("delivered_on")
+        .map(|d| {
+            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|_| ("delivered_on", "write the date as 2026-11-26".to_owned()))
+        })
+        .transpose()?;
     Ok(AssistanceInput {
         kind,
         amount,
-        fund_id: None,
+        fund_id,
         description: text("description"),
         service: (kind == NeedKind::Service)
-            .then(|| SERVICES.into_iter().find(|s| Some(service_key(*s)) == text("service")))
+            .then(|| SERVICES.into_iter().find(|s| Some(key(*s)) == text("service")))
             .flatten(),
         person_times,
         hours: (kind == NeedKind::Service).then(|| text("hours")).flatten(),
-        delivered_on: None,
+        delivered_on,
     })
 }
 
+/// Accept or decline a referral, or record the help delivered on it.
 pub async fn act(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
+    page: Page,
     path: web::Path<(String, Uuid, String)>,
     form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
+) -> Reply {
     let (tenant, target, action) = path.into_inner();
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    if !session::csrf_ok(&req, form.get("csrf")) {
+    let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
+    if !page.csrf_ok(&form) {
         let error = Some("the form expired; submit it again".to_owned());
-        return page(&frame, &env, &db, ctx, &tenant, error, StatusCode::FORBIDDEN).await;
+        return self::page(&page, &tenant, error, None, StatusCode::FORBIDDEN).await;
     }
+    let db = &page.db;
     let result = match action.as_str() {
-        "accept" => referrals::accept(&db, ctx, target).await.map(drop),
-        "decline" => referrals::decline(&db, ctx, target, form.get("reason").map(String::as_str).unwrap_or(""))
+        "accept" => referrals::accept(db, ctx, target).await.map(drop),
+        "decline" => referrals::decline(db, ctx, target, form.get("reason").map(String::as_str).unwrap_or(""))
             .await
             .map(drop),
-        "assist" => match assistance(&form) {
-            Ok(input) => {
-                let key = form
-                    .get("idempotency_key")
-                    .map(String::as_str)
-                    .filter(|k| !k.is_empty());
-                referrals::record_assistance(&db, ctx, target, input, key)
+        "assist" => {
+            let outcome = match assistance(&form) {
+                Ok(input) => referrals::record_assistance(db, ctx, target, input, idempotency_key(&form))
                     .await
-                    .map(drop)
+                    .map_err(|e| match e {
+                        service::Error::Validation { field, message } => {
+                            Ok((field.map(form_field).unwrap_or_else(|| "_form".to_owned()), message))
+                        }
+                        service::Error::Conflict(message) => Ok(("_form".to_owned(), message)),
+                        other => Err(other),
+                    }),
+                Err((field, message)) => Err(Ok((field.to_owned(), message))),
+            };
+            match outcome {
+                Ok(_) => Ok(()),
+                Err(Err(e)) => Err(e),
+                Err(Ok((field, message))) => {
+                    let failed = Failed {
+                        target,
+                        form: Value::from(minijinja::value::Serde(&*form)),
+                        errors: Value::from(minijinja::value::Serde(HashMap::from([(field, message)]))),
+                    };
+                    let error = Some(i18n::text(page.frame.lang, "fix_errors"));
+                    return self::page(&page, &tenant, error, Some(failed), StatusCode::UNPROCESSABLE_ENTITY).await;
+                }
             }
-            Err(message) => Err(service::Error::Validation { field: None, message }),
-        },
-        _ => return HttpResponse::NotFound().finish(),
+        }
+        _ => return Err(service::Error::NotFound("action").into()),
     };
     match result {
-        Ok(()) => redirect(&format!("/{tenant}/workspace/referrals")),
+        Ok(()) => Ok(redirect(&format!("/{tenant}/workspace/referrals"))),
         Err(e @ (service::Error::Conflict(_) | service::Error::Validation { .. })) => {
-            page(
-                &frame,
-                &env,
-                &db,
-                ctx,
+            self::page(
+                &page,
                 &tenant,
                 Some(e.to_string()),
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -1,80 +1,151 @@
-//! The NGO workspace: record a donation (errors shown next to their field,
-//! what was typed kept, a double submit recorded once) and the list of the
-//! organization's donations.
+//! The NGO workspace's donations: record one (errors shown next to their
+//! field, what was typed kept, a double submit recorded once), list and
+//! filter them, void a gift, and confirm or decline a donor's pledge.
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
-use entity::donation::{Channel, DonorKind, GiftKind};
-use minijinja::{Environment, Value, context};
+use entity::donation::{Channel, DonationStatus, DonorKind, GiftKind};
+use minijinja::{Value, context};
 use service::donations::{self, DonationFilter, DonationInput};
 use service::page::PageRequest;
 use service::{Db, Money, Role, TenantContext};
 use uuid::Uuid;
 
-use super::{Frame, error_page, redirect};
-use crate::session::{self, Keys};
+use super::{Page, Reply, key, redirect};
 
-/// The signed-in staff member of this city, or a response to send instead.
-pub(crate) fn staff_of<'a>(frame: &'a Frame, tenant: &str) -> Result<&'a TenantContext, Box<HttpResponse>> {
-    match &frame.user {
-        Some(ctx) if ctx.tenant_slug == tenant && ctx.role() == Some(Role::OrgStaff) => Ok(ctx),
-        Some(_) => Err(Box::new(
-            HttpResponse::Forbidden().body("this page is for the staff of a charity in this city"),
-        )),
-        None => Err(Box::new(redirect("/login"))),
+/// The list's filter, from the query string; kept in the "next page" link.
+#[derive(serde::Deserialize, serde::Serialize, Default)]
+pub struct ListQuery {
+    #[serde(skip_serializing)]
+    after: Option<Uuid>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    fund_id: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+impl ListQuery {
+    fn filter(&self) -> Result<DonationFilter, service::Error> {
+        let date = |field: &'static str, v: &str| {
+            (!v.is_empty())
+                .then(|| {
+                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                        .map_err(|_| service::Error::validation(field, "write the date as 2026-11-26"))
+                })
+                .transpose()
+        };
+        Ok(DonationFilter {
+            status: match self.status.as_str() {
+                "pledged" => Some(DonationStatus::Pledged),
+                "confirmed" => Some(DonationStatus::Confirmed),
+                "declined" => Some(DonationStatus::Declined),
+                _ => None,
+            },
+            fund_id: Uuid::parse_str(&self.fund_id).ok(),
+            received_from: date("from", &self.from)?,
+            received_to: date("to", &self.to)?,
+            ..DonationFilter::default()
+        })
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct After {
-    after: Option<Uuid>,
+pub async fn donations(page: Page, tenant: web::Path<String>, query: web::Query<ListQuery>) -> Reply {
+    list_page(&page, &tenant, &query, None, StatusCode::OK).await
 }
 
-pub async fn donations(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-    query: web::Query<After>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
+/// The list, optionally with the error of an action taken on it.
+async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<String>, status: StatusCode) -> Reply {
+    let ctx = page.signed_in(tenant, Role::OrgStaff)?;
+    let (filter, filter_error) = match query.filter() {
+        Ok(f) => (f, None),
+        Err(e) => (DonationFilter::default(), Some(e.to_string())),
     };
-    let page = match PageRequest::new(Some(50), query.after) {
-        Ok(p) => p,
-        Err(e) => return error_page(&e),
-    };
-    let result = match donations::list(&db, ctx, DonationFilter::default(), page).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&e),
-    };
+    let result = donations::list(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
     let next = result
         .has_next
-        .then(|| result.items.last().map(|g| g.gift.id.to_string()))
+        .then(|| result.items.last().map(|g| super::next_page_query(query, g.gift.id)))
         .flatten();
     let rows: Vec<_> = result
         .items
         .iter()
         .map(|g| {
             context! {
-                receipt => g.gift.receipt_number.clone().unwrap_or_default(), voided => g.reversal.is_some(),
+                id => g.gift.id.to_string(), receipt => g.gift.receipt_number.clone().unwrap_or_default(),
+                voided => g.reversal.is_some(), status => key(g.gift.status),
                 date => g.gift.received_on.to_string(), donor => g.gift.donor_name.clone(),
-                kind => if g.gift.gift_kind == GiftKind::Money { "¥" } else { "物资" },
+                kind => if g.gift.gift_kind == GiftKind::Money { "kind_money" } else { "kind_goods" },
                 amount => Money::from_fen(g.gift.amount_fen).to_string(),
             }
         })
         .collect();
-    frame.page(
-        &env,
+    let (funds, _) = choices(&page.db, ctx).await;
+    Ok(page.render(
         "donations.html",
+        status,
+        context! {
+            donations => rows, next => next, funds => funds, query => Value::from(minijinja::value::Serde(query)),
+            error => error.or(filter_error), ..page.base(Some(tenant))
+        },
+    ))
+}
+
+/// Void a gift, or confirm or decline a donor's pledge.
+pub async fn act(
+    page: Page,
+    path: web::Path<(String, Uuid, String)>,
+    form: web::Form<HashMap<String, String>>,
+) -> Reply {
+    let (tenant, id, action) = path.into_inner();
+    let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
+    let query = ListQuery::default();
+    if !page.csrf_ok(&form) {
+        let expired = Some("the form expired; submit it again".to_owned());
+        return list_page(&page, &tenant, &query, expired, StatusCode::FORBIDDEN).await;
+    }
+    let reason = form.get("reason").map(|r| r.trim()).unwrap_or("");
+    let result = match action.as_str() {
+        "void" => donations::void(&page.db, ctx, id, reason).await.map(drop),
+        "decline" => donations::decline_pledge(&page.db, ctx, id, reason).await.map(drop),
+        "confirm" => match donations::confirm_pledge(&page.db, ctx, id, None).await {
+            Ok(recorded) => return Ok(recorded_page(&page, &tenant, recorded)),
+            Err(e) => Err(e),
+        },
+        _ => return Err(service::Error::NotFound("action").into()),
+    };
+    match result {
+        Ok(()) => Ok(redirect(&format!("/{tenant}/workspace/donations"))),
+        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
+            list_page(
+                &page,
+                &tenant,
+                &query,
+                Some(e.to_string()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The page after a gift is receipted: the number and the one-time code.
+fn recorded_page(page: &Page, tenant: &str, recorded: donations::Recorded) -> HttpResponse {
+    page.render(
+        "donation_recorded.html",
         StatusCode::OK,
-        context! { donations => rows, next => next, ..frame.context(Some(&tenant)) },
+        context! {
+            receipt_number => recorded.donation.receipt_number.clone().unwrap_or_default(),
+            amount => Money::from_fen(recorded.donation.amount_fen).to_string(),
+            code => recorded.verification_code,
+            ..page.base(Some(tenant))
+        },
     )
 }
 
@@ -97,60 +168,23 @@ async fn choices(db: &Db, ctx: &TenantContext) -> (Vec<(String, String)>, Vec<(S
 }
 
 /// The form as it is to be shown again: what was typed, what is wrong.
-struct Shown {
-    form: Value,
-    errors: Value,
-    status: StatusCode,
-}
-
-async fn form_page(
-    frame: &Frame,
-    env: &Environment<'static>,
-    db: &Db,
-    ctx: &TenantContext,
-    tenant: &str,
-    shown: Shown,
-) -> HttpResponse {
-    let Shown { form, errors, status } = shown;
-    let (funds, campaigns) = choices(db, ctx).await;
-    frame.page(
-        env,
+async fn form_page(page: &Page, tenant: &str, form: Value, errors: Value, status: StatusCode) -> Reply {
+    let ctx = page.signed_in(tenant, Role::OrgStaff)?;
+    let (funds, campaigns) = choices(&page.db, ctx).await;
+    Ok(page.render(
         "donation_form.html",
         status,
-        context! { form => form, errors => errors, funds => funds, campaigns => campaigns, ..frame.context(Some(tenant)) },
-    )
+        context! { form => form, errors => errors, funds => funds, campaigns => campaigns, ..page.base(Some(tenant)) },
+    ))
 }
 
-pub async fn new_donation(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
+pub async fn new_donation(page: Page, tenant: web::Path<String>) -> Reply {
     // A fresh key per form: a double submit of this form records once.
     let form = context! {
         gift_kind => "money", donor_kind => "individual", channel => "bank_transfer",
         idempotency_key => service::token::random_token(), received_on => service::clock::today().to_string(),
     };
-    form_page(
-        &frame,
-        &env,
-        &db,
-        ctx,
-        &tenant,
-        Shown {
-            form,
-            errors: context! {},
-            status: StatusCode::OK,
-        },
-    )
-    .await
+    form_page(&page, &tenant, form, context! {}, StatusCode::OK).await
 }
 
 /// The form's fields as the service's input; a field that does not parse
@@ -225,23 +259,12 @@ pub(crate) fn form_field(field: &str) -> String {
     out
 }
 
-pub async fn record_donation(
-    req: HttpRequest,
-    env: web::Data<Environment<'static>>,
-    db: web::Data<Db>,
-    keys: Keys,
-    tenant: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
-    let frame = Frame::of(&req, &db, &keys).await;
-    let ctx = match staff_of(&frame, &tenant) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
+pub async fn record_donation(page: Page, tenant: web::Path<String>, form: web::Form<HashMap<String, String>>) -> Reply {
+    let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
     // Every refusal shows the form again, with what was typed and the error
     // beside its field (or above the form).
     let one = |field: String, message: String| Value::from(minijinja::value::Serde(HashMap::from([(field, message)])));
-    let (errors, status) = if !session::csrf_ok(&req, form.get("csrf")) {
+    let (errors, status) = if !page.csrf_ok(&form) {
         (
             one("_form".into(), "the form expired; submit it again".into()),
             StatusCode::FORBIDDEN,
@@ -249,35 +272,24 @@ pub async fn record_donation(
     } else {
         match parse(&form) {
             Err((field, message)) => (one(field.into(), message), StatusCode::UNPROCESSABLE_ENTITY),
-            Ok(input) => {
-                let key = form
-                    .get("idempotency_key")
-                    .map(String::as_str)
-                    .filter(|k| !k.is_empty());
-                match donations::record(&db, ctx, input, key).await {
-                    Ok(recorded) => {
-                        return frame.page(
-                            &env,
-                            "donation_recorded.html",
-                            StatusCode::OK,
-                            context! {
-                                receipt_number => recorded.donation.receipt_number.clone().unwrap_or_default(),
-                                amount => Money::from_fen(recorded.donation.amount_fen).to_string(),
-                                code => recorded.verification_code,
-                                ..frame.context(Some(&tenant))
-                            },
-                        );
-                    }
-                    Err(service::Error::Validation { field, message }) => {
-                        let name = field.map(form_field).unwrap_or_else(|| "_form".to_owned());
-                        (one(name, message), StatusCode::UNPROCESSABLE_ENTITY)
-                    }
-                    Err(service::Error::Conflict(message)) => (one("_form".into(), message), StatusCode::CONFLICT),
-                    Err(e) => return error_page(&e),
+            Ok(input) => match donations::record(&page.db, ctx, input, idempotency_key(&form)).await {
+                Ok(recorded) => return Ok(recorded_page(&page, &tenant, recorded)),
+                Err(service::Error::Validation { field, message }) => {
+                    let name = field.map(form_field).unwrap_or_else(|| "_form".to_owned());
+                    (one(name, message), StatusCode::UNPROCESSABLE_ENTITY)
                 }
-            }
+                Err(service::Error::Conflict(message)) => (one("_form".into(), message), StatusCode::CONFLICT),
+                Err(e) => return Err(e.into()),
+            },
         }
     };
     let form = Value::from(minijinja::value::Serde(&*form));
-    form_page(&frame, &env, &db, ctx, &tenant, Shown { form, errors, status }).await
+    form_page(&page, &tenant, form, errors, status).await
+}
+
+/// The form's idempotency key, if it carries one.
+pub(crate) fn idempotency_key(form: &HashMap<String, String>) -> Option<&str> {
+    form.get("idempotency_key")
+        .map(String::as_str)
+        .filter(|k| !k.is_empty())
 }

@@ -1,0 +1,470 @@
+//! The bureau's pages over HTTP with a cookie jar: acting on the queues,
+//! an organization's record and supervision, the audit trail, the
+//! fee-reduction period with its downloads, and relief cases with their
+//! referrals.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::web::{browser, hidden, sign_in};
+
+const LIUZHOU: &str = "(SELECT id FROM tenant WHERE slug = 'liuzhou')";
+
+async fn official(app: &TestApp) -> (reqwest::Client, String) {
+    let client = browser();
+    sign_in(app, &client, "liuzhou", "liuzhou.city_official", "shanlian-demo").await;
+    let desk = client
+        .get(format!("{}/liuzhou/office", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&desk, "csrf");
+    (client, csrf)
+}
+
+#[tokio::test]
+async fn an_official_works_the_queues_from_the_desk() {
+    let app = spawn_app().await;
+    let (client, csrf) = official(&app).await;
+    let base = format!("{}/liuzhou/office", app.address);
+    let id = app
+        .scalar_string(&format!(
+            "SELECT id FROM registration_application WHERE status = 'submitted' AND tenant_id = {LIUZHOU} ORDER BY id LIMIT 1"
+        ))
+        .await;
+    let name = app
+        .scalar_string(&format!(
+            "SELECT name FROM registration_application WHERE id = {id_sql}",
+            id_sql = app.sql_id(&id)
+        ))
+        .await;
+    let act = |action: &str, reason: &str| {
+        client
+            .post(format!("{base}/applications/{id}/{action}"))
+            .form(&[("csrf", csrf.as_str()), ("reason", reason)])
+            .send()
+    };
+    // Approval before acceptance is refused by the workflow.
+    assert_eq!(act("approve", "").await.unwrap().status(), StatusCode::CONFLICT);
+    assert_eq!(act("accept", "").await.unwrap().status(), StatusCode::SEE_OTHER);
+    let desk = client.get(&base).send().await.unwrap().text().await.unwrap();
+    assert!(desk.contains(&format!("approve-application-{id}")), "{desk}");
+    assert_eq!(act("approve", "").await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM organization WHERE name = '{name}' AND tenant_id = {LIUZHOU}"
+        ))
+        .await,
+        1
+    );
+    // A forged form changes nothing.
+    let other = app
+        .scalar_string(&format!(
+            "SELECT id FROM registration_application WHERE status = 'submitted' AND tenant_id = {LIUZHOU} ORDER BY id LIMIT 1"
+        ))
+        .await;
+    let forged = client
+        .post(format!("{base}/applications/{other}/accept"))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.scalar_string(&format!(
+            "SELECT status FROM registration_application WHERE id = {other_sql}",
+            other_sql = app.sql_id(&other)
+        ))
+        .await,
+        "submitted"
+    );
+
+    // An email that gave up is listed and sent back to the queue.
+    let sql = format!(
+        "UPDATE email_outbox SET status = 'dead', last_error = '550 mailbox unavailable' WHERE id = (SELECT id FROM email_outbox WHERE tenant_id = {LIUZHOU} ORDER BY id LIMIT 1)"
+    );
+    sea_orm::ConnectionTrait::execute_unprepared(&app.owner, &sql)
+        .await
+        .unwrap();
+    let dead = app
+        .scalar_string(&format!(
+            "SELECT id FROM email_outbox WHERE status = 'dead' AND tenant_id = {LIUZHOU}"
+        ))
+        .await;
+    let desk = client.get(&base).send().await.unwrap().text().await.unwrap();
+    assert!(
+        desk.contains("550 mailbox unavailable") && desk.contains(&format!("retry-{dead}")),
+        "{desk}"
+    );
+    let retried = client
+        .post(format!("{base}/emails/{dead}/retry"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retried.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar_string(&format!(
+            "SELECT status FROM email_outbox WHERE id = {dead_sql}",
+            dead_sql = app.sql_id(&dead)
+        ))
+        .await,
+        "pending"
+    );
+    // Staff cannot act on the bureau's queues.
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    let page = staff
+        .get(format!("{}/liuzhou/workspace/donations", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let staff_csrf = hidden(&page, "csrf");
+    let refused = staff
+        .post(format!("{base}/applications/{other}/accept"))
+        .form(&[("csrf", staff_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_trail() {
+    let app = spawn_app().await;
+    let (client, csrf) = official(&app).await;
+    let found = client
+        .get(format!("{}/liuzhou/office/organizations?q=慈善总会", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let org = app.organization_id("柳州市慈善总会").await;
+    assert!(
+        found.contains(&format!("/liuzhou/office/organizations/{org}")),
+        "{found}"
+    );
+    assert!(
+        !found.contains("南宁市"),
+        "another city's organizations never show: {found}"
+    );
+    let url = format!("{}/liuzhou/office/organizations/{org}", app.address);
+    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("成立登记") && page.contains("柳州市慈善总会"),
+        "the history: {page}"
+    );
+
+    let list = |reason: &str| {
+        client
+            .post(format!("{url}/list-abnormal"))
+            .form(&[("csrf", csrf.as_str()), ("reason", reason)])
+            .send()
+    };
+    let no_reason = list(" ").await.unwrap();
+    assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.text().await.unwrap().contains("reason must not be empty"));
+    assert_eq!(
+        list("通过登记的住所无法联系").await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("通过登记的住所无法联系") && page.contains("移出名录"),
+        "{page}"
+    );
+    let listing = app
+        .scalar_string(&format!(
+            "SELECT id FROM supervision_listing WHERE organization_id = {org_sql} AND removed_on IS NULL",
+            org_sql = app.sql_id(&org)
+        ))
+        .await;
+    let removed = client
+        .post(format!("{url}/remove"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("listing", listing.as_str()),
+            ("reason", "已恢复联系"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM supervision_listing WHERE organization_id = {org_sql} AND removed_on IS NOT NULL",
+            org_sql = app.sql_id(&org)
+        ))
+        .await,
+        1
+    );
+
+    // Both acts are in the trail, found by action; a bad date is explained.
+    let audit = format!("{}/liuzhou/office/audit", app.address);
+    let trail = client
+        .get(format!("{audit}?action=supervision.list"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        trail.contains(&listing) && !trail.contains("supervision.remove"),
+        "{trail}"
+    );
+    let today = chrono::Utc::now().date_naive();
+    let window = format!(
+        "{audit}?entity_type=supervision_listing&from={}&to={}",
+        today.pred_opt().unwrap(),
+        today.succ_opt().unwrap()
+    );
+    let trail = client.get(&window).send().await.unwrap().text().await.unwrap();
+    assert!(
+        trail.contains("supervision.list") && trail.contains("supervision.remove"),
+        "{trail}"
+    );
+    let past = client
+        .get(format!("{audit}?entity_type=supervision_listing&to=2001-01-01"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!past.contains("supervision.remove"), "{past}");
+    let bad = client
+        .get(format!("{audit}?from=01/02/2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(bad.contains("write the date as"), "{bad}");
+    // Nanning's official does not see Liuzhou's trail.
+    let nanning = browser();
+    sign_in(&app, &nanning, "nanning", "nanning.city_official", "shanlian-demo").await;
+    let theirs = nanning
+        .get(format!("{}/nanning/office/audit?action=supervision.list", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!theirs.contains(&listing), "{theirs}");
+    assert_eq!(
+        nanning.get(&url).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "another city's official"
+    );
+}
+
+#[tokio::test]
+async fn an_official_sees_a_periods_totals_and_downloads_them() {
+    let app = spawn_app().await;
+    let official_token = app.login("liuzhou.city_official").await;
+    let period = crate::fee_reductions::open_period(&app, &official_token, 20).await;
+    let staff = crate::relief::staff_of(&app, "liuzhou", "柳州市汽车工业协会", "liuzhou.auto.web").await;
+    let report = crate::fee_reductions::draft(&app, &staff, &period, "柳州市汽车工业协会").await;
+    let submitted = app
+        .graphql(Some(&staff), crate::fee_reductions::SUBMIT, json!({"id": report}))
+        .await;
+    assert!(submitted["errors"].is_null(), "{submitted}");
+    let approved = app
+        .graphql(
+            Some(&official_token),
+            crate::fee_reductions::APPROVE,
+            json!({"id": report}),
+        )
+        .await;
+    assert!(approved["errors"].is_null(), "{approved}");
+
+    let (client, _) = official(&app).await;
+    let url = format!("{}/liuzhou/office/fee-periods", app.address);
+    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("柳州市汽车工业协会") && page.contains("<svg") && page.contains("会费") && page.contains("¥1.00"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("{period}.xlsx")) && page.contains(&format!("{period}.csv")));
+    let csv = client.get(format!("{url}/{period}.csv")).send().await.unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.bytes().await.unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "Excel reads it as UTF-8");
+    assert!(String::from_utf8_lossy(&csv).contains("柳州市汽车工业协会"));
+    let xlsx = client.get(format!("{url}/{period}.xlsx")).send().await.unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let xlsx = xlsx.bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+    assert_eq!(
+        client.get(format!("{url}/{period}.pdf")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    // Staff have no downloads of the city's figures.
+    let association = browser();
+    sign_in(&app, &association, "liuzhou", "liuzhou.auto.web", "staff-pass-12").await;
+    assert_eq!(
+        association
+            .get(format!("{url}/{period}.csv"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn an_official_refers_a_case_to_a_suggested_charity_and_closes_it() {
+    let app = spawn_app().await;
+    let official_token = app.login("liuzhou.city_official").await;
+    let head = crate::relief::id_number("450202", "19380405", 52);
+    let case = app
+        .graphql(
+            Some(&official_token),
+            crate::relief::REGISTER,
+            json!({"i": crate::relief::household(&head)}),
+        )
+        .await;
+    let case = case["data"]["registerReliefCase"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{case}"))
+        .to_owned();
+    let head_name = app
+        .scalar_string(&format!(
+            "SELECT name FROM relief_person WHERE case_id = {case_sql} AND position = 1",
+            case_sql = app.sql_id(&case)
+        ))
+        .await;
+    let (client, csrf) = official(&app).await;
+    let reads = format!("SELECT COUNT(*) FROM audit_log WHERE action = 'relief_case.read' AND tenant_id = {LIUZHOU}");
+    let before = app.count(&reads).await;
+    let list = client
+        .get(format!("{}/liuzhou/office/cases?status=open", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains(&head_name), "officials read names in full: {list}");
+    assert_eq!(app.count(&reads).await, before + 1, "the read is audited");
+
+    let url = format!("{}/liuzhou/office/cases/{case}", app.address);
+    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let key = hidden(&page, "idempotency_key");
+    let deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(5)).to_string();
+    let refer = |amount: &str| {
+        client
+            .post(format!("{url}/referrals"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("idempotency_key", key.as_str()),
+                ("need_0_kind", "money"),
+                ("need_0_amount", amount),
+                ("need_1_kind", "service"),
+                ("need_1_service", "meal_delivery"),
+                ("need_2_kind", ""),
+                ("urgency", "urgent"),
+                ("deadline", deadline.as_str()),
+            ])
+            .send()
+    };
+    let wrong = refer("三百").await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong = wrong.text().await.unwrap();
+    assert!(
+        wrong.contains(r#"id="need_0_amount-error""#) && wrong.contains(r#"value="三百""#),
+        "{wrong}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM referral WHERE case_id = {case_sql}",
+            case_sql = app.sql_id(&case)
+        ))
+        .await,
+        0
+    );
+    assert_eq!(refer("300.00").await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        refer("300.00").await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "a double submit"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM referral WHERE case_id = {case_sql}",
+            case_sql = app.sql_id(&case)
+        ))
+        .await,
+        1
+    );
+    let referral = app
+        .scalar_string(&format!(
+            "SELECT id FROM referral WHERE case_id = {case_sql}",
+            case_sql = app.sql_id(&case)
+        ))
+        .await;
+
+    // The suggestions are offered; the official ticks the first.
+    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let marker = r#"name="target" value=""#;
+    let start = page.find(marker).unwrap_or_else(|| panic!("no suggestion: {page}")) + marker.len();
+    let target = page[start..].split('"').next().unwrap().to_owned();
+    let sent = client
+        .post(format!("{url}/referrals/{referral}/send"))
+        .form(&[("csrf", csrf.as_str()), ("target", target.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let org = target.split(':').next().unwrap();
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM referral_target WHERE referral_id = {referral_sql} AND organization_id = {org_sql}",
+            referral_sql = app.sql_id(&referral),
+            org_sql = app.sql_id(&org)
+        ))
+        .await,
+        1
+    );
+    let none = client
+        .post(format!("{url}/referrals/{referral}/send"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing ticked");
+
+    let closed = client
+        .post(format!("{url}/close"))
+        .form(&[("csrf", csrf.as_str()), ("outcome", "已纳入特困供养")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar_string(&format!(
+            "SELECT status FROM relief_case WHERE id = {case_sql}",
+            case_sql = app.sql_id(&case)
+        ))
+        .await,
+        "closed"
+    );
+    // Charity staff do not reach the bureau's case pages.
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    assert_eq!(staff.get(&url).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,302 @@
+//! The NGO workspace and the donor's pages over HTTP with a cookie jar:
+//! filtering, voiding and confirming donations, paying a disbursement,
+//! the help form's field errors, and the printable receipt.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::donations::{APPROVE, create_fund, merge, money_gift, pledged, record, request, second_staff};
+use crate::helpers::spawn_app;
+use crate::web::{browser, hidden, sign_in};
+
+#[tokio::test]
+async fn staff_filter_void_and_confirm_donations_in_the_browser() {
+    let app = spawn_app().await;
+    let token = app.login("liuzhou.org_staff").await;
+    let gift = record(
+        &app,
+        &token,
+        merge(money_gift("88.00"), json!({"donorName": "作废测试人"})),
+    )
+    .await;
+    let gift_id = gift["donation"]["id"].as_str().unwrap().to_owned();
+    let pledge = pledged(&app, "web.pledger").await;
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    let list = format!("{}/liuzhou/workspace/donations", app.address);
+
+    // The filter keeps to the pledges; a date range before any gift is empty.
+    let pledges = staff
+        .get(format!("{list}?status=pledged"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(pledges.contains(&format!("confirm-{pledge}")), "{pledges}");
+    assert!(!pledges.contains("作废测试人"), "only pledges: {pledges}");
+    let old = staff
+        .get(format!("{list}?from=2001-01-01&to=2001-12-31"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!old.contains("作废测试人") && old.contains("暂无"), "{old}");
+    let bad = staff
+        .get(format!("{list}?from=yesterday"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(bad.contains("write the date as"), "a bad date is explained: {bad}");
+
+    // A void needs a reason, then reverses the gift once.
+    let page = staff.get(&list).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden(&page, "csrf");
+    let void = |reason: &'static str| {
+        staff
+            .post(format!("{list}/{gift_id}/void"))
+            .form(&[("csrf", csrf.clone()), ("reason", reason.to_owned())])
+            .send()
+    };
+    let refused = void("").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM donation WHERE reverses_id = {gift_id_sql}",
+            gift_id_sql = app.sql_id(&gift_id)
+        ))
+        .await,
+        0
+    );
+    assert_eq!(void("录入错误").await.unwrap().status(), StatusCode::SEE_OTHER);
+    let again = void("录入错误").await.unwrap();
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM donation WHERE reverses_id = {gift_id_sql}",
+            gift_id_sql = app.sql_id(&gift_id)
+        ))
+        .await,
+        1
+    );
+    let page = staff.get(&list).send().await.unwrap().text().await.unwrap();
+    assert!(
+        !page.contains(&format!("void-{gift_id}")),
+        "a void gift offers no second void"
+    );
+
+    // Confirming the pledge issues its receipt and shows the code once.
+    let confirmed = staff
+        .post(format!("{list}/{pledge}/confirm"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let confirmed = confirmed.text().await.unwrap();
+    let number = app
+        .scalar_string(&format!(
+            "SELECT receipt_number FROM donation WHERE id = {pledge_sql} AND status = 'confirmed'",
+            pledge_sql = app.sql_id(&pledge)
+        ))
+        .await;
+    assert!(confirmed.contains(&number), "{confirmed}");
+
+    // A forged form is refused and changes nothing.
+    let forged = staff
+        .post(format!("{list}/{pledge}/decline"))
+        .form(&[("csrf", "forged"), ("reason", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM donation WHERE id = {pledge_sql} AND status = 'confirmed'",
+            pledge_sql = app.sql_id(&pledge)
+        ))
+        .await,
+        1
+    );
+
+    // The donor prints the receipt; nobody else reads it.
+    let donor = browser();
+    sign_in(&app, &donor, "liuzhou", "web.pledger", "pledge-pass-1").await;
+    let mine = donor
+        .get(format!("{}/liuzhou/my/donations", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let receipt_url = format!("{}/liuzhou/my/donations/{pledge}/receipt", app.address);
+    assert!(
+        mine.contains(&format!("/liuzhou/my/donations/{pledge}/receipt")),
+        "{mine}"
+    );
+    let receipt = donor.get(&receipt_url).send().await.unwrap();
+    assert_eq!(receipt.status(), StatusCode::OK);
+    let receipt = receipt.text().await.unwrap();
+    let code = app
+        .scalar_string("SELECT credit_code FROM organization WHERE name = '柳州市慈善总会'")
+        .await;
+    assert!(
+        receipt.contains(&number)
+            && receipt.contains("柳州市慈善总会")
+            && receipt.contains(&code)
+            && receipt.contains("20.00"),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("@media print"),
+        "the receipt prints without the site's header"
+    );
+    let other = browser();
+    sign_in(&app, &other, "liuzhou", "liuzhou.donor", "shanlian-demo").await;
+    assert_eq!(
+        other.get(&receipt_url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        staff.get(&receipt_url).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn an_approved_disbursement_is_paid_in_the_browser() {
+    let app = spawn_app().await;
+    let token = app.login("liuzhou.org_staff").await;
+    let fund = create_fund(&app, &token, "付款登记基金").await;
+    record(&app, &token, merge(money_gift("100.00"), json!({"fundId": fund}))).await;
+    let asked = request(&app, &token, &fund, "30.00", "medical").await;
+    let id = asked["data"]["requestDisbursement"]["id"].as_str().unwrap().to_owned();
+    let reviewer = second_staff(&app, "liuzhou").await;
+    let approved = app.graphql(Some(&reviewer), APPROVE, json!({"id": id})).await;
+    assert!(approved["errors"].is_null(), "{approved}");
+
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    let url = format!("{}/liuzhou/workspace/disbursements", app.address);
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains(&format!("pay-{id}")),
+        "an approved request offers its payment: {page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let pay = |reference: &'static str, paid_on: &'static str| {
+        staff
+            .post(format!("{url}/{id}/pay"))
+            .form(&[("csrf", csrf.as_str()), ("reference", reference), ("paid_on", paid_on)])
+            .send()
+    };
+    let no_reference = pay("", "").await.unwrap();
+    assert_eq!(no_reference.status(), StatusCode::CONFLICT);
+    assert!(no_reference.text().await.unwrap().contains("paymentReference"));
+    let bad_date = pay("BANK-1", "next week").await.unwrap();
+    assert!(bad_date.text().await.unwrap().contains("write the date as"));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM disbursement WHERE id = {id_sql} AND status = 'paid'",
+            id_sql = app.sql_id(&id)
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        pay("BANK-20261126-7", "").await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.scalar_string(&format!(
+            "SELECT payment_reference FROM disbursement WHERE id = {id_sql} AND status = 'paid'",
+            id_sql = app.sql_id(&id)
+        ))
+        .await,
+        "BANK-20261126-7"
+    );
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        !page.contains(&format!("pay-{id}")) && page.contains("BANK-20261126-7"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn the_help_form_shows_its_errors_beside_the_field_and_keeps_the_input() {
+    let app = spawn_app().await;
+    let head = crate::relief::id_number("450202", "19400101", 71);
+    let (_, _, targets) =
+        crate::relief::referred(&app, &head, json!([{"kind": "service", "service": "bathing"}]), &[]).await;
+    let target = &targets[0];
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    let url = format!("{}/liuzhou/workspace/referrals", app.address);
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden(&page, "csrf");
+    let accepted = staff
+        .post(format!("{url}/{target}/accept"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let key = hidden(&page, "idempotency_key");
+    let help = |times: &'static str, hours: &'static str| {
+        staff
+            .post(format!("{url}/{target}/assist"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("idempotency_key", key.as_str()),
+                ("kind", "service"),
+                ("service", "bathing"),
+                ("person_times", times),
+                ("hours", hours),
+                ("delivered_on", ""),
+            ])
+            .send()
+    };
+    let wrong = help("two", "1.5").await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong = wrong.text().await.unwrap();
+    assert!(
+        wrong.contains(&format!(r#"id="person_times-{target}-error""#)),
+        "{wrong}"
+    );
+    assert!(
+        wrong.contains(r#"value="two""#) && wrong.contains(r#"value="1.5""#),
+        "the input is kept: {wrong}"
+    );
+    let too_fine = help("2", "1.555").await.unwrap().text().await.unwrap();
+    assert!(
+        too_fine.contains(&format!(r#"id="hours-{target}-error""#)),
+        "{too_fine}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM assistance WHERE target_id = {target_sql}",
+            target_sql = app.sql_id(&target)
+        ))
+        .await,
+        0
+    );
+    assert_eq!(help("2", "1.5").await.unwrap().status(), StatusCode::SEE_OTHER);
+    // The same form again (a double submit) records nothing new.
+    assert_eq!(help("2", "1.5").await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM assistance WHERE target_id = {target_sql}",
+            target_sql = app.sql_id(&target)
+        ))
+        .await,
+        1
+    );
+}

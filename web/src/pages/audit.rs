@@ -1,0 +1,88 @@
+//! The audit trail for the bureau: every change in the city, newest first,
+//! searched by action, record and date (China Standard Time days).
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use chrono::NaiveDate;
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use service::Role;
+use service::audit::{self, AuditFilter};
+use service::page::PageRequest;
+
+use super::{Page, Reply};
+
+#[derive(Deserialize, Serialize, Default)]
+pub struct Search {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    entity_type: String,
+    #[serde(default)]
+    entity_id: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(skip_serializing)]
+    after: Option<i64>,
+}
+
+impl Search {
+    fn filter(&self) -> service::Result<AuditFilter> {
+        let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        let day = |field: &'static str, v: &str| {
+            text(v)
+                .map(|d| {
+                    NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                        .map_err(|_| service::Error::validation(field, "write the date as 2026-11-26"))
+                })
+                .transpose()
+        };
+        Ok(AuditFilter {
+            action: text(&self.action),
+            entity_type: text(&self.entity_type),
+            entity_id: text(&self.entity_id),
+            actor_user_id: None,
+            from: day("from", &self.from)?.map(service::clock::china_midnight),
+            // Up to the end of the day asked for.
+            to: day("to", &self.to)?
+                .and_then(|d| d.succ_opt())
+                .map(service::clock::china_midnight),
+        })
+    }
+}
+
+pub async fn search(page: Page, tenant: web::Path<String>, query: web::Query<Search>) -> Reply {
+    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
+    let (records, next, error) = match query.filter() {
+        Err(e) => (Vec::new(), None, Some(e.to_string())),
+        Ok(filter) => {
+            let found = audit::search(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
+            let next = found.has_next.then(|| found.items.last().map(|r| r.seq)).flatten();
+            let rows: Vec<_> = found
+                .items
+                .iter()
+                .map(|r| {
+                    context! {
+                        seq => r.seq, at => service::clock::china_time(r.occurred_at), action => r.action.clone(),
+                        actor => r.actor_role.clone().unwrap_or_else(|| r.actor_kind.clone()),
+                        entity_type => r.entity_type.clone(), entity_id => r.entity_id.clone(),
+                        changes => r.changes.clone(), hash => r.hash.chars().take(12).collect::<String>(),
+                    }
+                })
+                .collect();
+            (rows, next, None)
+        }
+    };
+    let next = next.map(|seq| super::next_page_query(&*query, seq));
+    let head = audit::head(&page.db, ctx).await?;
+    Ok(page.render(
+        "audit.html",
+        StatusCode::OK,
+        context! {
+            records => records, next => next, error => error, query => minijinja::Value::from(minijinja::value::Serde(&*query)),
+            head => context! { seq => head.seq, hash => head.hash }, ..page.base(Some(&tenant))
+        },
+    ))
+}
