@@ -485,12 +485,46 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
         .await
         .unwrap();
     assert!(!removed.contains(r#"name="amount_1""#) && removed.contains(r#"value="1200.00""#));
-    // A bad amount is named, with the line.
+    // A bad amount is shown beside its line's field, and kept.
     let mut bad = base("1", "save");
     bad[7].1 = "12.345".into();
     let refused = staff.post(&url).form(&bad).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().await.unwrap().contains("line 1"));
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains(r#"id="amount_0-error""#) && refused.contains(r#"value="12.345""#),
+        "{refused}"
+    );
+    // So is a line the service refuses: more enterprises than members.
+    let mut too_many = base("1", "save");
+    too_many[8].1 = "121".into();
+    let refused = staff
+        .post(&url)
+        .form(&too_many)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        refused.contains(r#"id="enterprises_0-error""#) && refused.contains("more than the association"),
+        "{refused}"
+    );
+    // "Other" needs the fee's name, asked for beside the line.
+    let mut other = base("1", "save");
+    other[5].1 = "other".into();
+    let refused = staff
+        .post(&url)
+        .form(&other)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(refused.contains(r#"id="fee_item_detail_0-error""#), "{refused}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM fee_reduction_report").await, 0);
     let submitted = staff.post(&url).form(&base("1", "submit")).send().await.unwrap();
     assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
     assert!(

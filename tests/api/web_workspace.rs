@@ -300,3 +300,173 @@ async fn the_help_form_shows_its_errors_beside_the_field_and_keeps_the_input() {
         1
     );
 }
+
+#[tokio::test]
+async fn staff_file_an_annual_report_a_change_and_a_registration_in_the_browser() {
+    use chrono::Datelike;
+    let app = spawn_app().await;
+    // An organization that missed last year's report (the demo lists it).
+    let name = app
+        .scalar_string(
+            "SELECT o.name FROM organization o JOIN supervision_listing l ON l.organization_id = o.id \
+             WHERE l.list = 'abnormal' AND l.removed_on IS NULL AND o.tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou') \
+             ORDER BY o.name LIMIT 1",
+        )
+        .await;
+    crate::relief::staff_of(&app, "liuzhou", &name, "liuzhou.late").await;
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.late", "staff-pass-12").await;
+    let url = format!("{}/liuzhou/workspace/organization", app.address);
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&name) && page.contains("活动异常名录"), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let last_year = (chrono::Utc::now().year() - 1).to_string();
+
+    // The annual report: the summary is required, then it is filed.
+    let report = |summary: &str| {
+        staff
+            .post(format!("{url}/annual-report"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("year", last_year.as_str()),
+                ("summary", summary),
+            ])
+            .send()
+    };
+    let empty = report("  ").await.unwrap();
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="annual-report-summary-error""#)
+    );
+    assert_eq!(
+        report("全年开展助老活动 36 场。").await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    let org = app.organization_id(&name).await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM annual_report WHERE organization_id = {} AND year = {last_year} AND status = 'submitted'",
+            app.sql_id(&org)
+        ))
+        .await,
+        1
+    );
+
+    // A change application needs at least one item.
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let key = hidden(&page[page.find("/workspace/organization/change").unwrap()..], "idempotency_key");
+    let change = |representative: &str| {
+        staff
+            .post(format!("{url}/change"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("idempotency_key", key.as_str()),
+                ("name", ""),
+                ("legal_representative", representative),
+            ])
+            .send()
+    };
+    let nothing = change("").await.unwrap();
+    assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nothing.text().await.unwrap().contains("name at least one item"));
+    assert_eq!(change("黄新任").await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        change("黄新任").await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "a double submit"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM change_application WHERE organization_id = {} AND status = 'submitted'",
+            app.sql_id(&org)
+        ))
+        .await,
+        1
+    );
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("法定代表人") && page.contains("已提交，待审核"), "{page}");
+
+    // A registration application: a bad email is named and the input kept.
+    let key = hidden(
+        &page[page.find("/workspace/organization/registration").unwrap()..],
+        "idempotency_key",
+    );
+    let apply = |email: &str| {
+        staff
+            .post(format!("{url}/registration"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("idempotency_key", key.as_str()),
+                ("name", "柳州市网上新设协会"),
+                ("kind", "social_group"),
+                ("business_scope", "社区互助服务"),
+                ("registered_address", "柳州市城中区文惠路1号"),
+                ("legal_representative", "覃新设"),
+                ("supervising_unit", ""),
+                ("contact_email", email),
+            ])
+            .send()
+    };
+    let bad = apply("not-an-email").await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = bad.text().await.unwrap();
+    assert!(
+        bad.contains(r#"id="registration-contact_email-error""#) && bad.contains(r#"value="柳州市网上新设协会""#),
+        "{bad}"
+    );
+    assert_eq!(
+        apply("xinshe@example.org").await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM registration_application WHERE name = '柳州市网上新设协会' AND status = 'submitted'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_public_register_is_searchable_and_shows_the_lists() {
+    let app = spawn_app().await;
+    let client = browser();
+    let page = client
+        .get(format!("{}/liuzhou/organizations?q=慈善总会", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("柳州市慈善总会") && !page.contains("南宁市"), "{page}");
+    let listed = client
+        .get(format!("{}/liuzhou/organizations", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let abnormal = app
+        .count(
+            "SELECT COUNT(*) FROM supervision_listing WHERE list = 'abnormal' AND removed_on IS NULL \
+             AND tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou')",
+        )
+        .await;
+    assert!(abnormal > 0);
+    assert_eq!(listed.matches("活动异常名录").count() as i64, abnormal, "{listed}");
+    assert_eq!(
+        client
+            .get(format!("{}/atlantis/organizations", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}

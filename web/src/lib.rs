@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(pages::auth::submit))
         .route("/logout", web::post().to(pages::auth::logout))
         .route("/{tenant}/trace", web::get().to(trace::page))
+        .route("/{tenant}/organizations", web::get().to(pages::public::register))
         .route("/{tenant}/funds", web::get().to(pages::public::funds))
         .route("/{tenant}/funds/{id}", web::get().to(pages::public::fund))
         .route(
@@ -116,6 +117,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(pages::cases::send),
         )
         .route("/{tenant}/office/cases/{id}/close", web::post().to(pages::cases::close))
+        .route(
+            "/{tenant}/workspace/organization",
+            web::get().to(pages::my_organization::show),
+        )
+        .route(
+            "/{tenant}/workspace/organization/{form}",
+            web::post().to(pages::my_organization::submit),
+        )
         .route("/{tenant}/region", web::get().to(pages::office::region))
         .route("/{tenant}", web::get().to(pages::public::overview));
 }
@@ -158,6 +167,8 @@ fn templates() -> Environment<'static> {
         "fee_periods.html",
         "cases.html",
         "case.html",
+        "my_organization.html",
+        "register.html",
     );
     env.add_function("t", i18n::translate);
     env

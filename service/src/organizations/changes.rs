@@ -56,7 +56,7 @@ impl ChangeItems {
     }
 
     /// The Chinese names of the items, for notices.
-    fn labels(&self) -> String {
+    pub fn labels(&self) -> String {
         [
             (self.name.is_some(), "名称"),
             (self.registered_address.is_some(), "住所"),

@@ -14,6 +14,7 @@ use service::page::PageRequest;
 use service::{Db, Money, Role, TenantContext};
 use uuid::Uuid;
 
+use super::workspace::form_field;
 use super::{Page, Reply, key, redirect};
 
 const FEE_ITEMS: [(FeeItem, &str, &str); 6] = [
@@ -35,6 +36,7 @@ const MEASURES: [(Measure, &str, &str); 4] = [
 #[derive(Clone, Default, serde::Serialize)]
 struct FormLine {
     fee_item: String,
+    fee_item_detail: String,
     measure: String,
     amount: String,
     enterprises: String,
@@ -68,7 +70,7 @@ async fn page(
     page: &Page,
     tenant: &str,
     kept: Option<(Value, Vec<FormLine>)>,
-    error: Option<String>,
+    errors: Value,
     status: StatusCode,
 ) -> Reply {
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
@@ -100,6 +102,7 @@ async fn page(
                                 .find(|f| f.0 == l.fee_item)
                                 .map_or("other", |f| f.1)
                                 .to_owned(),
+                            fee_item_detail: l.fee_item_detail.clone(),
                             measure: MEASURES
                                 .iter()
                                 .find(|m| m.0 == l.measure)
@@ -135,13 +138,13 @@ async fn page(
             period => period_ctx, status => status_name.clone(), editable => editable, form => form,
             lines => Value::from(minijinja::value::Serde(lines)), fee_items => fee_items, measures => measures,
             return_comment => report.as_ref().and_then(|r| r.report.review_comment.clone()).filter(|_| status_name == "returned"),
-            error => error, ..page.base(Some(tenant))
+            errors => errors, ..page.base(Some(tenant))
         },
     ))
 }
 
 pub async fn show(page: Page, tenant: web::Path<String>) -> Reply {
-    self::page(&page, &tenant, None, None, StatusCode::OK).await
+    self::page(&page, &tenant, None, context! {}, StatusCode::OK).await
 }
 
 fn form_lines(form: &HashMap<String, String>) -> Vec<FormLine> {
@@ -154,6 +157,7 @@ fn form_lines(form: &HashMap<String, String>) -> Vec<FormLine> {
     (0..count)
         .map(|i| FormLine {
             fee_item: get(format!("fee_item_{i}")),
+            fee_item_detail: get(format!("fee_item_detail_{i}")),
             measure: get(format!("measure_{i}")),
             amount: get(format!("amount_{i}")),
             enterprises: get(format!("enterprises_{i}")),
@@ -163,62 +167,69 @@ fn form_lines(form: &HashMap<String, String>) -> Vec<FormLine> {
         .collect()
 }
 
-fn report_input(form: &HashMap<String, String>, lines: &[FormLine]) -> Result<ReportInput, String> {
+/// The form as the service's input; a field that does not parse is
+/// reported against itself (`member_count`, `amount_2`, ...).
+fn report_input(form: &HashMap<String, String>, lines: &[FormLine]) -> Result<ReportInput, (String, String)> {
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
-    let int = |k: &str, label: &str| -> Result<i32, String> {
-        let v = text(k);
+    let whole = |field: String, v: &str| -> Result<i32, (String, String)> {
         if v.is_empty() {
             Ok(0)
         } else {
-            v.parse().map_err(|_| format!("{label}: \"{v}\" is not a whole number"))
+            v.parse().map_err(|_| (field, format!("\"{v}\" is not a whole number")))
         }
     };
-    let money = |v: &str, label: &str| -> Result<Money, String> {
+    let money = |field: String, v: &str| -> Result<Money, (String, String)> {
         if v.is_empty() {
             Ok(Money::ZERO)
         } else {
-            v.parse::<Money>().map_err(|e| format!("{label}: {e}"))
+            v.parse::<Money>().map_err(|e| (field, e.to_string()))
         }
     };
     let mut parsed = Vec::new();
     for (i, l) in lines.iter().enumerate() {
-        let n = i + 1;
         parsed.push(LineInput {
             fee_item: FEE_ITEMS
                 .iter()
                 .find(|f| f.1 == l.fee_item)
                 .map_or(FeeItem::Other, |f| f.0),
-            fee_item_detail: None,
+            fee_item_detail: Some(l.fee_item_detail.clone()).filter(|d| !d.is_empty()),
             measure: MEASURES
                 .iter()
                 .find(|m| m.1 == l.measure)
                 .map_or(Measure::Lower, |m| m.0),
             standard_before: None,
             standard_after: None,
-            amount: money(&l.amount, &format!("line {n}"))?,
-            enterprises: if l.enterprises.is_empty() {
-                0
-            } else {
-                l.enterprises
-                    .parse()
-                    .map_err(|_| format!("line {n}: enterprises is a whole number"))?
-            },
+            amount: money(format!("amount_{i}"), &l.amount)?,
+            enterprises: whole(format!("enterprises_{i}"), &l.enterprises)?,
             note: Some(l.note.clone()).filter(|n| !n.is_empty()),
         });
     }
+    let member_count = text("member_count");
     Ok(ReportInput {
-        member_count: Some(text("member_count"))
-            .filter(|v| !v.is_empty())
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| format!("member count: \"{v}\" is not a whole number"))
-            })
+        member_count: (!member_count.is_empty())
+            .then(|| whole("member_count".to_owned(), &member_count))
             .transpose()?,
-        irregular_charges_found: int("irregular_charges_found", "irregular charges found")?,
-        refunded: money(&text("refunded"), "refunded")?,
-        enterprises_refunded: int("enterprises_refunded", "enterprises refunded")?,
+        irregular_charges_found: whole("irregular_charges_found".to_owned(), &text("irregular_charges_found"))?,
+        refunded: money("refunded".to_owned(), &text("refunded"))?,
+        enterprises_refunded: whole("enterprises_refunded".to_owned(), &text("enterprises_refunded"))?,
         lines: parsed,
     })
+}
+
+/// The form field a service error is about. The service names a line's
+/// field ("amount") and says which line in the message ("line 2: ...").
+fn field_of(field: Option<&'static str>, message: &str) -> String {
+    let Some(field) = field else {
+        return "_form".to_owned();
+    };
+    let line = message
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    match line {
+        Some(n) if n >= 1 => format!("{}_{}", form_field(field), n - 1),
+        _ => form_field(field),
+    }
 }
 
 /// Save the draft, submit it, or add or remove a line (the form comes back
@@ -228,19 +239,19 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
     let mut lines = form_lines(&form);
     let kept = Value::from(minijinja::value::Serde(&*form));
     if !page.csrf_ok(&form) {
-        let error = Some("the form expired; submit it again".to_owned());
-        return self::page(&page, &tenant, Some((kept, lines)), error, StatusCode::FORBIDDEN).await;
+        let errors = one("_form".to_owned(), "the form expired; submit it again".to_owned());
+        return self::page(&page, &tenant, Some((kept, lines)), errors, StatusCode::FORBIDDEN).await;
     }
     let action = form.get("action").cloned().unwrap_or_default();
     if action == "add" {
         lines.push(FormLine::default());
-        return self::page(&page, &tenant, Some((kept, lines)), None, StatusCode::OK).await;
+        return self::page(&page, &tenant, Some((kept, lines)), context! {}, StatusCode::OK).await;
     }
     if let Some(i) = action.strip_prefix("remove_").and_then(|i| i.parse::<usize>().ok()) {
         if i < lines.len() {
             lines.remove(i);
         }
-        return self::page(&page, &tenant, Some((kept, lines)), None, StatusCode::OK).await;
+        return self::page(&page, &tenant, Some((kept, lines)), context! {}, StatusCode::OK).await;
     }
     let (Some(period), Some(org)) = (
         form.get("period_id").and_then(|p| Uuid::parse_str(p).ok()),
@@ -248,29 +259,39 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
     ) else {
         return Err(service::Error::validation("periodId", "the form lost its period; reload the page").into());
     };
-    let result = match report_input(&form, &lines) {
-        Err(message) => Err(service::Error::Validation { field: None, message }),
-        Ok(input) => match fees::save_report(&page.db, ctx, period, org, input).await {
-            Ok(report) if action == "submit" => fees::submit(&page.db, ctx, report.id).await.map(drop),
-            Ok(_) => Ok(()),
-            Err(e) => Err(e),
-        },
+    let saved = match report_input(&form, &lines) {
+        Err(failed) => Err(Ok(failed)),
+        Ok(input) => {
+            let saved = match fees::save_report(&page.db, ctx, period, org, input).await {
+                Ok(report) if action == "submit" => fees::submit(&page.db, ctx, report.id).await.map(drop),
+                other => other.map(drop),
+            };
+            saved.map_err(|e| match e {
+                service::Error::Validation { field, message } => Ok((field_of(field, &message), message)),
+                service::Error::Conflict(message) => Ok(("_form".to_owned(), message)),
+                other => Err(other),
+            })
+        }
     };
-    match result {
+    match saved {
         Ok(()) => Ok(redirect(&format!("/{tenant}/workspace/fee-report"))),
-        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
-            let error = Some(e.to_string());
+        Err(Err(e)) => Err(e.into()),
+        Err(Ok((field, message))) => {
+            let errors = one(field, message);
             self::page(
                 &page,
                 &tenant,
                 Some((kept, lines)),
-                error,
+                errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
         }
-        Err(e) => Err(e.into()),
     }
+}
+
+fn one(field: String, message: String) -> Value {
+    Value::from(minijinja::value::Serde(HashMap::from([(field, message)])))
 }
 
 /// The officials' queue of submitted reports, for the desk.

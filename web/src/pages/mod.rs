@@ -8,6 +8,7 @@ pub mod disbursements;
 pub mod donor;
 pub mod fee_periods;
 pub mod fee_reports;
+pub mod my_organization;
 pub mod office;
 pub mod organizations;
 pub mod public;

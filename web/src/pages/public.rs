@@ -1,4 +1,5 @@
-//! Public pages of a city: the overview, the funds and each fund.
+//! Public pages of a city: the overview, the organization register, the
+//! funds and each fund.
 
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -46,6 +47,55 @@ pub async fn overview(page: Page, tenant: web::Path<String>) -> Reply {
 #[derive(Deserialize)]
 pub struct After {
     after: Option<Uuid>,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+    #[serde(skip_serializing)]
+    after: Option<Uuid>,
+}
+
+/// The public register: active organizations by name or credit code, with
+/// the supervision lists each is on now.
+pub async fn register(page: Page, tenant: web::Path<String>, query: web::Query<Search>) -> Reply {
+    let (public, name) = city(&page.db, page.request(), &tenant).await?;
+    let q = query.q.trim();
+    let filter = service::organizations::OrganizationFilter {
+        search: (!q.is_empty()).then(|| q.to_owned()),
+        ..Default::default()
+    };
+    let found =
+        service::organizations::public_register(&page.db, &public, filter, PageRequest::new(Some(50), query.after)?)
+            .await?;
+    let next = found
+        .has_next
+        .then(|| {
+            found
+                .items
+                .last()
+                .map(|e| super::next_page_query(&*query, e.organization.id))
+        })
+        .flatten();
+    let rows: Vec<_> = found
+        .items
+        .iter()
+        .map(|e| {
+            let o = &e.organization;
+            context! {
+                name => o.name.clone(), code => o.credit_code.clone(), kind => super::key(o.kind),
+                registered_on => o.registered_on.to_string(), charity => o.charity_recognized_on.is_some(),
+                fundraising => o.public_fundraising_on.is_some(),
+                lists => e.lists.iter().map(|l| super::key(*l)).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    Ok(page.render(
+        "register.html",
+        StatusCode::OK,
+        context! { city => name, organizations => rows, q => q, next => next, ..page.base(Some(&tenant)) },
+    ))
 }
 
 pub async fn funds(page: Page, tenant: web::Path<String>, query: web::Query<After>) -> Reply {

@@ -1,0 +1,187 @@
+//! The workspace's organization page: the organization's record and the
+//! lists it is on, its annual reports (file last year's), its change
+//! applications (file one), and registration applications for a new
+//! organization. Each form shows its errors beside the field and keeps
+//! what was typed.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use chrono::Datelike;
+use entity::organization::OrganizationKind;
+use minijinja::{Value, context};
+use service::organizations::{self, Particulars, annual_reports, changes, registration, supervision};
+use service::page::PageRequest;
+use service::{Role, TenantContext};
+use uuid::Uuid;
+
+use super::workspace::{form_field, idempotency_key};
+use super::{Page, Reply, key, redirect};
+
+/// The form that failed, what was typed in it and what is wrong.
+struct Failed {
+    form: &'static str,
+    values: Value,
+    errors: Value,
+    status: StatusCode,
+}
+
+pub async fn show(page: Page, tenant: web::Path<String>) -> Reply {
+    render(&page, &tenant, None).await
+}
+
+async fn render(page: &Page, tenant: &str, failed: Option<Failed>) -> Reply {
+    let ctx = page.signed_in(tenant, Role::OrgStaff)?;
+    let db = &page.db;
+    let org_id = my_organization(ctx)?;
+    let o = organizations::get(db, ctx, org_id).await?;
+    let first = |n| PageRequest::new(Some(n), None::<Uuid>);
+    let listings: Vec<_> = supervision::listings(db, ctx, Some(org_id), true)
+        .await?
+        .iter()
+        .map(|l| context! { list => key(l.list), reason => l.reason.clone(), listed_on => l.listed_on.to_string() })
+        .collect();
+    let reports: Vec<_> = annual_reports::list(db, ctx, Some(org_id), None, None, first(20)?)
+        .await?
+        .items
+        .iter()
+        .map(|r| context! { year => r.year, status => key(r.status), comment => r.review_comment.clone() })
+        .collect();
+    let change_rows: Vec<_> = changes::list(db, ctx, None, first(50)?)
+        .await?
+        .items
+        .iter()
+        .rev()
+        .map(|c| {
+            let items = changes::items_of(c).ok();
+            context! {
+                date => service::clock::china_date(c.submitted_at).to_string(), status => key(c.status),
+                items => items.map(|i| i.labels()), comment => c.comment.clone(),
+            }
+        })
+        .collect();
+    let applications: Vec<_> = registration::list(db, ctx, None, first(50)?)
+        .await?
+        .items
+        .iter()
+        .rev()
+        .map(|a| {
+            context! {
+                name => a.name.clone(), status => key(a.status), date => service::clock::china_date(a.submitted_at).to_string(),
+                reason => a.decision_reason.clone(),
+            }
+        })
+        .collect();
+    let last_year = service::clock::today().year() - 1;
+    let (failed_form, values, errors, status) = match failed {
+        Some(f) => (Some(f.form), f.values, f.errors, f.status),
+        None => (None, context! {}, context! {}, StatusCode::OK),
+    };
+    // A fresh key per form shown; a failed form keeps its own.
+    let fresh = |form: &str| {
+        if failed_form == Some(form) {
+            values.clone()
+        } else {
+            context! { idempotency_key => service::token::random_token(), year => last_year, kind => "social_group" }
+        }
+    };
+    let org = context! {
+        name => o.name.clone(), code => o.credit_code.clone(), kind => key(o.kind), status => key(o.status),
+        scope => o.business_scope.clone(), address => o.registered_address.clone(),
+        representative => o.legal_representative.clone(), registered_on => o.registered_on.to_string(),
+    };
+    Ok(page.render(
+        "my_organization.html",
+        status,
+        context! {
+            org => org, listings => listings, reports => reports, changes => change_rows, applications => applications,
+            report_form => fresh("annual-report"), change_form => fresh("change"), registration_form => fresh("registration"),
+            failed => failed_form, errors => errors, last_year => last_year, ..page.base(Some(tenant))
+        },
+    ))
+}
+
+fn my_organization(ctx: &TenantContext) -> service::Result<Uuid> {
+    ctx.organization_id()
+        .ok_or_else(|| service::Error::Forbidden("this account is not attached to an organization".to_owned()))
+}
+
+/// File an annual report, a change application or a registration
+/// application.
+pub async fn submit(page: Page, path: web::Path<(String, String)>, form: web::Form<HashMap<String, String>>) -> Reply {
+    let (tenant, which) = path.into_inner();
+    let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
+    let which: &'static str = match which.as_str() {
+        "annual-report" => "annual-report",
+        "change" => "change",
+        "registration" => "registration",
+        _ => return Err(service::Error::NotFound("form").into()),
+    };
+    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let optional = |k: &str| Some(text(k)).filter(|v| !v.is_empty());
+    let result = if !page.csrf_ok(&form) {
+        Err(service::Error::Forbidden(
+            "the form expired; submit it again".to_owned(),
+        ))
+    } else {
+        let db = &page.db;
+        let org = my_organization(ctx)?;
+        match which {
+            "annual-report" => match text("year").parse::<i32>() {
+                Ok(year) => annual_reports::submit(db, ctx, org, year, &text("summary"))
+                    .await
+                    .map(drop),
+                Err(_) => Err(service::Error::validation("year", "choose the year the report is for")),
+            },
+            "change" => {
+                let items = changes::ChangeItems {
+                    name: optional("name"),
+                    registered_address: optional("registered_address"),
+                    legal_representative: optional("legal_representative"),
+                    business_scope: optional("business_scope"),
+                };
+                changes::submit(db, ctx, org, items, idempotency_key(&form))
+                    .await
+                    .map(drop)
+            }
+            _ => {
+                let particulars = Particulars {
+                    name: text("name"),
+                    kind: match text("kind").as_str() {
+                        "foundation" => OrganizationKind::Foundation,
+                        "social_service_institution" => OrganizationKind::SocialServiceInstitution,
+                        _ => OrganizationKind::SocialGroup,
+                    },
+                    is_industry_association: text("is_industry_association") == "on",
+                    business_scope: text("business_scope"),
+                    registered_address: text("registered_address"),
+                    legal_representative: text("legal_representative"),
+                    supervising_unit: text("supervising_unit"),
+                    contact_email: text("contact_email"),
+                };
+                registration::submit(db, ctx, particulars, idempotency_key(&form))
+                    .await
+                    .map(drop)
+            }
+        }
+    };
+    let (field, message, status) = match result {
+        Ok(()) => return Ok(redirect(&format!("/{tenant}/workspace/organization"))),
+        Err(service::Error::Validation { field, message }) => (
+            field.map_or_else(|| "_form".to_owned(), form_field),
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(service::Error::Conflict(message)) => ("_form".to_owned(), message, StatusCode::CONFLICT),
+        Err(service::Error::Forbidden(message)) => ("_form".to_owned(), message, StatusCode::FORBIDDEN),
+        Err(e) => return Err(e.into()),
+    };
+    let failed = Failed {
+        form: which,
+        values: Value::from(minijinja::value::Serde(&*form)),
+        errors: Value::from(minijinja::value::Serde(HashMap::from([(field, message)]))),
+        status,
+    };
+    render(&page, &tenant, Some(failed)).await
+}
