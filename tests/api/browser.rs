@@ -87,7 +87,11 @@ fn screenshots() -> PathBuf {
     dir
 }
 
+/// Save a screenshot of the page, after measuring the contrast of all of
+/// its text against WCAG AA: every page the test shows is measured.
 async fn shoot(client: &Client, name: &str) {
+    let failures = client.execute(include_str!("contrast.js"), vec![]).await.unwrap();
+    assert_eq!(failures, json!([]), "text below WCAG AA contrast on {name}");
     let png = client.screenshot().await.unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
