@@ -33,31 +33,41 @@ impl CreditCode {
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_ascii_uppercase();
-        let invalid = |why: &str| {
+        let invalid = |why: &str, zh: &str| {
             Error::validation(
                 "creditCode",
                 format!("\"{input}\" is not a valid unified social credit code: {why}"),
+                format!("“{input}”不是有效的统一社会信用代码：{zh}"),
             )
         };
         if code.chars().count() != 18 {
-            return Err(invalid("it must have 18 characters"));
+            return Err(invalid("it must have 18 characters", "应为 18 位"));
         }
         let values: Vec<u32> = code
             .bytes()
             .map(|b| ALPHABET.iter().position(|a| *a == b).map(|p| p as u32))
             .collect::<Option<_>>()
-            .ok_or_else(|| invalid("it may only use digits and the letters ABCDEFGHJKLMNPQRTUWXY"))?;
+            .ok_or_else(|| {
+                invalid(
+                    "it may only use digits and the letters ABCDEFGHJKLMNPQRTUWXY",
+                    "只能使用数字和字母 ABCDEFGHJKLMNPQRTUWXY",
+                )
+            })?;
         if !code[2..8].bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid("characters 3 to 8 must be the division code digits"));
+            return Err(invalid(
+                "characters 3 to 8 must be the division code digits",
+                "第 3 至 8 位应为行政区划代码（数字）",
+            ));
         }
         let org = &code[8..17];
         if organization_check_char(&org[..8]) != Some(org.as_bytes()[8] as char) {
             return Err(invalid(
                 "the check character of the embedded organization code (character 17) is wrong",
+                "第 17 位（组织机构代码校验码）不正确",
             ));
         }
         if code_check_value(&values[..17]) != values[17] {
-            return Err(invalid("the last check character is wrong"));
+            return Err(invalid("the last check character is wrong", "最后一位校验码不正确"));
         }
         Ok(Self(code))
     }

@@ -18,11 +18,14 @@ pub enum Error {
     /// are reported the same way, so ids cannot be probed.
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// Input a person can fix: the message says what and how.
+    /// Input a person can fix: the message says what and how, in English
+    /// (the API's language) and in Chinese (`zh`, for the portal and for
+    /// API clients that show it; written to stand beside the field).
     #[error("{message}")]
     Validation {
         field: Option<&'static str>,
         message: String,
+        zh: String,
     },
     /// The request clashes with the current state (duplicate, wrong status).
     #[error("{0}")]
@@ -33,10 +36,21 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
+    /// Input to fix, said in English and in Chinese.
+    pub fn validation(field: &'static str, message: impl Into<String>, zh: impl Into<String>) -> Self {
         Self::Validation {
             field: Some(field),
             message: message.into(),
+            zh: zh.into(),
+        }
+    }
+
+    /// The message for a reader of `lang` (`zh-CN` or `en`): validation
+    /// errors have both; other errors are in English.
+    pub fn message_in(&self, lang: &str) -> String {
+        match self {
+            Self::Validation { zh, .. } if lang.starts_with("zh") => zh.clone(),
+            other => other.to_string(),
         }
     }
 

@@ -44,6 +44,7 @@ pub(crate) async fn claim(
         return Err(Error::validation(
             "idempotencyKey",
             format!("idempotencyKey must be 1 to {MAX_KEY_LEN} printable ASCII characters, like a UUID"),
+            format!("幂等键须为 1 至 {MAX_KEY_LEN} 个可打印 ASCII 字符（如 UUID）；请刷新页面后重新提交"),
         ));
     }
     let (user_id, _) = ctx.require_user()?;

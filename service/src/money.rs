@@ -33,12 +33,19 @@ impl Money {
             return Err(Error::validation(
                 "amount",
                 format!("{value} has more than two decimals: amounts are in yuan to the fen (0.01)"),
+                format!("{value} 超过两位小数：金额以元为单位，精确到分（0.01）"),
             ));
         }
         let fen = value
             .checked_mul(Decimal::ONE_HUNDRED)
             .and_then(|f| i64::try_from(f.trunc()).ok())
-            .ok_or_else(|| Error::validation("amount", format!("{value} is too large")))?;
+            .ok_or_else(|| {
+                Error::validation(
+                    "amount",
+                    format!("{value} is too large"),
+                    format!("{value} 超出可记录的金额"),
+                )
+            })?;
         Ok(Self(fen))
     }
 
@@ -66,6 +73,7 @@ impl FromStr for Money {
             Error::validation(
                 "amount",
                 format!("\"{s}\" is not an amount in yuan: write digits with at most two decimals, like 1280.50"),
+                format!("“{s}”不是以元为单位的金额：请填写数字，最多两位小数，如 1280.50"),
             )
         };
         if trimmed.is_empty() || trimmed.contains(['e', 'E', ',', '_', ' ']) {

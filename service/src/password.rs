@@ -22,12 +22,14 @@ pub fn validate_new(password: &SecretString) -> Result<()> {
         return Err(Error::validation(
             "password",
             format!("the password needs at least {MIN_PASSWORD_CHARS} characters"),
+            format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"),
         ));
     }
     if chars > MAX_PASSWORD_CHARS {
         return Err(Error::validation(
             "password",
             format!("the password may have at most {MAX_PASSWORD_CHARS} characters"),
+            format!("密码最多 {MAX_PASSWORD_CHARS} 个字符"),
         ));
     }
     Ok(())

@@ -219,29 +219,36 @@ pub async fn submit_statement(
         return Err(Error::validation(
             "year",
             format!("the year must be between 2000 and {this_year}"),
+            format!("年度须在 2000 至 {this_year} 之间"),
         ));
     }
-    for (field, value) in [
-        ("totalIncome", input.total_income),
-        ("charitableSpending", input.charitable_spending),
-        ("managementCost", input.management_cost),
-        ("totalSpending", input.total_spending),
+    for (field, label, value) in [
+        ("totalIncome", "总收入", input.total_income),
+        ("charitableSpending", "慈善活动支出", input.charitable_spending),
+        ("managementCost", "管理费用", input.management_cost),
+        ("totalSpending", "总支出", input.total_spending),
     ] {
         if value.is_negative() || value.fen() > crate::donations::MAX_AMOUNT_FEN {
             return Err(Error::validation(
                 field,
                 format!("{field} must be between 0 and 100,000,000,000.00"),
+                format!("{label}须在 0 至 1000 亿元之间"),
             ));
         }
     }
     if input.net_assets.fen().abs() > crate::donations::MAX_AMOUNT_FEN {
-        return Err(Error::validation("netAssets", "netAssets is out of range"));
+        return Err(Error::validation(
+            "netAssets",
+            "netAssets is out of range",
+            "净资产超出允许范围",
+        ));
     }
     let parts = input.charitable_spending.fen() + input.management_cost.fen();
     if parts > input.total_spending.fen() {
         return Err(Error::validation(
             "totalSpending",
             "total spending must include charitable spending and management costs, so it cannot be smaller than their sum",
+            "总支出包含慈善活动支出和管理费用，不能小于两者之和",
         ));
     }
     let tx = db.write(ctx).await?;

@@ -131,30 +131,48 @@ pub async fn create(
         return Err(Error::validation(
             "divisionCode",
             "divisionCode must be the six-digit GB/T 2260 code, like 450200",
+            "请填写 6 位行政区划代码（GB/T 2260），如 450200",
         ));
     }
     let parent = match (input.kind, input.parent_slug.as_deref().map(str::trim)) {
         (TenantKind::Platform, _) => {
-            return Err(Error::validation("kind", "there is only one platform tenant"));
+            return Err(Error::validation(
+                "kind",
+                "there is only one platform tenant",
+                "平台只能有一个，不能再新建",
+            ));
         }
         (TenantKind::City, None | Some("")) => {
             return Err(Error::validation(
                 "parentSlug",
                 "a city needs the slug of its region, like guangxi",
+                "请填写城市所属区域的标识，如 guangxi",
             ));
         }
         (TenantKind::City, Some(parent)) => {
-            let region = find_by_slug(db, parent)
-                .await
-                .map_err(|_| Error::validation("parentSlug", format!("there is no region \"{parent}\"")))?;
+            let region = find_by_slug(db, parent).await.map_err(|_| {
+                Error::validation(
+                    "parentSlug",
+                    format!("there is no region \"{parent}\""),
+                    format!("没有标识为“{parent}”的区域"),
+                )
+            })?;
             if region.kind != TenantKind::Region {
-                return Err(Error::validation("parentSlug", format!("\"{parent}\" is not a region")));
+                return Err(Error::validation(
+                    "parentSlug",
+                    format!("\"{parent}\" is not a region"),
+                    format!("“{parent}”不是区域"),
+                ));
             }
             if region.division_code.get(..2) != division_code.get(..2) {
                 return Err(Error::validation(
                     "divisionCode",
                     format!(
                         "{division_code} is not inside region {} ({})",
+                        region.slug, region.division_code
+                    ),
+                    format!(
+                        "行政区划代码 {division_code} 不在区域 {}（{}）范围内",
                         region.slug, region.division_code
                     ),
                 ));

@@ -49,7 +49,11 @@ pub async fn login(
     validate::required_text("tenant", tenant_slug, 32)?;
     validate::required_text("username", username, 64)?;
     if password.expose_secret().is_empty() {
-        return Err(Error::validation("password", "password must not be empty"));
+        return Err(Error::validation(
+            "password",
+            "password must not be empty",
+            "请填写密码",
+        ));
     }
     if password.expose_secret().chars().count() > password::MAX_PASSWORD_CHARS {
         return Err(bad_credentials());
@@ -203,6 +207,7 @@ pub(crate) fn parse_new_user(input: NewUser) -> Result<ValidUser> {
             return Err(Error::validation(
                 "language",
                 format!("language must be zh-CN or en, not \"{l}\""),
+                format!("语言只能是 zh-CN 或 en，不能是“{l}”"),
             ));
         }
     };
@@ -211,6 +216,7 @@ pub(crate) fn parse_new_user(input: NewUser) -> Result<ValidUser> {
             return Err(Error::validation(
                 "organizationId",
                 "org_staff accounts need the organization they act for",
+                "机构工作人员账号须选择所属机构",
             ));
         }
         (Role::OrgStaff, Some(_)) | (_, None) => {}
@@ -218,6 +224,7 @@ pub(crate) fn parse_new_user(input: NewUser) -> Result<ValidUser> {
             return Err(Error::validation(
                 "organizationId",
                 "only org_staff accounts belong to an organization",
+                "只有机构工作人员账号才属于某个机构",
             ));
         }
     }
@@ -356,6 +363,7 @@ pub async fn create(
         return Err(Error::validation(
             "role",
             "a city official can open city_official, org_staff and donor accounts only",
+            "市级民政工作人员只能开设民政工作人员、机构工作人员和捐赠人账号",
         ));
     }
     let user = parse_new_user(input)?;
@@ -373,7 +381,13 @@ pub async fn create(
         organization::Entity::find_by_id((ctx.tenant_id, org))
             .one(tx.conn())
             .await?
-            .ok_or_else(|| Error::validation("organizationId", "there is no such organization in this city"))?;
+            .ok_or_else(|| {
+                Error::validation(
+                    "organizationId",
+                    "there is no such organization in this city",
+                    "本市没有这个机构",
+                )
+            })?;
     }
     let created = insert(tx.conn(), ctx.tenant_id, user).await?;
     tx.send_email(account_created_email(db, &tenant, &created)).await?;
@@ -443,7 +457,11 @@ pub async fn change_password(
     password::validate_new(&new)?;
     let user = find(db, ctx, id).await?;
     if !password::verify(current, user.password_hash.clone()).await? {
-        return Err(Error::validation("currentPassword", "the current password is wrong"));
+        return Err(Error::validation(
+            "currentPassword",
+            "the current password is wrong",
+            "当前密码不正确",
+        ));
     }
     let password_hash = password::hash(new).await?;
     let updated_at = Utc::now().trunc_subsecs(6);

@@ -7,7 +7,11 @@ use crate::error::{Error, Result};
 pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::validation(field, format!("{field} must not be empty")));
+        return Err(Error::validation(
+            field,
+            format!("{field} must not be empty"),
+            "请填写此项",
+        ));
     }
     bounded(field, value, max_chars)
 }
@@ -25,12 +29,14 @@ fn bounded(field: &'static str, value: &str, max_chars: usize) -> Result<String>
         return Err(Error::validation(
             field,
             format!("{field} may have at most {max_chars} characters"),
+            format!("最多 {max_chars} 个字"),
         ));
     }
     if value.chars().any(char::is_control) {
         return Err(Error::validation(
             field,
             format!("{field} must not contain control characters"),
+            "不能含有控制字符（如换行、制表符）",
         ));
     }
     Ok(value.to_owned())
@@ -51,6 +57,7 @@ pub fn identifier(field: &'static str, value: &str, min: usize, max: usize) -> R
         Err(Error::validation(
             field,
             format!("{field} must be {min} to {max} characters of a-z, 0-9, '.', '_' or '-', starting with a letter"),
+            format!("须为 {min} 至 {max} 个字符，只用小写字母、数字和 . _ -，以字母开头"),
         ))
     }
 }
@@ -63,6 +70,7 @@ pub fn email(field: &'static str, value: &str) -> Result<String> {
         Err(Error::validation(
             field,
             format!("\"{value}\" is not a valid email address"),
+            format!("“{value}”不是有效的邮箱地址"),
         ))
     }
 }

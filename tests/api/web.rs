@@ -110,14 +110,30 @@ async fn an_accountant_signs_in_records_a_donation_once_and_the_public_sees_it()
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let bad = bad.text().await.unwrap();
     assert!(
-        bad.contains(r#"id="amount-error""#) && bad.contains("two decimals"),
-        "{bad}"
+        bad.contains(r#"id="amount-error""#) && bad.contains("超过两位小数") && !bad.contains("two decimals"),
+        "in the page's language, Chinese: {bad}"
     );
     assert!(bad.contains(r#"aria-invalid="true" aria-describedby="amount-error""#));
     assert!(
         bad.contains(r#"value="网页隐名捐赠人""#) && bad.contains(r#"value="12.345""#),
         "kept: {bad}"
     );
+    // Switched to English, the same mistake is explained in English.
+    client.get(format!("{}/lang/en", app.address)).send().await.unwrap();
+    let english = client
+        .post(&form_url)
+        .form(&fields("12.345"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains(r#"id="amount-error""#) && english.contains("two decimals"),
+        "{english}"
+    );
+    client.get(format!("{}/lang/zh-CN", app.address)).send().await.unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM donation").await, before);
 
     // Without the CSRF token nothing is recorded.
@@ -508,7 +524,7 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
         .await
         .unwrap();
     assert!(
-        refused.contains(r#"id="enterprises_0-error""#) && refused.contains("more than the association"),
+        refused.contains(r#"id="enterprises_0-error""#) && refused.contains("超过了协会会员企业数"),
         "{refused}"
     );
     // "Other" needs the fee's name, asked for beside the line.

@@ -172,7 +172,7 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
     };
     let no_reason = list(" ").await.unwrap();
     assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(no_reason.text().await.unwrap().contains("reason must not be empty"));
+    assert!(no_reason.text().await.unwrap().contains("请填写此项"));
     assert_eq!(
         list("通过登记的住所无法联系").await.unwrap().status(),
         StatusCode::SEE_OTHER
@@ -250,7 +250,7 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
         .text()
         .await
         .unwrap();
-    assert!(bad.contains("write the date as"), "{bad}");
+    assert!(bad.contains("日期格式应为 2026-11-26"), "{bad}");
     // Nanning's official does not see Liuzhou's trail.
     let nanning = browser();
     sign_in(&app, &nanning, "nanning", "nanning.city_official", "shanlian-demo").await;

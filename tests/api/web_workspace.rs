@@ -53,7 +53,10 @@ async fn staff_filter_void_and_confirm_donations_in_the_browser() {
         .text()
         .await
         .unwrap();
-    assert!(bad.contains("write the date as"), "a bad date is explained: {bad}");
+    assert!(
+        bad.contains("日期格式应为 2026-11-26"),
+        "a bad date is explained: {bad}"
+    );
 
     // A void needs a reason, then reverses the gift once.
     let page = staff.get(&list).send().await.unwrap().text().await.unwrap();
@@ -194,14 +197,26 @@ async fn an_approved_disbursement_is_paid_in_the_browser() {
     let pay = |reference: &'static str, paid_on: &'static str| {
         staff
             .post(format!("{url}/{id}/pay"))
-            .form(&[("csrf", csrf.as_str()), ("reference", reference), ("paid_on", paid_on)])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("payment_reference", reference),
+                ("paid_on", paid_on),
+            ])
             .send()
     };
+    // Errors show beside the field in that row's payment form.
     let no_reference = pay("", "").await.unwrap();
-    assert_eq!(no_reference.status(), StatusCode::CONFLICT);
-    assert!(no_reference.text().await.unwrap().contains("paymentReference"));
-    let bad_date = pay("BANK-1", "next week").await.unwrap();
-    assert!(bad_date.text().await.unwrap().contains("write the date as"));
+    assert_eq!(no_reference.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let no_reference = no_reference.text().await.unwrap();
+    assert!(
+        no_reference.contains(&format!(r#"id="payment_reference-{id}-error""#)) && no_reference.contains("请填写此项"),
+        "{no_reference}"
+    );
+    let bad_date = pay("BANK-1", "next week").await.unwrap().text().await.unwrap();
+    assert!(
+        bad_date.contains(&format!(r#"id="paid_on-{id}-error""#)) && bad_date.contains("日期格式应为"),
+        "{bad_date}"
+    );
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM disbursement WHERE id = {id_sql} AND status = 'paid'",
@@ -358,7 +373,10 @@ async fn staff_file_an_annual_report_a_change_and_a_registration_in_the_browser(
 
     // A change application needs at least one item.
     let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
-    let key = hidden(&page[page.find("/workspace/organization/change").unwrap()..], "idempotency_key");
+    let key = hidden(
+        &page[page.find("/workspace/organization/change").unwrap()..],
+        "idempotency_key",
+    );
     let change = |representative: &str| {
         staff
             .post(format!("{url}/change"))
@@ -372,7 +390,7 @@ async fn staff_file_an_annual_report_a_change_and_a_registration_in_the_browser(
     };
     let nothing = change("").await.unwrap();
     assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(nothing.text().await.unwrap().contains("name at least one item"));
+    assert!(nothing.text().await.unwrap().contains("请至少填写一项变更事项"));
     assert_eq!(change("黄新任").await.unwrap().status(), StatusCode::SEE_OTHER);
     assert_eq!(
         change("黄新任").await.unwrap().status(),

@@ -51,20 +51,24 @@ impl From<service::Error> for ApiError {
     fn from(err: service::Error) -> Self {
         use service::Error as E;
         let code = code_of(&err);
-        let field = match &err {
-            E::Validation { field, .. } => *field,
-            _ => None,
+        let (field, zh) = match &err {
+            E::Validation { field, zh, .. } => (*field, Some(zh.clone())),
+            _ => (None, None),
         };
         Self(async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(field) = field {
                 ext.set("field", field);
             }
+            // The same message in Chinese, for clients that show it.
+            if let Some(zh) = zh {
+                ext.set("messageZh", zh);
+            }
         }))
     }
 }
 
 /// An input the GraphQL layer itself rejects (a malformed cursor).
-pub fn invalid(field: &'static str, message: impl Into<String>) -> ApiError {
-    service::Error::validation(field, message).into()
+pub fn invalid(field: &'static str, message: impl Into<String>, zh: impl Into<String>) -> ApiError {
+    service::Error::validation(field, message, zh).into()
 }

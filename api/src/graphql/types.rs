@@ -307,6 +307,7 @@ pub fn decode_after<K: Serialize + DeserializeOwned + Send + Sync>(after: Option
                 invalid(
                     "after",
                     "the cursor is not one this API issued: pass an endCursor from a previous page",
+                    "分页游标无效：请使用上一页返回的 endCursor",
                 )
             })
         })

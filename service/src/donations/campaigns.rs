@@ -42,7 +42,11 @@ pub async fn create(
     let name = validate::required_text("name", &input.name, 200)?;
     let description = validate::optional_text("description", input.description.as_deref(), 2000)?.unwrap_or_default();
     if input.ends_on < input.starts_on {
-        return Err(Error::validation("endsOn", "a campaign cannot end before it starts"));
+        return Err(Error::validation(
+            "endsOn",
+            "a campaign cannot end before it starts",
+            "结束日期不能早于开始日期",
+        ));
     }
     if input
         .target
@@ -51,6 +55,7 @@ pub async fn create(
         return Err(Error::validation(
             "target",
             "the target must be more than 0 and at most 100,000,000,000.00",
+            "目标金额须大于 0，且不超过 100,000,000,000.00 元",
         ));
     }
     let sponsor = validate::optional_text("matchSponsor", input.match_sponsor.as_deref(), 200)?;
@@ -61,10 +66,15 @@ pub async fn create(
                 return Err(Error::validation(
                     "matchPercent",
                     "the sponsor matches between 1 and 100 percent of each gift",
+                    "配捐比例须在 1% 至 100% 之间",
                 ));
             }
             if cap.fen() <= 0 || cap.fen() > super::MAX_AMOUNT_FEN {
-                return Err(Error::validation("matchCap", "the matching cap must be more than 0"));
+                return Err(Error::validation(
+                    "matchCap",
+                    "the matching cap must be more than 0",
+                    "配捐上限须大于 0",
+                ));
             }
             (Some(percent), Some(cap.fen()))
         }
@@ -72,6 +82,7 @@ pub async fn create(
             return Err(Error::validation(
                 "matchSponsor",
                 "matching needs all three: the sponsor, the percentage it matches and its cap",
+                "配捐须同时填写配捐方、配捐比例和上限",
             ));
         }
     };

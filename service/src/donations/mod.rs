@@ -97,6 +97,7 @@ fn validate_gift(input: DonationInput) -> Result<ValidGift> {
         return Err(Error::validation(
             "amount",
             "the amount must be more than 0 and at most 100,000,000,000.00 yuan",
+            "金额须大于 0，且不超过 100,000,000,000.00 元",
         ));
     }
     let external_reference = validate::optional_text("externalReference", input.external_reference.as_deref(), 100)?;
@@ -106,12 +107,14 @@ fn validate_gift(input: DonationInput) -> Result<ValidGift> {
                 Error::validation(
                     "channel",
                     "say how the money came: bank transfer, cash, WeChat Pay, Alipay or other",
+                    "请选择收款渠道：银行转账、现金、微信支付、支付宝或其他",
                 )
             })?;
             if input.goods_description.as_deref().is_some_and(|d| !d.trim().is_empty()) {
                 return Err(Error::validation(
                     "goodsDescription",
                     "a money gift has no goods description; record goods as a separate gift of kind goods",
+                    "资金捐赠没有物资名称；物资请另行登记为物资捐赠",
                 ));
             }
             (
@@ -127,6 +130,7 @@ fn validate_gift(input: DonationInput) -> Result<ValidGift> {
                 return Err(Error::validation(
                     "channel",
                     "goods have no payment channel; leave it empty",
+                    "物资捐赠没有收款渠道，请留空",
                 ));
             }
             let description = validate::required_text(
@@ -140,10 +144,15 @@ fn validate_gift(input: DonationInput) -> Result<ValidGift> {
                 Error::validation(
                     "goodsQuantity",
                     format!("\"{quantity_text}\" is not a number; write e.g. 200 or 1.5"),
+                    format!("“{quantity_text}”不是数字，请填写如 200 或 1.5"),
                 )
             })?;
             if quantity <= Decimal::ZERO {
-                return Err(Error::validation("goodsQuantity", "the quantity must be more than 0"));
+                return Err(Error::validation(
+                    "goodsQuantity",
+                    "the quantity must be more than 0",
+                    "数量须大于 0",
+                ));
             }
             let unit = validate::required_text("goodsUnit", input.goods_unit.as_deref().unwrap_or(""), 32)?;
             let basis = validate::required_text("valuationBasis", input.valuation_basis.as_deref().unwrap_or(""), 500)
@@ -151,6 +160,7 @@ fn validate_gift(input: DonationInput) -> Result<ValidGift> {
                     Error::validation(
                         "valuationBasis",
                         "say how the goods were valued (invoice, market price, appraisal), in at most 500 characters",
+                        "请说明物资的估值依据（发票、市场价或评估），不超过 500 字",
                     )
                 })?;
             (None, description, quantity.normalize().to_string(), unit, basis)
@@ -170,18 +180,21 @@ fn validate_gift(input: DonationInput) -> Result<ValidGift> {
         return Err(Error::validation(
             "project",
             "a gift is designated to a fund or to a project, not both",
+            "一笔捐赠只能定向到基金或项目之一",
         ));
     }
     if input.fund_id.is_some() && input.gift_kind == GiftKind::Goods {
         return Err(Error::validation(
             "fundId",
             "community funds hold money only; record goods against a project or the organization",
+            "社区慈善基金只接收资金；物资请定向到项目或机构",
         ));
     }
     if input.restricted_purpose.is_some() && input.fund_id.is_none() {
         return Err(Error::validation(
             "restrictedPurpose",
             "a purpose restriction applies to a gift to a community fund; choose the fund too",
+            "限定用途只适用于捐给社区慈善基金的款项，请同时选择基金",
         ));
     }
     let today = crate::clock::today();
@@ -190,6 +203,7 @@ fn validate_gift(input: DonationInput) -> Result<ValidGift> {
         return Err(Error::validation(
             "receivedOn",
             format!("the date received must be between 2000-01-01 and today ({today})"),
+            format!("收到日期须在 2000-01-01 至今天（{today}）之间"),
         ));
     }
     Ok(ValidGift {
@@ -354,12 +368,22 @@ async fn campaign_for_gift<C: ConnectionTrait>(
         .one(conn)
         .await?
         .filter(|c| c.organization_id == org.id)
-        .ok_or_else(|| Error::validation("campaignId", "no campaign of your organization has this id"))?;
+        .ok_or_else(|| {
+            Error::validation(
+                "campaignId",
+                "no campaign of your organization has this id",
+                "本机构没有这个募捐活动",
+            )
+        })?;
     if received_on < campaign.starts_on || received_on > campaign.ends_on {
         return Err(Error::validation(
             "receivedOn",
             format!(
                 "{} runs from {} to {}; a gift received on {received_on} is not part of it",
+                campaign.name, campaign.starts_on, campaign.ends_on
+            ),
+            format!(
+                "{}的活动期为 {} 至 {}，{received_on} 收到的捐赠不属于该活动",
                 campaign.name, campaign.starts_on, campaign.ends_on
             ),
         ));
@@ -380,7 +404,13 @@ async fn fund_for_gift<C: ConnectionTrait>(
         .one(conn)
         .await?
         .filter(|f| f.organization_id == org.id)
-        .ok_or_else(|| Error::validation("fundId", "no community fund managed by your organization has this id"))
+        .ok_or_else(|| {
+            Error::validation(
+                "fundId",
+                "no community fund managed by your organization has this id",
+                "本机构管理的社区慈善基金中没有这一个",
+            )
+        })
 }
 
 /// The donor's account in this city, found by email, so they see the gift
@@ -764,6 +794,7 @@ pub async fn confirm_pledge(
                 "the money arrives between the pledge ({}) and today ({today})",
                 pending.received_on
             ),
+            format!("到账日期须在认捐日（{}）与今天（{today}）之间", pending.received_on),
         ));
     }
     let org = receiving_organization(tx.conn(), ctx, pending.organization_id).await?;

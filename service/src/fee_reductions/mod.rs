@@ -89,16 +89,22 @@ pub async fn open_period(
         return Err(Error::validation(
             "year",
             format!("the year must be between 2000 and {}", today.year() + 1),
+            format!("年度须在 2000 至 {} 之间", today.year() + 1),
         ));
     }
     if input.half.is_some_and(|h| h != 1 && h != 2) {
         return Err(Error::validation(
             "half",
             "half is 1 (January to June) or 2 (July to December), or left out for the whole year",
+            "上半年填 1（1 至 6 月），下半年填 2（7 至 12 月），全年不填",
         ));
     }
     if input.due_on < today {
-        return Err(Error::validation("dueOn", "the due date cannot be in the past"));
+        return Err(Error::validation(
+            "dueOn",
+            "the due date cannot be in the past",
+            "截止日期不能早于今天",
+        ));
     }
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let mut tx = db.write(ctx).await?;
@@ -227,7 +233,11 @@ struct ValidLine {
 fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
     let non_negative = |field: &'static str, value: i32| {
         if value < 0 {
-            Err(Error::validation(field, format!("{field} cannot be negative")))
+            Err(Error::validation(
+                field,
+                format!("{field} cannot be negative"),
+                "不能为负数",
+            ))
         } else {
             Ok(())
         }
@@ -241,12 +251,14 @@ fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
         return Err(Error::validation(
             "refunded",
             "the refunded amount must be between 0 and 100,000,000,000.00",
+            "清退金额须在 0 至 1000 亿元之间",
         ));
     }
     if input.lines.len() > MAX_LINES {
         return Err(Error::validation(
             "lines",
             format!("a report may have at most {MAX_LINES} lines"),
+            format!("报告最多 {MAX_LINES} 行"),
         ));
     }
     input
@@ -255,21 +267,31 @@ fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
         .enumerate()
         .map(|(i, line)| {
             let n = i + 1;
-            let line_err = |field: &'static str, what: &str| Error::validation(field, format!("line {n}: {what}"));
+            let line_err = |field: &'static str, what: &str, zh: &str| {
+                Error::validation(field, format!("line {n}: {what}"), format!("第 {n} 行：{zh}"))
+            };
             for (field, money) in [
                 ("amount", Some(line.amount)),
                 ("standardBefore", line.standard_before),
                 ("standardAfter", line.standard_after),
             ] {
                 if money.is_some_and(Money::is_negative) {
-                    return Err(line_err(field, "amounts cannot be negative"));
+                    return Err(line_err(field, "amounts cannot be negative", "金额不能为负数"));
                 }
                 if money.is_some_and(|m| m.fen() > MAX_AMOUNT_FEN) {
-                    return Err(line_err(field, "amounts may be at most 100,000,000,000.00"));
+                    return Err(line_err(
+                        field,
+                        "amounts may be at most 100,000,000,000.00",
+                        "金额不能超过 1000 亿元",
+                    ));
                 }
             }
             if line.enterprises < 0 {
-                return Err(line_err("enterprises", "enterprises benefited cannot be negative"));
+                return Err(line_err(
+                    "enterprises",
+                    "enterprises benefited cannot be negative",
+                    "惠及企业数不能为负数",
+                ));
             }
             if let Some(members) = input.member_count
                 && line.enterprises > members
@@ -280,12 +302,17 @@ fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
                         "{} enterprises benefited is more than the association's {members} members",
                         line.enterprises
                     ),
+                    &format!("惠及企业数 {} 超过了协会会员企业数 {members}", line.enterprises),
                 ));
             }
             let detail =
                 validate::optional_text("feeItemDetail", line.fee_item_detail.as_deref(), 200)?.unwrap_or_default();
             if line.fee_item == FeeItem::Other && detail.is_empty() {
-                return Err(line_err("feeItemDetail", "name the fee when the item is \"other\""));
+                return Err(line_err(
+                    "feeItemDetail",
+                    "name the fee when the item is \"other\"",
+                    "收费项目为“其他”时，请写明收费名称",
+                ));
             }
             Ok(ValidLine {
                 fee_item: line.fee_item,
@@ -319,6 +346,7 @@ pub async fn save_report(
         return Err(Error::validation(
             "organizationId",
             "only industry associations and chambers of commerce file these reports",
+            "只有行业协会商会需要报送减负报告",
         ));
     }
     let existing = fee_reduction_report::Entity::find()
@@ -498,6 +526,7 @@ pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduct
         return Err(Error::validation(
             "lines",
             "add at least one fee item before submitting",
+            "请至少填写一项收费项目后再报送",
         ));
     }
     let now = Utc::now().trunc_subsecs(6);
@@ -579,7 +608,11 @@ pub async fn review(
     let (official, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
     if !matches!(action, ReportAction::Approve | ReportAction::Return) {
-        return Err(Error::validation("action", "a review approves or returns"));
+        return Err(Error::validation(
+            "action",
+            "a review approves or returns",
+            "审核结果只能是通过或退回",
+        ));
     }
     let comment = validate::optional_text("comment", comment, 2000)?;
     let mut per_line = HashMap::new();
@@ -590,6 +623,7 @@ pub async fn review(
         return Err(Error::validation(
             "comment",
             "say what to correct: a comment, or comments on lines",
+            "请写明需要修改的内容：填写退回意见，或对具体行提出意见",
         ));
     }
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
@@ -608,6 +642,7 @@ pub async fn review(
             return Err(Error::validation(
                 "lineComments",
                 "a comment names a line that is not in this report",
+                "意见所针对的行不在本报告中",
             ));
         }
     }

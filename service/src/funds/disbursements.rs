@@ -117,7 +117,11 @@ pub(crate) async fn insert_request(
     let description = validate::required_text("description", &input.description, 2000)?;
     let amount_fen = input.amount.fen();
     if amount_fen <= 0 || amount_fen > crate::donations::MAX_AMOUNT_FEN {
-        return Err(Error::validation("amount", "the amount must be more than 0"));
+        return Err(Error::validation(
+            "amount",
+            "the amount must be more than 0",
+            "金额须大于 0",
+        ));
     }
     let fund = my_fund(tx.conn(), ctx, input.fund_id).await?;
     let balance = fund.raised_fen - fund.disbursed_fen;
@@ -126,6 +130,11 @@ pub(crate) async fn insert_request(
             "amount",
             format!(
                 "{} has a balance of {}; ask for at most that",
+                fund.name,
+                Money::from_fen(balance)
+            ),
+            format!(
+                "{}余额为 {} 元，申请金额不能超过余额",
                 fund.name,
                 Money::from_fen(balance)
             ),
@@ -423,6 +432,7 @@ pub async fn record_payment(
         return Err(Error::validation(
             "paidOn",
             format!("the payment date must be between the approval ({approved_on}) and today ({today})"),
+            format!("付款日期须在批准日（{approved_on}）与今天（{today}）之间"),
         ));
     }
     let after = disbursement::Model {

@@ -42,6 +42,7 @@ pub async fn submit(
                 "the report for {year} can be filed from 1 January {}",
                 year.saturating_add(1)
             ),
+            format!("{year} 年度报告自 {} 年 1 月 1 日起方可报送", year.saturating_add(1)),
         ));
     }
     let tx = db.write(ctx).await?;
@@ -51,6 +52,10 @@ pub async fn submit(
             "year",
             format!(
                 "the organization was registered in {}: there is no report for {year}",
+                org.registered_on.year()
+            ),
+            format!(
+                "该组织于 {} 年登记成立，无需报送 {year} 年度报告",
                 org.registered_on.year()
             ),
         ));
@@ -133,6 +138,7 @@ pub async fn review(
         return Err(Error::validation(
             "outcome",
             "a review passes, passes with issues, or fails",
+            "审核结论须为合格、基本合格或不合格",
         ));
     }
     let comment = match outcome {

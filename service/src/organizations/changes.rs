@@ -50,7 +50,11 @@ impl ChangeItems {
             business_scope: validate::optional_text("businessScope", self.business_scope.as_deref(), 2000)?,
         };
         if items == Self::default() {
-            return Err(Error::validation("changes", "name at least one item to change"));
+            return Err(Error::validation(
+                "changes",
+                "name at least one item to change",
+                "请至少填写一项变更事项",
+            ));
         }
         Ok(items)
     }

@@ -54,6 +54,7 @@ impl Particulars {
             return Err(Error::validation(
                 "isIndustryAssociation",
                 "industry associations and chambers of commerce are social groups (社会团体)",
+                "行业协会商会须登记为社会团体",
             ));
         }
         Ok(Self {
@@ -220,6 +221,7 @@ pub(crate) async fn ensure_name_free(
         return Err(Error::validation(
             "name",
             format!("an organization named {name} is already registered here"),
+            format!("本市已登记名为“{name}”的社会组织"),
         ));
     }
     Ok(())
@@ -427,6 +429,7 @@ pub async fn register_existing(
         return Err(Error::validation(
             "registeredOn",
             "the registration date cannot be in the future",
+            "登记日期不能晚于今天",
         ));
     }
     let fingerprint = json!({"name": p.name, "code": code.as_str(), "on": registered_on});
@@ -456,6 +459,7 @@ fn check_code_fits(code: &CreditCode, p: &Particulars, city: &tenant::Model) -> 
         return Err(Error::validation(
             "creditCode",
             format!("{code} was not issued by civil affairs (its first character must be 5)"),
+            format!("{code} 不是民政部门登记的代码（第 1 位应为 5）"),
         ));
     }
     if code.kind_char() != credit_code::kind_char(p.kind) {
@@ -465,6 +469,7 @@ fn check_code_fits(code: &CreditCode, p: &Particulars, city: &tenant::Model) -> 
                 "{code} is the code of another kind of organization (character 2 is {})",
                 code.kind_char()
             ),
+            format!("{code} 是其他类型组织的代码（第 2 位为 {}）", code.kind_char()),
         ));
     }
     if !code.belongs_to_city(&city.division_code) {
@@ -472,6 +477,12 @@ fn check_code_fits(code: &CreditCode, p: &Particulars, city: &tenant::Model) -> 
             "creditCode",
             format!(
                 "{code} was registered in division {}, not in {} ({})",
+                code.division(),
+                city.name,
+                city.division_code
+            ),
+            format!(
+                "{code} 的登记地行政区划代码为 {}，不属于{}（{}）",
                 code.division(),
                 city.name,
                 city.division_code
@@ -505,6 +516,7 @@ pub async fn recognize(
         return Err(Error::validation(
             "on",
             "the date must be between registration and today",
+            "日期须在登记日期至今天之间",
         ));
     }
     let after = match recognition {
@@ -527,6 +539,7 @@ pub async fn recognize(
             return Err(Error::validation(
                 "on",
                 "public fundraising qualification cannot predate charity recognition",
+                "取得公开募捐资格的日期不能早于认定为慈善组织的日期",
             ));
         }
         Recognition::PublicFundraising if before.public_fundraising_on.is_some() => {

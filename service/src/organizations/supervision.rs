@@ -69,7 +69,11 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
         // Officials run today's check: a date of their choosing could list
         // organizations early or escalate them by backdating.
         if as_of != crate::clock::today() {
-            return Err(Error::validation("asOf", "officials run the check as of today"));
+            return Err(Error::validation(
+                "asOf",
+                "officials run the check as of today",
+                "工作人员只能以今天为检查日期",
+            ));
         }
     }
     if ctx.tenant_kind != entity::tenant::TenantKind::City {

@@ -44,9 +44,13 @@ pub struct Sender {
 
 impl Sender {
     pub fn new(from: &str, message_id_domain: &str) -> Result<Self> {
-        let from = from
-            .parse()
-            .map_err(|e| Error::validation("mail.from", format!("mail.from is not an address: {e}")))?;
+        let from = from.parse().map_err(|e| {
+            Error::validation(
+                "mail.from",
+                format!("mail.from is not an address: {e}"),
+                format!("发件地址无效：{e}"),
+            )
+        })?;
         Ok(Self {
             from,
             message_id_domain: message_id_domain.to_owned(),
@@ -102,10 +106,20 @@ impl Mailer {
     pub fn smtp(settings: &SmtpSettings) -> Result<Self> {
         let builder = match settings.tls {
             TlsMode::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.host),
-            TlsMode::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host)
-                .map_err(|e| Error::validation("mail.smtp.host", format!("STARTTLS to {}: {e}", settings.host)))?,
-            TlsMode::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host)
-                .map_err(|e| Error::validation("mail.smtp.host", format!("TLS to {}: {e}", settings.host)))?,
+            TlsMode::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host).map_err(|e| {
+                Error::validation(
+                    "mail.smtp.host",
+                    format!("STARTTLS to {}: {e}", settings.host),
+                    format!("无法与 {} 建立 STARTTLS：{e}", settings.host),
+                )
+            })?,
+            TlsMode::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host).map_err(|e| {
+                Error::validation(
+                    "mail.smtp.host",
+                    format!("TLS to {}: {e}", settings.host),
+                    format!("无法与 {} 建立 TLS：{e}", settings.host),
+                )
+            })?,
         };
         let mut builder = builder.port(settings.port).timeout(Some(settings.timeout));
         if let (Some(user), Some(password)) = (&settings.username, &settings.password) {

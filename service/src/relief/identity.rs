@@ -22,21 +22,36 @@ pub fn check_character(first17: &str) -> Option<char> {
 /// the birth date it carries. Errors say which part is wrong.
 pub fn parse(field: &'static str, value: &str, today: NaiveDate) -> Result<(String, NaiveDate)> {
     let id = value.trim().to_uppercase();
-    let invalid = |why: &str| Error::validation(field, format!("\"{value}\" is not a valid identity number: {why}"));
+    let invalid = |why: &str, zh: &str| {
+        Error::validation(
+            field,
+            format!("\"{value}\" is not a valid identity number: {why}"),
+            format!("“{value}”不是有效的身份证号：{zh}"),
+        )
+    };
     if id.chars().count() != 18 {
-        return Err(invalid("it must have 18 characters"));
+        return Err(invalid("it must have 18 characters", "应为 18 位"));
     }
     let (first17, last) = id.split_at(17);
     if !first17.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid("the first 17 characters must be digits"));
+        return Err(invalid("the first 17 characters must be digits", "前 17 位须为数字"));
     }
     let birth = NaiveDate::parse_from_str(&first17[6..14], "%Y%m%d")
         .ok()
         .filter(|d| d.year() >= 1890 && *d <= today)
-        .ok_or_else(|| invalid("characters 7 to 14 are not a real birth date"))?;
-    let expected = check_character(first17).ok_or_else(|| invalid("the first 17 characters must be digits"))?;
+        .ok_or_else(|| {
+            invalid(
+                "characters 7 to 14 are not a real birth date",
+                "第 7 至 14 位不是有效的出生日期",
+            )
+        })?;
+    let expected = check_character(first17)
+        .ok_or_else(|| invalid("the first 17 characters must be digits", "前 17 位须为数字"))?;
     if last != expected.to_string() {
-        return Err(invalid("the check character (the last one) does not match the others"));
+        return Err(invalid(
+            "the check character (the last one) does not match the others",
+            "校验位（最后一位）不正确",
+        ));
     }
     Ok((id, birth))
 }

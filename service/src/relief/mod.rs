@@ -65,6 +65,7 @@ pub async fn set_standard(
         return Err(Error::validation(
             "amount",
             "a standard is between 0 and 1,000,000.00 yuan",
+            "救助标准须在 0 至 100 万元之间",
         ));
     }
     let tx = db.write(ctx).await?;
@@ -151,6 +152,7 @@ pub async fn register_case(
         return Err(Error::validation(
             "members",
             format!("list the household's members, the head first (1 to {MAX_MEMBERS})"),
+            format!("请填写家庭成员（1 至 {MAX_MEMBERS} 人），户主列在第一位"),
         ));
     }
     let mut people = Vec::new();
@@ -164,6 +166,7 @@ pub async fn register_case(
             return Err(Error::validation(
                 "members.idNumber",
                 format!("{} is listed twice", identity::mask(&id_number)),
+                format!("身份证号 {} 重复填写", identity::mask(&id_number)),
             ));
         }
         let relationship = if i == 0 {
@@ -179,19 +182,25 @@ pub async fn register_case(
     let mut seen = Vec::new();
     for b in &input.benefits {
         if seen.contains(&b.category) {
-            return Err(Error::validation("benefits", "each relief category is listed once"));
+            return Err(Error::validation(
+                "benefits",
+                "each relief category is listed once",
+                "每个救助类别只能填写一次",
+            ));
         }
         seen.push(b.category);
         if b.monthly.is_negative() || b.monthly.fen() > 100_000_000 {
             return Err(Error::validation(
                 "benefits.monthly",
                 "a monthly amount is between 0 and 1,000,000.00",
+                "每月金额须在 0 至 100 万元之间",
             ));
         }
         if b.since > today {
             return Err(Error::validation(
                 "benefits.since",
                 "relief held since a future date cannot be recorded",
+                "起始日期不能晚于今天",
             ));
         }
     }

@@ -83,11 +83,19 @@ pub async fn create(
     let (user, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
     if input.needs.is_empty() || input.needs.len() > 20 {
-        return Err(Error::validation("needs", "state between 1 and 20 needs"));
+        return Err(Error::validation(
+            "needs",
+            "state between 1 and 20 needs",
+            "请填写 1 至 20 项需求",
+        ));
     }
     let today = crate::clock::today();
     if input.deadline < today {
-        return Err(Error::validation("deadline", "the deadline cannot be in the past"));
+        return Err(Error::validation(
+            "deadline",
+            "the deadline cannot be in the past",
+            "答复期限不能早于今天",
+        ));
     }
     let mut needs = Vec::new();
     for n in &input.needs {
@@ -100,19 +108,24 @@ pub async fn create(
                     return Err(Error::validation(
                         "needs.amount",
                         "a money need states an amount above 0",
+                        "资金需求请填写大于 0 的金额",
                     ));
                 }
                 (Some(fen), None)
             }
             NeedKind::Goods => {
                 if description.is_empty() {
-                    return Err(Error::validation("needs.description", "say which goods are needed"));
+                    return Err(Error::validation(
+                        "needs.description",
+                        "say which goods are needed",
+                        "请写明需要哪些物资",
+                    ));
                 }
                 (None, None)
             }
             NeedKind::Service => {
                 let service = n.service.ok_or_else(|| {
-                    Error::validation("needs.service", "choose the service: daily care, meal delivery, medical escort, bathing, psychological care or education support")
+                    Error::validation("needs.service", "choose the service: daily care, meal delivery, medical escort, bathing, psychological care or education support", "请选择服务项目：生活照料、助餐送餐、就医陪护、助浴、心理关爱或助学辅导")
                 })?;
                 (None, Some(service))
             }
@@ -315,6 +328,7 @@ pub async fn send(
         return Err(Error::validation(
             "targets",
             "send the referral to between 1 and 10 organizations",
+            "请选择 1 至 10 家组织发送转介",
         ));
     }
     let tx = db.write(ctx).await?;
@@ -332,9 +346,11 @@ pub async fn send(
         let org = crate::donations::receiving_organization(tx.conn(), ctx, organization_id)
             .await
             .map_err(|e| match e {
-                Error::NotFound(_) => {
-                    Error::validation("targets.organizationId", "no organization of this city has this id")
-                }
+                Error::NotFound(_) => Error::validation(
+                    "targets.organizationId",
+                    "no organization of this city has this id",
+                    "本市没有该组织",
+                ),
                 other => other,
             })?;
         if let Some(fund_id) = fund_id {
@@ -343,7 +359,11 @@ pub async fn send(
                 .await?
                 .filter(|f| f.organization_id == org.id)
                 .ok_or_else(|| {
-                    Error::validation("targets.fundId", format!("{} manages no fund with this id", org.name))
+                    Error::validation(
+                        "targets.fundId",
+                        format!("{} manages no fund with this id", org.name),
+                        format!("{} 名下没有该基金", org.name),
+                    )
                 })?;
         }
         let target = referral_target::Model {
@@ -566,41 +586,62 @@ pub async fn record_assistance(
                 return Err(Error::validation(
                     "amount",
                     "state the amount (money, or the goods' valuation), above 0",
+                    "请填写金额（资金或物资折价），须大于 0",
                 ));
             }
             if input.kind == NeedKind::Goods && description.is_empty() {
-                return Err(Error::validation("description", "describe the goods delivered"));
+                return Err(Error::validation(
+                    "description",
+                    "describe the goods delivered",
+                    "请写明提供了哪些物资",
+                ));
             }
             if input.kind == NeedKind::Goods && input.fund_id.is_some() {
-                return Err(Error::validation("fundId", "community funds pay money only"));
+                return Err(Error::validation(
+                    "fundId",
+                    "community funds pay money only",
+                    "社区慈善基金只能用于资金帮扶",
+                ));
             }
             (fen, None, 0, 0)
         }
         NeedKind::Service => {
-            let service = input
-                .service
-                .ok_or_else(|| Error::validation("service", "choose the service delivered"))?;
+            let service = input.service.ok_or_else(|| {
+                Error::validation("service", "choose the service delivered", "请选择所提供的服务项目")
+            })?;
             let times = input.person_times.unwrap_or(0);
             if !(1..=10_000).contains(&times) {
                 return Err(Error::validation(
                     "personTimes",
                     "person-times are between 1 and 10,000",
+                    "服务人次须在 1 至 10000 之间",
                 ));
             }
             let text = input.hours.as_deref().unwrap_or("").trim();
-            let hours = rust_decimal::Decimal::from_str_exact(text)
-                .map_err(|_| Error::validation("hours", format!("\"{text}\" is not a number of hours, e.g. 2.5")))?;
+            let hours = rust_decimal::Decimal::from_str_exact(text).map_err(|_| {
+                Error::validation(
+                    "hours",
+                    format!("\"{text}\" is not a number of hours, e.g. 2.5"),
+                    format!("“{text}”不是有效的小时数，请填写数字，如 2.5"),
+                )
+            })?;
             let centi = (hours * rust_decimal::Decimal::ONE_HUNDRED).normalize();
             if hours <= rust_decimal::Decimal::ZERO || centi.scale() > 0 || hours > rust_decimal::Decimal::from(100_000)
             {
                 return Err(Error::validation(
                     "hours",
                     "hours are above 0, at most 100,000, with at most two decimals",
+                    "服务时长须大于 0、不超过 100000 小时，最多两位小数",
                 ));
             }
-            let centi = i64::try_from(centi.mantissa()).map_err(|_| Error::validation("hours", "too many hours"))?;
+            let centi = i64::try_from(centi.mantissa())
+                .map_err(|_| Error::validation("hours", "too many hours", "服务时长过长"))?;
             if input.fund_id.is_some() {
-                return Err(Error::validation("fundId", "community funds pay money only"));
+                return Err(Error::validation(
+                    "fundId",
+                    "community funds pay money only",
+                    "社区慈善基金只能用于资金帮扶",
+                ));
             }
             (0, Some(service), times, centi)
         }
@@ -635,6 +676,7 @@ pub async fn record_assistance(
         return Err(Error::validation(
             "deliveredOn",
             format!("help is delivered between the referral ({referred_on}) and today ({today})"),
+            format!("帮扶日期须在转介日（{referred_on}）至今天（{today}）之间"),
         ));
     }
     let disbursement_id = match input.fund_id {
@@ -793,7 +835,11 @@ pub async fn escalate_overdue(db: &Db, ctx: &TenantContext, as_of: NaiveDate) ->
     if !by_system {
         ctx.require_role(&[Role::CityOfficial])?;
         if as_of != crate::clock::today() {
-            return Err(Error::validation("asOf", "officials escalate as of today"));
+            return Err(Error::validation(
+                "asOf",
+                "officials escalate as of today",
+                "工作人员只能检查截至今天的逾期转介",
+            ));
         }
     }
     let tx = db.write(ctx).await?;

@@ -33,10 +33,7 @@ impl Search {
         let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         let day = |field: &'static str, v: &str| {
             text(v)
-                .map(|d| {
-                    NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                        .map_err(|_| service::Error::validation(field, "write the date as 2026-11-26"))
-                })
+                .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| super::invalid::date(field)))
                 .transpose()
         };
         Ok(AuditFilter {
@@ -56,7 +53,7 @@ impl Search {
 pub async fn search(page: Page, tenant: web::Path<String>, query: web::Query<Search>) -> Reply {
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
     let (records, next, error) = match query.filter() {
-        Err(e) => (Vec::new(), None, Some(e.to_string())),
+        Err(e) => (Vec::new(), None, Some(page.say(&e))),
         Ok(filter) => {
             let found = audit::search(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
             let next = found.has_next.then(|| found.items.last().map(|r| r.seq)).flatten();

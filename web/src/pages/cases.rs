@@ -19,8 +19,8 @@ use service::{Money, Role};
 use uuid::Uuid;
 
 use super::referrals::{SERVICES, needs_and_help};
-use super::workspace::{form_field, idempotency_key};
-use super::{Page, Reply, key, redirect};
+use super::workspace::idempotency_key;
+use super::{Page, Reply, form_field, invalid, key, redirect};
 
 /// How many needs the referral form offers; blank rows are skipped.
 const NEED_ROWS: usize = 3;
@@ -194,7 +194,7 @@ async fn organization_names(page: &Page, r: &referrals::ReferralView) -> service
 
 /// The referral form as the service's input; a field that does not parse
 /// is reported against itself (`need_0_amount`, `deadline`, ...).
-fn referral_input(case_id: Uuid, form: &HashMap<String, String>) -> Result<ReferralInput, (String, String)> {
+fn referral_input(case_id: Uuid, form: &HashMap<String, String>) -> Result<ReferralInput, (String, service::Error)> {
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let mut needs = Vec::new();
     for i in 0..NEED_ROWS {
@@ -206,7 +206,7 @@ fn referral_input(case_id: Uuid, form: &HashMap<String, String>) -> Result<Refer
             _ => NeedKind::Service,
         };
         let amount = match (kind, text(&field("amount"))) {
-            (NeedKind::Money, Some(a)) => Some(a.parse::<Money>().map_err(|e| (field("amount"), e.to_string()))?),
+            (NeedKind::Money, Some(a)) => Some(a.parse::<Money>().map_err(|e| (field("amount"), e))?),
             _ => None,
         };
         needs.push(NeedInput {
@@ -219,7 +219,7 @@ fn referral_input(case_id: Uuid, form: &HashMap<String, String>) -> Result<Refer
         });
     }
     let deadline = NaiveDate::parse_from_str(&text("deadline").unwrap_or_default(), "%Y-%m-%d")
-        .map_err(|_| ("deadline".to_owned(), "write the date as 2026-11-26".to_owned()))?;
+        .map_err(|_| ("deadline".to_owned(), invalid::date("deadline")))?;
     Ok(ReferralInput {
         case_id,
         needs,
@@ -239,28 +239,24 @@ pub async fn refer(page: Page, path: web::Path<(String, Uuid)>, form: web::Form<
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
     let failed = |field: String, message: String, status| Shown {
         form: Some(Value::from(minijinja::value::Serde(&*form))),
-        errors: Some(Value::from(minijinja::value::Serde(HashMap::from([(field, message)])))),
+        errors: Some(page.error_at(field, message)),
         error: None,
         status: Some(status),
     };
     let shown = if !page.csrf_ok(&form) {
-        failed(
-            "_form".into(),
-            "the form expired; submit it again".into(),
-            StatusCode::FORBIDDEN,
-        )
+        failed("_form".into(), page.expired(), StatusCode::FORBIDDEN)
     } else {
         match referral_input(id, &form) {
-            Err((field, message)) => failed(field, message, StatusCode::UNPROCESSABLE_ENTITY),
+            Err((field, e)) => failed(field, page.say(&e), StatusCode::UNPROCESSABLE_ENTITY),
             Ok(input) => match referrals::create(&page.db, ctx, input, idempotency_key(&form)).await {
                 Ok(_) => return Ok(redirect(&format!("/{tenant}/office/cases/{id}"))),
-                Err(service::Error::Validation { field, message }) => {
+                Err(e @ service::Error::Validation { field, .. }) => {
                     // The service names a need's field "needs.amount"; the
                     // form has one per row, so it shows above the needs.
                     let name = field.map_or_else(|| "_form".to_owned(), |f| form_field(&f.replace('.', "_")));
-                    failed(name, message, StatusCode::UNPROCESSABLE_ENTITY)
+                    failed(name, page.say(&e), StatusCode::UNPROCESSABLE_ENTITY)
                 }
-                Err(service::Error::Conflict(message)) => failed("_form".into(), message, StatusCode::CONFLICT),
+                Err(e @ service::Error::Conflict(_)) => failed("_form".into(), page.say(&e), StatusCode::CONFLICT),
                 Err(e) => return Err(e.into()),
             },
         }
@@ -279,7 +275,7 @@ pub async fn send(page: Page, path: web::Path<(String, Uuid, Uuid)>, form: web::
         ..Shown::default()
     };
     if !page.csrf_ok(&fields) {
-        let expired = error("the form expired; submit it again".into(), StatusCode::FORBIDDEN);
+        let expired = error(page.expired(), StatusCode::FORBIDDEN);
         return show(&page, &tenant, case_id, expired).await;
     }
     let targets: Vec<(Uuid, Option<Uuid>)> = form
@@ -297,7 +293,7 @@ pub async fn send(page: Page, path: web::Path<(String, Uuid, Uuid)>, form: web::
                 &page,
                 &tenant,
                 case_id,
-                error(e.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+                error(page.say(&e), StatusCode::UNPROCESSABLE_ENTITY),
             )
             .await
         }
@@ -315,13 +311,7 @@ pub async fn close(page: Page, path: web::Path<(String, Uuid)>, form: web::Form<
         ..Shown::default()
     };
     if !page.csrf_ok(&form) {
-        return show(
-            &page,
-            &tenant,
-            id,
-            error("the form expired; submit it again".into(), StatusCode::FORBIDDEN),
-        )
-        .await;
+        return show(&page, &tenant, id, error(page.expired(), StatusCode::FORBIDDEN)).await;
     }
     let outcome = form.get("outcome").map(String::as_str).unwrap_or("");
     match service::relief::close_case(&page.db, ctx, id, outcome).await {
@@ -331,7 +321,7 @@ pub async fn close(page: Page, path: web::Path<(String, Uuid)>, form: web::Form<
                 &page,
                 &tenant,
                 id,
-                error(e.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+                error(page.say(&e), StatusCode::UNPROCESSABLE_ENTITY),
             )
             .await
         }

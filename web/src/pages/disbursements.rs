@@ -15,8 +15,8 @@ use service::page::PageRequest;
 use service::{Money, Role};
 use uuid::Uuid;
 
-use super::workspace::{form_field, idempotency_key};
-use super::{Page, Reply, key, redirect};
+use super::workspace::idempotency_key;
+use super::{Page, Reply, invalid, key, redirect};
 
 const PURPOSES: [Purpose; 8] = [
     Purpose::LivingAid,
@@ -30,7 +30,15 @@ const PURPOSES: [Purpose; 8] = [
 ];
 
 /// The list and the request form, with what was typed and what is wrong.
-async fn page(page: &Page, tenant: &str, form: Value, errors: Value, status: StatusCode) -> Reply {
+/// `row` is a row's payment form that failed: its id and its errors.
+async fn page(
+    page: &Page,
+    tenant: &str,
+    form: Value,
+    errors: Value,
+    row: Option<(String, Value)>,
+    status: StatusCode,
+) -> Reply {
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
     let db = &page.db;
     let list = disbursements::list(db, ctx, None, None, PageRequest::new(Some(100), None::<Uuid>)?)
@@ -69,7 +77,8 @@ async fn page(page: &Page, tenant: &str, form: Value, errors: Value, status: Sta
         status,
         context! {
             disbursements => rows, funds => fund_options, purposes => purposes, form => form, errors => errors,
-            today => service::clock::today().to_string(), ..page.base(Some(tenant))
+            today => service::clock::today().to_string(), row => row.as_ref().map(|r| r.0.clone()),
+            row_errors => row.map_or_else(|| context! {}, |r| r.1), ..page.base(Some(tenant))
         },
     ))
 }
@@ -78,32 +87,23 @@ fn fresh_form() -> Value {
     context! { idempotency_key => service::token::random_token(), beneficiary_kind => "person", purpose => "living_aid" }
 }
 
-fn one(field: &str, message: impl Into<String>) -> Value {
-    Value::from(minijinja::value::Serde(HashMap::from([(
-        field.to_owned(),
-        message.into(),
-    )])))
-}
-
 pub async fn list(page: Page, tenant: web::Path<String>) -> Reply {
-    self::page(&page, &tenant, fresh_form(), context! {}, StatusCode::OK).await
+    self::page(&page, &tenant, fresh_form(), context! {}, None, StatusCode::OK).await
 }
 
-fn parse(form: &HashMap<String, String>) -> Result<DisbursementInput, (&'static str, String)> {
+fn parse(form: &HashMap<String, String>) -> service::Result<DisbursementInput> {
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
-    let fund_id = Uuid::parse_str(&text("fund_id")).map_err(|_| ("fund_id", "choose one of your funds".to_owned()))?;
+    let fund_id = Uuid::parse_str(&text("fund_id")).map_err(|_| invalid::choice("fundId"))?;
     let purpose = PURPOSES
         .into_iter()
         .find(|p| key(*p) == text("purpose"))
-        .ok_or(("purpose", "choose a purpose".to_owned()))?;
+        .ok_or_else(|| invalid::choice("purpose"))?;
     let beneficiary_kind = match text("beneficiary_kind").as_str() {
         "household" => BeneficiaryKind::Household,
         "project" => BeneficiaryKind::Project,
         _ => BeneficiaryKind::Person,
     };
-    let amount: Money = text("amount")
-        .parse()
-        .map_err(|e: service::Error| ("amount", e.to_string()))?;
+    let amount: Money = text("amount").parse()?;
     Ok(DisbursementInput {
         fund_id,
         purpose,
@@ -118,25 +118,24 @@ pub async fn request(page: Page, tenant: web::Path<String>, form: web::Form<Hash
     let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
     let kept = Value::from(minijinja::value::Serde(&*form));
     let (errors, status) = if !page.csrf_ok(&form) {
-        (one("_form", "the form expired; submit it again"), StatusCode::FORBIDDEN)
+        (page.error_at("_form".into(), page.expired()), StatusCode::FORBIDDEN)
     } else {
-        match parse(&form) {
-            Err((field, message)) => (one(field, message), StatusCode::UNPROCESSABLE_ENTITY),
-            Ok(input) => match disbursements::request(&page.db, ctx, input, idempotency_key(&form)).await {
-                Ok(_) => return Ok(redirect(&format!("/{tenant}/workspace/disbursements"))),
-                Err(service::Error::Validation { field, message }) => {
-                    let name = field.map(form_field).unwrap_or_else(|| "_form".to_owned());
-                    (one(&name, message), StatusCode::UNPROCESSABLE_ENTITY)
-                }
-                Err(service::Error::NotFound(_)) => (
-                    one("fund_id", "choose one of your funds"),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                ),
-                Err(e) => return Err(e.into()),
-            },
+        let requested = match parse(&form) {
+            Ok(input) => disbursements::request(&page.db, ctx, input, idempotency_key(&form)).await,
+            Err(e) => Err(e),
+        };
+        match requested {
+            Ok(_) => return Ok(redirect(&format!("/{tenant}/workspace/disbursements"))),
+            Err(e @ service::Error::Validation { .. }) => (page.errors(&e), StatusCode::UNPROCESSABLE_ENTITY),
+            // A fund id that is not one of the organization's.
+            Err(service::Error::NotFound(_)) => (
+                page.errors(&invalid::choice("fundId")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(e) => return Err(e.into()),
         }
     };
-    self::page(&page, &tenant, kept, errors, status).await
+    self::page(&page, &tenant, kept, errors, None, status).await
 }
 
 /// Approve or reject a colleague's request, or record that an approved one
@@ -149,8 +148,8 @@ pub async fn decide(
     let (tenant, id, action) = path.into_inner();
     let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
     if !page.csrf_ok(&form) {
-        let errors = one("_form", "the form expired; submit it again");
-        return self::page(&page, &tenant, fresh_form(), errors, StatusCode::FORBIDDEN).await;
+        let errors = page.error_at("_form".into(), page.expired());
+        return self::page(&page, &tenant, fresh_form(), errors, None, StatusCode::FORBIDDEN).await;
     }
     let text = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
     let result = match action.as_str() {
@@ -161,22 +160,29 @@ pub async fn decide(
             .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"))
             .transpose()
         {
-            Ok(paid_on) => disbursements::record_payment(&page.db, ctx, id, paid_on, text("reference")).await,
-            Err(_) => Err(service::Error::validation("paidOn", "write the date as 2026-11-26")),
+            Ok(paid_on) => disbursements::record_payment(&page.db, ctx, id, paid_on, text("payment_reference")).await,
+            Err(_) => Err(invalid::date("paidOn")),
         },
         _ => return Err(service::Error::NotFound("action").into()),
     };
     match result {
         Ok(_) => Ok(redirect(&format!("/{tenant}/workspace/disbursements"))),
-        Err(e @ (service::Error::Conflict(_) | service::Error::Forbidden(_) | service::Error::Validation { .. })) => {
+        // A payment's errors show in that row's form, beside the field.
+        Err(e @ service::Error::Validation { .. }) if action == "pay" => {
+            let row = Some((id.to_string(), page.errors(&e)));
             self::page(
                 &page,
                 &tenant,
                 fresh_form(),
-                one("_form", e.to_string()),
-                StatusCode::CONFLICT,
+                context! {},
+                row,
+                StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
+        }
+        Err(e @ (service::Error::Conflict(_) | service::Error::Forbidden(_) | service::Error::Validation { .. })) => {
+            let errors = page.error_at("_form".into(), page.say(&e));
+            self::page(&page, &tenant, fresh_form(), errors, None, StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
     }

@@ -14,8 +14,7 @@ use service::page::PageRequest;
 use service::{Db, Money, Role, TenantContext};
 use uuid::Uuid;
 
-use super::workspace::form_field;
-use super::{Page, Reply, key, redirect};
+use super::{Page, Reply, form_field, invalid, key, redirect};
 
 const FEE_ITEMS: [(FeeItem, &str, &str); 6] = [
     (FeeItem::Membership, "membership", "会费"),
@@ -169,20 +168,20 @@ fn form_lines(form: &HashMap<String, String>) -> Vec<FormLine> {
 
 /// The form as the service's input; a field that does not parse is
 /// reported against itself (`member_count`, `amount_2`, ...).
-fn report_input(form: &HashMap<String, String>, lines: &[FormLine]) -> Result<ReportInput, (String, String)> {
+fn report_input(form: &HashMap<String, String>, lines: &[FormLine]) -> Result<ReportInput, (String, service::Error)> {
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
-    let whole = |field: String, v: &str| -> Result<i32, (String, String)> {
+    let whole = |field: String, v: &str| -> Result<i32, (String, service::Error)> {
         if v.is_empty() {
             Ok(0)
         } else {
-            v.parse().map_err(|_| (field, format!("\"{v}\" is not a whole number")))
+            v.parse().map_err(|_| (field, invalid::whole_number("count", v)))
         }
     };
-    let money = |field: String, v: &str| -> Result<Money, (String, String)> {
+    let money = |field: String, v: &str| -> Result<Money, (String, service::Error)> {
         if v.is_empty() {
             Ok(Money::ZERO)
         } else {
-            v.parse::<Money>().map_err(|e| (field, e.to_string()))
+            v.parse::<Money>().map_err(|e| (field, e))
         }
     };
     let mut parsed = Vec::new();
@@ -239,7 +238,7 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
     let mut lines = form_lines(&form);
     let kept = Value::from(minijinja::value::Serde(&*form));
     if !page.csrf_ok(&form) {
-        let errors = one("_form".to_owned(), "the form expired; submit it again".to_owned());
+        let errors = page.error_at("_form".to_owned(), page.expired());
         return self::page(&page, &tenant, Some((kept, lines)), errors, StatusCode::FORBIDDEN).await;
     }
     let action = form.get("action").cloned().unwrap_or_default();
@@ -257,7 +256,12 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
         form.get("period_id").and_then(|p| Uuid::parse_str(p).ok()),
         ctx.organization_id(),
     ) else {
-        return Err(service::Error::validation("periodId", "the form lost its period; reload the page").into());
+        return Err(service::Error::validation(
+            "periodId",
+            "the form lost its period; reload the page",
+            "表单缺少报送期间，请刷新页面",
+        )
+        .into());
     };
     let saved = match report_input(&form, &lines) {
         Err(failed) => Err(Ok(failed)),
@@ -267,8 +271,8 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
                 other => other.map(drop),
             };
             saved.map_err(|e| match e {
-                service::Error::Validation { field, message } => Ok((field_of(field, &message), message)),
-                service::Error::Conflict(message) => Ok(("_form".to_owned(), message)),
+                service::Error::Validation { field, ref message, .. } => Ok((field_of(field, message), e)),
+                service::Error::Conflict(_) => Ok(("_form".to_owned(), e)),
                 other => Err(other),
             })
         }
@@ -276,8 +280,8 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
     match saved {
         Ok(()) => Ok(redirect(&format!("/{tenant}/workspace/fee-report"))),
         Err(Err(e)) => Err(e.into()),
-        Err(Ok((field, message))) => {
-            let errors = one(field, message);
+        Err(Ok((field, e))) => {
+            let errors = page.error_at(field, page.say(&e));
             self::page(
                 &page,
                 &tenant,
@@ -288,10 +292,6 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
             .await
         }
     }
-}
-
-fn one(field: String, message: String) -> Value {
-    Value::from(minijinja::value::Serde(HashMap::from([(field, message)])))
 }
 
 /// The officials' queue of submitted reports, for the desk.
@@ -331,7 +331,7 @@ pub async fn review(
     let (tenant, id, action) = path.into_inner();
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
     if !page.csrf_ok(&form) {
-        return Err(service::Error::Forbidden("the form expired; go back and try again".to_owned()).into());
+        return Err(service::Error::Forbidden(page.expired()).into());
     }
     let action = match action.as_str() {
         "approve" => ReportAction::Approve,

@@ -194,6 +194,68 @@ impl Page {
     pub fn request(&self) -> &HttpRequest {
         &self.req
     }
+
+    /// An error's message in the reader's language.
+    pub fn say(&self, e: &service::Error) -> String {
+        e.message_in(self.frame.lang)
+    }
+
+    /// A form's errors: this one, beside its field (or above the form when
+    /// it names none), in the reader's language.
+    pub fn errors(&self, e: &service::Error) -> Value {
+        let field = match e {
+            service::Error::Validation { field: Some(f), .. } => form_field(f),
+            _ => "_form".to_owned(),
+        };
+        self.error_at(field, self.say(e))
+    }
+
+    /// One message beside the named form field.
+    pub fn error_at(&self, field: String, message: String) -> Value {
+        Value::from(minijinja::value::Serde(HashMap::from([(field, message)])))
+    }
+
+    /// "The form expired" (a CSRF token that does not match), in the
+    /// reader's language.
+    pub fn expired(&self) -> String {
+        i18n::text(self.frame.lang, "session_expired")
+    }
+}
+
+/// The service's field names (camelCase, as in the API) to the forms'.
+pub fn form_field(field: &str) -> String {
+    let mut out = String::new();
+    for c in field.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What a form did not parse, said in both languages like the service's
+/// own errors.
+pub mod invalid {
+    use service::Error;
+
+    pub fn date(field: &'static str) -> Error {
+        Error::validation(field, "write the date as 2026-11-26", "日期格式应为 2026-11-26")
+    }
+
+    pub fn whole_number(field: &'static str, value: &str) -> Error {
+        Error::validation(
+            field,
+            format!("\"{value}\" is not a whole number"),
+            format!("“{value}”不是整数"),
+        )
+    }
+
+    pub fn choice(field: &'static str) -> Error {
+        Error::validation(field, "choose one from the list", "请从列表中选择")
+    }
 }
 
 /// A page that cannot be shown: a domain error outside a form. Handlers
@@ -243,18 +305,20 @@ pub type Reply = Result<HttpResponse, PageError>;
 /// caller who is not signed in, otherwise the message with its status.
 pub fn error_page(e: &service::Error) -> HttpResponse {
     use service::Error as E;
-    let message = match e {
+    // The reader's language is not known here: both are shown where the
+    // service gave both.
+    let (zh, en) = match e {
         E::Unauthenticated(_) => return redirect("/login"),
         E::Internal(err) => {
             tracing::error!(error = ?err, "page failed");
-            "internal error".to_owned()
+            ("系统内部错误，请稍后再试。".to_owned(), "internal error".to_owned())
         }
-        other => other.to_string(),
+        other => (other.message_in("zh-CN"), other.to_string()),
     };
     render(
         "error.html",
         PageError::status_for(e),
-        context! { message => message, lang => "zh-CN" },
+        context! { message => zh.clone(), english => (en != zh).then_some(en), lang => "zh-CN" },
     )
 }
 

@@ -16,8 +16,8 @@ use service::page::PageRequest;
 use service::{Role, TenantContext};
 use uuid::Uuid;
 
-use super::workspace::{form_field, idempotency_key};
-use super::{Page, Reply, key, redirect};
+use super::workspace::idempotency_key;
+use super::{Page, Reply, invalid, key, redirect};
 
 /// The form that failed, what was typed in it and what is wrong.
 struct Failed {
@@ -121,9 +121,7 @@ pub async fn submit(page: Page, path: web::Path<(String, String)>, form: web::Fo
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let optional = |k: &str| Some(text(k)).filter(|v| !v.is_empty());
     let result = if !page.csrf_ok(&form) {
-        Err(service::Error::Forbidden(
-            "the form expired; submit it again".to_owned(),
-        ))
+        Err(service::Error::Forbidden(page.expired()))
     } else {
         let db = &page.db;
         let org = my_organization(ctx)?;
@@ -132,7 +130,7 @@ pub async fn submit(page: Page, path: web::Path<(String, String)>, form: web::Fo
                 Ok(year) => annual_reports::submit(db, ctx, org, year, &text("summary"))
                     .await
                     .map(drop),
-                Err(_) => Err(service::Error::validation("year", "choose the year the report is for")),
+                Err(_) => Err(invalid::whole_number("year", &text("year"))),
             },
             "change" => {
                 let items = changes::ChangeItems {
@@ -166,21 +164,21 @@ pub async fn submit(page: Page, path: web::Path<(String, String)>, form: web::Fo
             }
         }
     };
-    let (field, message, status) = match result {
+    let e = match result {
         Ok(()) => return Ok(redirect(&format!("/{tenant}/workspace/organization"))),
-        Err(service::Error::Validation { field, message }) => (
-            field.map_or_else(|| "_form".to_owned(), form_field),
-            message,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(service::Error::Conflict(message)) => ("_form".to_owned(), message, StatusCode::CONFLICT),
-        Err(service::Error::Forbidden(message)) => ("_form".to_owned(), message, StatusCode::FORBIDDEN),
-        Err(e) => return Err(e.into()),
+        Err(e) => e,
+    };
+    // The form comes back with what was typed and the error beside its field.
+    let status = match &e {
+        service::Error::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        service::Error::Conflict(_) => StatusCode::CONFLICT,
+        service::Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        _ => return Err(e.into()),
     };
     let failed = Failed {
         form: which,
         values: Value::from(minijinja::value::Serde(&*form)),
-        errors: Value::from(minijinja::value::Serde(HashMap::from([(field, message)]))),
+        errors: page.errors(&e),
         status,
     };
     render(&page, &tenant, Some(failed)).await

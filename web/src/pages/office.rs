@@ -172,7 +172,7 @@ pub async fn decide_application(
     let (tenant, id, action) = path.into_inner();
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
     if !page.csrf_ok(&form) {
-        return Err(service::Error::Forbidden("the form expired; go back and try again".to_owned()).into());
+        return Err(service::Error::Forbidden(page.expired()).into());
     }
     let action = match action.as_str() {
         "accept" => RegistrationAction::Accept,
@@ -194,7 +194,7 @@ pub async fn retry_email(
     let (tenant, id) = path.into_inner();
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
     if !page.csrf_ok(&form) {
-        return Err(service::Error::Forbidden("the form expired; go back and try again".to_owned()).into());
+        return Err(service::Error::Forbidden(page.expired()).into());
     }
     service::outbox::retry(&page.db, ctx, id).await?;
     Ok(redirect(&format!("/{tenant}/office")))

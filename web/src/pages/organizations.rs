@@ -120,8 +120,7 @@ pub async fn supervise(
     let (tenant, id, action) = path.into_inner();
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
     if !page.csrf_ok(&form) {
-        let expired = Some("the form expired; submit it again".to_owned());
-        return show(&page, &tenant, id, expired, StatusCode::FORBIDDEN).await;
+        return show(&page, &tenant, id, Some(page.expired()), StatusCode::FORBIDDEN).await;
     }
     let reason = form.get("reason").map(String::as_str).unwrap_or("");
     let result = match action.as_str() {
@@ -135,14 +134,7 @@ pub async fn supervise(
     match result {
         Ok(()) => Ok(redirect(&format!("/{tenant}/office/organizations/{id}"))),
         Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
-            show(
-                &page,
-                &tenant,
-                id,
-                Some(e.to_string()),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            show(&page, &tenant, id, Some(page.say(&e)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }

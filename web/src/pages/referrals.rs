@@ -15,8 +15,8 @@ use service::relief::referrals::{self, AssistanceInput, service_label};
 use service::{Money, Role};
 use uuid::Uuid;
 
-use super::workspace::{form_field, idempotency_key};
-use super::{Page, Reply, key, redirect};
+use super::workspace::idempotency_key;
+use super::{Page, Reply, invalid, key, redirect};
 use crate::i18n;
 
 pub(crate) const SERVICES: [Service; 6] = [
@@ -119,7 +119,7 @@ pub async fn inbox(page: Page, tenant: web::Path<String>) -> Reply {
 
 /// The help form as the service's input; a field that does not parse is
 /// reported against itself.
-fn assistance(form: &HashMap<String, String>) -> Result<AssistanceInput, (&'static str, String)> {
+fn assistance(form: &HashMap<String, String>) -> service::Result<AssistanceInput> {
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let kind = match text("kind").as_deref() {
         Some("money") => NeedKind::Money,
@@ -128,26 +128,18 @@ fn assistance(form: &HashMap<String, String>) -> Result<AssistanceInput, (&'stat
     };
     let amount = match (kind, text("amount")) {
         (NeedKind::Service, _) | (_, None) => None,
-        (_, Some(a)) => Some(a.parse::<Money>().map_err(|e| ("amount", e.to_string()))?),
+        (_, Some(a)) => Some(a.parse::<Money>()?),
     };
     let person_times = match (kind, text("person_times")) {
-        (NeedKind::Service, Some(t)) => Some(
-            t.parse::<i32>()
-                .map_err(|_| ("person_times", format!("\"{t}\" is not a whole number of person-times")))?,
-        ),
+        (NeedKind::Service, Some(t)) => Some(t.parse::<i32>().map_err(|_| invalid::whole_number("personTimes", &t))?),
         _ => None,
     };
     let fund_id = match (kind, text("fund_id")) {
-        (NeedKind::Money, Some(f)) => {
-            Some(Uuid::parse_str(&f).map_err(|_| ("fund_id", "choose one of your funds".to_owned()))?)
-        }
+        (NeedKind::Money, Some(f)) => Some(Uuid::parse_str(&f).map_err(|_| invalid::choice("fundId"))?),
         _ => None,
     };
     let delivered_on = text("delivered_on")
-        .map(|d| {
-            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|_| ("delivered_on", "write the date as 2026-11-26".to_owned()))
-        })
+        .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| invalid::date("deliveredOn")))
         .transpose()?;
     Ok(AssistanceInput {
         kind,
@@ -172,8 +164,7 @@ pub async fn act(
     let (tenant, target, action) = path.into_inner();
     let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
     if !page.csrf_ok(&form) {
-        let error = Some("the form expired; submit it again".to_owned());
-        return self::page(&page, &tenant, error, None, StatusCode::FORBIDDEN).await;
+        return self::page(&page, &tenant, Some(page.expired()), None, StatusCode::FORBIDDEN).await;
     }
     let db = &page.db;
     let result = match action.as_str() {
@@ -182,30 +173,24 @@ pub async fn act(
             .await
             .map(drop),
         "assist" => {
-            let outcome = match assistance(&form) {
-                Ok(input) => referrals::record_assistance(db, ctx, target, input, idempotency_key(&form))
-                    .await
-                    .map_err(|e| match e {
-                        service::Error::Validation { field, message } => {
-                            Ok((field.map(form_field).unwrap_or_else(|| "_form".to_owned()), message))
-                        }
-                        service::Error::Conflict(message) => Ok(("_form".to_owned(), message)),
-                        other => Err(other),
-                    }),
-                Err((field, message)) => Err(Ok((field.to_owned(), message))),
+            let recorded = match assistance(&form) {
+                Ok(input) => referrals::record_assistance(db, ctx, target, input, idempotency_key(&form)).await,
+                Err(e) => Err(e),
             };
-            match outcome {
+            match recorded {
                 Ok(_) => Ok(()),
-                Err(Err(e)) => Err(e),
-                Err(Ok((field, message))) => {
+                // The help form comes back under its referral, as typed,
+                // with the error beside its field.
+                Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
                     let failed = Failed {
                         target,
                         form: Value::from(minijinja::value::Serde(&*form)),
-                        errors: Value::from(minijinja::value::Serde(HashMap::from([(field, message)]))),
+                        errors: page.errors(&e),
                     };
                     let error = Some(i18n::text(page.frame.lang, "fix_errors"));
                     return self::page(&page, &tenant, error, Some(failed), StatusCode::UNPROCESSABLE_ENTITY).await;
                 }
+                Err(e) => Err(e),
             }
         }
         _ => return Err(service::Error::NotFound("action").into()),
@@ -216,7 +201,7 @@ pub async fn act(
             self::page(
                 &page,
                 &tenant,
-                Some(e.to_string()),
+                Some(page.say(&e)),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )

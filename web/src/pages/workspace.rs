@@ -14,7 +14,7 @@ use service::page::PageRequest;
 use service::{Db, Money, Role, TenantContext};
 use uuid::Uuid;
 
-use super::{Page, Reply, key, redirect};
+use super::{Page, Reply, invalid, key, redirect};
 
 /// The list's filter, from the query string; kept in the "next page" link.
 #[derive(serde::Deserialize, serde::Serialize, Default)]
@@ -35,10 +35,7 @@ impl ListQuery {
     fn filter(&self) -> Result<DonationFilter, service::Error> {
         let date = |field: &'static str, v: &str| {
             (!v.is_empty())
-                .then(|| {
-                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                        .map_err(|_| service::Error::validation(field, "write the date as 2026-11-26"))
-                })
+                .then(|| NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| invalid::date(field)))
                 .transpose()
         };
         Ok(DonationFilter {
@@ -65,7 +62,7 @@ async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<S
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
     let (filter, filter_error) = match query.filter() {
         Ok(f) => (f, None),
-        Err(e) => (DonationFilter::default(), Some(e.to_string())),
+        Err(e) => (DonationFilter::default(), Some(page.say(&e))),
     };
     let result = donations::list(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
     let next = result
@@ -106,8 +103,7 @@ pub async fn act(
     let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
     let query = ListQuery::default();
     if !page.csrf_ok(&form) {
-        let expired = Some("the form expired; submit it again".to_owned());
-        return list_page(&page, &tenant, &query, expired, StatusCode::FORBIDDEN).await;
+        return list_page(&page, &tenant, &query, Some(page.expired()), StatusCode::FORBIDDEN).await;
     }
     let reason = form.get("reason").map(|r| r.trim()).unwrap_or("");
     let result = match action.as_str() {
@@ -126,7 +122,7 @@ pub async fn act(
                 &page,
                 &tenant,
                 &query,
-                Some(e.to_string()),
+                Some(page.say(&e)),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -189,15 +185,12 @@ pub async fn new_donation(page: Page, tenant: web::Path<String>) -> Reply {
 
 /// The form's fields as the service's input; a field that does not parse
 /// is reported against itself.
-fn parse(form: &HashMap<String, String>) -> Result<DonationInput, (&'static str, String)> {
+fn parse(form: &HashMap<String, String>) -> service::Result<DonationInput> {
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let amount: Money = text("amount")
-        .unwrap_or_default()
-        .parse()
-        .map_err(|e: service::Error| ("amount", e.to_string()))?;
-    let uuid = |k: &'static str| -> Result<Option<Uuid>, (&'static str, String)> {
+    let amount: Money = text("amount").unwrap_or_default().parse()?;
+    let uuid = |k: &'static str| -> service::Result<Option<Uuid>> {
         text(k)
-            .map(|v| Uuid::parse_str(&v).map_err(|_| (k, "choose from the list".to_owned())))
+            .map(|v| Uuid::parse_str(&v).map_err(|_| invalid::choice(k)))
             .transpose()
     };
     let gift_kind = match text("gift_kind").as_deref() {
@@ -218,10 +211,7 @@ fn parse(form: &HashMap<String, String>) -> Result<DonationInput, (&'static str,
         _ => DonorKind::Individual,
     };
     let received_on = text("received_on")
-        .map(|d| {
-            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|_| ("received_on", "write the date as 2026-11-26".to_owned()))
-        })
+        .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| invalid::date("receivedOn")))
         .transpose()?;
     Ok(DonationInput {
         gift_kind,
@@ -245,42 +235,22 @@ fn parse(form: &HashMap<String, String>) -> Result<DonationInput, (&'static str,
     })
 }
 
-/// The service's field names (camelCase, as in the API) to the form's.
-pub(crate) fn form_field(field: &str) -> String {
-    let mut out = String::new();
-    for c in field.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 pub async fn record_donation(page: Page, tenant: web::Path<String>, form: web::Form<HashMap<String, String>>) -> Reply {
     let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
     // Every refusal shows the form again, with what was typed and the error
     // beside its field (or above the form).
-    let one = |field: String, message: String| Value::from(minijinja::value::Serde(HashMap::from([(field, message)])));
     let (errors, status) = if !page.csrf_ok(&form) {
-        (
-            one("_form".into(), "the form expired; submit it again".into()),
-            StatusCode::FORBIDDEN,
-        )
+        (page.error_at("_form".into(), page.expired()), StatusCode::FORBIDDEN)
     } else {
-        match parse(&form) {
-            Err((field, message)) => (one(field.into(), message), StatusCode::UNPROCESSABLE_ENTITY),
-            Ok(input) => match donations::record(&page.db, ctx, input, idempotency_key(&form)).await {
-                Ok(recorded) => return Ok(recorded_page(&page, &tenant, recorded)),
-                Err(service::Error::Validation { field, message }) => {
-                    let name = field.map(form_field).unwrap_or_else(|| "_form".to_owned());
-                    (one(name, message), StatusCode::UNPROCESSABLE_ENTITY)
-                }
-                Err(service::Error::Conflict(message)) => (one("_form".into(), message), StatusCode::CONFLICT),
-                Err(e) => return Err(e.into()),
-            },
+        let recorded = match parse(&form) {
+            Ok(input) => donations::record(&page.db, ctx, input, idempotency_key(&form)).await,
+            Err(e) => Err(e),
+        };
+        match recorded {
+            Ok(recorded) => return Ok(recorded_page(&page, &tenant, recorded)),
+            Err(e @ service::Error::Validation { .. }) => (page.errors(&e), StatusCode::UNPROCESSABLE_ENTITY),
+            Err(e @ service::Error::Conflict(_)) => (page.errors(&e), StatusCode::CONFLICT),
+            Err(e) => return Err(e.into()),
         }
     };
     let form = Value::from(minijinja::value::Serde(&*form));
