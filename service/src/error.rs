@@ -27,9 +27,10 @@ pub enum Error {
         message: String,
         zh: String,
     },
-    /// The request clashes with the current state (duplicate, wrong status).
-    #[error("{0}")]
-    Conflict(String),
+    /// The request clashes with the current state (duplicate, wrong status),
+    /// in English and in Chinese like `Validation`.
+    #[error("{message}")]
+    Conflict { message: String, zh: String },
     /// Anything else. Logged with its cause chain; clients see "internal error".
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -46,10 +47,10 @@ impl Error {
     }
 
     /// The message for a reader of `lang` (`zh-CN` or `en`): validation
-    /// errors have both; other errors are in English.
+    /// errors and conflicts have both; other errors are in English.
     pub fn message_in(&self, lang: &str) -> String {
         match self {
-            Self::Validation { zh, .. } if lang.starts_with("zh") => zh.clone(),
+            Self::Validation { zh, .. } | Self::Conflict { zh, .. } if lang.starts_with("zh") => zh.clone(),
             other => other.to_string(),
         }
     }
@@ -58,8 +59,12 @@ impl Error {
         Self::Forbidden(message.into())
     }
 
-    pub fn conflict(message: impl Into<String>) -> Self {
-        Self::Conflict(message.into())
+    /// A clash with the current state, said in English and in Chinese.
+    pub fn conflict(message: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self::Conflict {
+            message: message.into(),
+            zh: zh.into(),
+        }
     }
 
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {

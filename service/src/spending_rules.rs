@@ -254,10 +254,13 @@ pub async fn submit_statement(
     let tx = db.write(ctx).await?;
     let org = load_for_update(tx.conn(), ctx, organization_id).await?;
     if org.charity_recognized_on.is_none() {
-        return Err(Error::conflict(format!(
-            "{} is not recognized as a charitable organization (慈善组织); the spending rules do not apply to it",
-            org.name
-        )));
+        return Err(Error::conflict(
+            format!(
+                "{} is not recognized as a charitable organization (慈善组织); the spending rules do not apply to it",
+                org.name
+            ),
+            format!("{}尚未认定为慈善组织，不适用慈善组织支出规定", org.name),
+        ));
     }
     let before = financial_statement::Entity::find_by_id((ctx.tenant_id, organization_id, year))
         .one(tx.conn())

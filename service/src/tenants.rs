@@ -228,7 +228,10 @@ pub async fn create(
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            Error::conflict(format!("a tenant with the slug \"{}\" already exists", tenant.slug))
+            Error::conflict(
+                format!("a tenant with the slug \"{}\" already exists", tenant.slug),
+                format!("标识“{}”已被使用，请换一个", tenant.slug),
+            )
         } else {
             e.into()
         }

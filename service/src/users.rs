@@ -274,7 +274,10 @@ pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, new: H
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                Error::conflict(format!("the username \"{}\" is taken in this tenant", model.username))
+                Error::conflict(
+                    format!("the username \"{}\" is taken in this tenant", model.username),
+                    format!("用户名“{}”已被占用", model.username),
+                )
             } else {
                 e.into()
             }
@@ -406,7 +409,10 @@ pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) ->
     let (me, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
     if me == id && !active {
-        return Err(Error::conflict("you cannot deactivate your own account"));
+        return Err(Error::conflict(
+            "you cannot deactivate your own account",
+            "不能停用自己的账号",
+        ));
     }
     let tx = db.write(ctx).await?;
     let before = app_user::Entity::find_by_id((ctx.tenant_id, id))

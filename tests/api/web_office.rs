@@ -115,6 +115,23 @@ async fn an_official_works_the_queues_from_the_desk() {
         .await,
         "pending"
     );
+    // A charity that let a referral's deadline pass is on the desk, with a
+    // link to the case.
+    let head = crate::relief::id_number("450202", "19420202", 63);
+    let (case, referral, _) =
+        crate::relief::referred(&app, &head, json!([{"kind": "service", "service": "daily_care"}]), &[]).await;
+    let sql = format!(
+        "UPDATE referral SET deadline = '2020-01-01' WHERE id = {}",
+        app.sql_id(&referral)
+    );
+    sea_orm::ConnectionTrait::execute_unprepared(&app.owner, &sql)
+        .await
+        .unwrap();
+    let desk = client.get(&base).send().await.unwrap().text().await.unwrap();
+    assert!(
+        desk.contains("2020-01-01") && desk.contains(&format!("/liuzhou/office/cases/{case}")),
+        "{desk}"
+    );
     // Staff cannot act on the bureau's queues.
     let staff = browser();
     sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;

@@ -488,3 +488,33 @@ async fn the_public_register_is_searchable_and_shows_the_lists() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_funds_long_lists_page() {
+    let app = spawn_app().await;
+    let token = app.login("liuzhou.org_staff").await;
+    let fund = create_fund(&app, &token, "分页测试基金").await;
+    for i in 0..51 {
+        let amount = format!("{}.00", 10 + i);
+        record(&app, &token, merge(money_gift(&amount), json!({"fundId": fund}))).await;
+    }
+    let client = browser();
+    let url = format!("{}/liuzhou/funds/{fund}", app.address);
+    let first = client.get(&url).send().await.unwrap().text().await.unwrap();
+    // Newest first: the last gift (60.00) is on the first page, the first
+    // (10.00) only on the next.
+    assert!(first.contains("¥60.00") && !first.contains("¥10.00"), "{first}");
+    let marker = "?gifts_after=";
+    let start = first.find(marker).unwrap_or_else(|| panic!("no next page: {first}")) + marker.len();
+    let after = first[start..].split('#').next().unwrap();
+    let second = client
+        .get(format!("{url}?gifts_after={after}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(second.contains("¥10.00") && !second.contains("¥60.00"), "{second}");
+    assert!(!second.contains(marker), "the last page has no next link");
+}

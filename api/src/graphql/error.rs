@@ -39,7 +39,7 @@ pub fn code_of(err: &service::Error) -> &'static str {
         E::Forbidden(_) => error_codes::FORBIDDEN,
         E::NotFound(_) => error_codes::NOT_FOUND,
         E::Validation { .. } => error_codes::VALIDATION,
-        E::Conflict(_) => error_codes::CONFLICT,
+        E::Conflict { .. } => error_codes::CONFLICT,
         E::Internal(cause) => {
             tracing::error!(error = ?cause, "internal error");
             error_codes::INTERNAL
@@ -53,6 +53,7 @@ impl From<service::Error> for ApiError {
         let code = code_of(&err);
         let (field, zh) = match &err {
             E::Validation { field, zh, .. } => (*field, Some(zh.clone())),
+            E::Conflict { zh, .. } => (None, Some(zh.clone())),
             _ => (None, None),
         };
         Self(async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {

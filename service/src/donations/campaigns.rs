@@ -119,10 +119,10 @@ pub async fn create(
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                Error::conflict(format!(
-                    "your organization already has a campaign named {}",
-                    campaign.name
-                ))
+                Error::conflict(
+                    format!("your organization already has a campaign named {}", campaign.name),
+                    format!("本机构已有名为“{}”的募捐活动", campaign.name),
+                )
             } else {
                 e.into()
             }

@@ -341,16 +341,19 @@ pub(crate) async fn receiving_organization<C: ConnectionTrait>(
         .await?
         .ok_or(Error::NotFound("organization"))?;
     if org.status != OrganizationStatus::Active {
-        return Err(Error::conflict(format!(
-            "{} is deregistered and cannot receive donations",
-            org.name
-        )));
+        return Err(Error::conflict(
+            format!("{} is deregistered and cannot receive donations", org.name),
+            format!("{}已注销，不能接收捐赠", org.name),
+        ));
     }
     if org.charity_recognized_on.is_none() {
-        return Err(Error::conflict(format!(
-            "{} is not recognized as a charitable organization (慈善组织), so it cannot issue donation receipts",
-            org.name
-        )));
+        return Err(Error::conflict(
+            format!(
+                "{} is not recognized as a charitable organization (慈善组织), so it cannot issue donation receipts",
+                org.name
+            ),
+            format!("{}尚未认定为慈善组织，不能开具捐赠票据", org.name),
+        ));
     }
     Ok(org)
 }
@@ -780,10 +783,16 @@ pub async fn confirm_pledge(
     lock_campaign_and_fund(tx.conn(), ctx, &find(tx.conn(), ctx, id).await?).await?;
     let pending = locked_gift_of_my_organization(tx.conn(), ctx, id).await?;
     if pending.status != DonationStatus::Pledged {
-        return Err(Error::conflict(format!(
-            "only a pledge can be confirmed; this donation is {}",
-            status_name(pending.status)
-        )));
+        return Err(Error::conflict(
+            format!(
+                "only a pledge can be confirmed; this donation is {}",
+                status_name(pending.status)
+            ),
+            format!(
+                "只有待确认的认捐才能确认到账；这笔捐赠{}",
+                status_name_zh(pending.status)
+            ),
+        ));
     }
     let today = crate::clock::today();
     let received_on = received_on.unwrap_or(today);
@@ -839,10 +848,16 @@ pub async fn decline_pledge(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str
     let tx = db.write(ctx).await?;
     let pending = locked_gift_of_my_organization(tx.conn(), ctx, id).await?;
     if pending.status != DonationStatus::Pledged {
-        return Err(Error::conflict(format!(
-            "only a pledge can be declined; this donation is {}",
-            status_name(pending.status)
-        )));
+        return Err(Error::conflict(
+            format!(
+                "only a pledge can be declined; this donation is {}",
+                status_name(pending.status)
+            ),
+            format!(
+                "只有待确认的认捐才能标记为未到账；这笔捐赠{}",
+                status_name_zh(pending.status)
+            ),
+        ));
     }
     // The donor's note stays; the reason is kept by the audit record.
     let declined = donation::Model {
@@ -872,6 +887,16 @@ fn status_name(status: DonationStatus) -> &'static str {
     }
 }
 
+/// A donation's status as the Chinese message says it ("this donation
+/// is ...").
+fn status_name_zh(status: DonationStatus) -> &'static str {
+    match status {
+        DonationStatus::Pledged => "是待确认的认捐",
+        DonationStatus::Confirmed => "已确认到账",
+        DonationStatus::Declined => "已标记为未到账",
+    }
+}
+
 async fn locked_gift_of_my_organization<C: ConnectionTrait>(
     conn: &C,
     ctx: &TenantContext,
@@ -898,27 +923,35 @@ pub async fn void(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Resul
     if gift.status != DonationStatus::Confirmed {
         return Err(Error::conflict(
             "only a confirmed gift can be voided; decline a pledge instead",
+            "只有已确认的捐赠才能作废；未到账的认捐请标记为未到账",
         ));
     }
     if gift.matches_id.is_some() {
         return Err(Error::conflict(
             "this is a sponsor's matching gift; it is voided together with the gift it matches",
+            "这是配捐方的配捐，随其所配的捐赠一并作废",
         ));
     }
     if reversal_of(tx.conn(), ctx, id).await?.is_some() {
-        return Err(Error::conflict(format!(
-            "receipt {} is already void",
-            gift.receipt_number.as_deref().unwrap_or("")
-        )));
+        let number = gift.receipt_number.as_deref().unwrap_or("");
+        return Err(Error::conflict(
+            format!("receipt {number} is already void"),
+            format!("票据 {number} 已作废"),
+        ));
     }
     let matched = matching_gift(tx.conn(), ctx, id).await?;
     for g in std::iter::once(&gift).chain(matched.iter()) {
         if g.fund_id.is_some() && g.unallocated_fen < g.amount_fen {
-            return Err(Error::conflict(format!(
-                "{} of receipt {} has already paid for approved disbursements, so the gift cannot be voided",
+            let (spent, number) = (
                 Money::from_fen(g.amount_fen - g.unallocated_fen),
-                g.receipt_number.as_deref().unwrap_or("")
-            )));
+                g.receipt_number.as_deref().unwrap_or(""),
+            );
+            return Err(Error::conflict(
+                format!(
+                    "{spent} of receipt {number} has already paid for approved disbursements, so the gift cannot be voided"
+                ),
+                format!("票据 {number} 中已有 {spent} 元用于已批准的支出，不能作废"),
+            ));
         }
     }
     let now = Utc::now().trunc_subsecs(6);

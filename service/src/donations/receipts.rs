@@ -56,9 +56,10 @@ pub(crate) async fn next_number(
         .ok_or_else(|| Error::internal(anyhow::anyhow!("receipt sequence upsert returned no row")))?;
     let number: i32 = row.try_get("", "last_number")?;
     if number > 999_999 {
-        return Err(Error::conflict(format!(
-            "the organization has issued 999,999 receipts in {year}, the most one year's numbering allows"
-        )));
+        return Err(Error::conflict(
+            format!("the organization has issued 999,999 receipts in {year}, the most one year's numbering allows"),
+            format!("本机构 {year} 年已开具 999,999 张票据，已达当年编号上限"),
+        ));
     }
     Ok(number)
 }

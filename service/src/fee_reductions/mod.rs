@@ -58,11 +58,34 @@ pub fn transition(from: FeeReportStatus, action: ReportAction) -> Result<FeeRepo
         (S::Draft | S::Returned, A::Submit) => Ok(S::Submitted),
         (S::Submitted, A::Approve) => Ok(S::Approved),
         (S::Submitted, A::Return) => Ok(S::Returned),
-        _ => Err(Error::conflict(format!(
-            "illegal transition: cannot {} a fee-reduction report that is {}",
-            format!("{action:?}").to_lowercase(),
-            format!("{from:?}").to_lowercase()
-        ))),
+        _ => Err(Error::conflict(
+            format!(
+                "illegal transition: cannot {} a fee-reduction report that is {}",
+                format!("{action:?}").to_lowercase(),
+                format!("{from:?}").to_lowercase()
+            ),
+            format!("该减负报告当前状态为“{}”，不能{}", status_zh(from), action_zh(action)),
+        )),
+    }
+}
+
+/// The Chinese names of the report states and actions, for the message a
+/// Chinese user sees.
+fn status_zh(status: FeeReportStatus) -> &'static str {
+    match status {
+        FeeReportStatus::Draft => "草稿",
+        FeeReportStatus::Submitted => "已提交",
+        FeeReportStatus::Approved => "已审核",
+        FeeReportStatus::Returned => "已退回",
+    }
+}
+
+fn action_zh(action: ReportAction) -> &'static str {
+    match action {
+        ReportAction::Submit => "提交",
+        ReportAction::Approve => "审核通过",
+        ReportAction::Return => "退回",
+        ReportAction::Edit => "修改",
     }
 }
 
@@ -123,10 +146,10 @@ pub async fn open_period(
         .into_iter()
         .any(|p| p.half == input.half || p.half.is_none() || input.half.is_none());
     if clash {
-        return Err(Error::conflict(format!(
-            "a period covering {} is already open",
-            input.year
-        )));
+        return Err(Error::conflict(
+            format!("a period covering {} is already open", input.year),
+            format!("{} 年已有覆盖该时段的报送期间", input.year),
+        ));
     }
     let period = fee_reduction_period::Model {
         tenant_id: ctx.tenant_id,
@@ -412,7 +435,10 @@ pub async fn save_report(
                 .await
                 .map_err(|e| {
                     if is_unique_violation(&e) {
-                        Error::conflict("this association's report for the period was just created: reload it")
+                        Error::conflict(
+                            "this association's report for the period was just created: reload it",
+                            "本会本报送期间的减负报告刚刚已创建，请刷新后重试",
+                        )
                     } else {
                         e.into()
                     }

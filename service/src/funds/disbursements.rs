@@ -50,11 +50,27 @@ pub fn transition(from: DisbursementStatus, action: DisbursementAction) -> Resul
         (S::Requested, A::Approve) => Ok(S::Approved),
         (S::Requested, A::Reject) => Ok(S::Rejected),
         (S::Approved, A::Pay) => Ok(S::Paid),
-        _ => Err(Error::conflict(format!(
-            "cannot {} a disbursement that is {}",
-            format!("{action:?}").to_lowercase(),
-            format!("{from:?}").to_lowercase()
-        ))),
+        _ => Err(Error::conflict(
+            format!(
+                "cannot {} a disbursement that is {}",
+                format!("{action:?}").to_lowercase(),
+                format!("{from:?}").to_lowercase()
+            ),
+            format!(
+                "这笔支出{}，不能{}",
+                match from {
+                    S::Requested => "正在等待复核",
+                    S::Approved => "已批准",
+                    S::Rejected => "未获批准",
+                    S::Paid => "已支付",
+                },
+                match action {
+                    A::Approve => "批准",
+                    A::Reject => "不批准",
+                    A::Pay => "登记付款",
+                }
+            ),
+        )),
     }
 }
 
@@ -245,12 +261,17 @@ pub async fn approve(db: &Db, ctx: &TenantContext, id: Uuid, note: Option<&str>)
         .await?;
     let fund = find_fund(tx.conn(), ctx, before.fund_id).await?;
     if taken.rows_affected == 0 {
-        return Err(Error::conflict(format!(
-            "{} has a balance of {}, less than the {} this disbursement needs",
-            fund.name,
+        let (balance, needed) = (
             Money::from_fen(fund.raised_fen - fund.disbursed_fen),
-            Money::from_fen(before.amount_fen)
-        )));
+            Money::from_fen(before.amount_fen),
+        );
+        return Err(Error::conflict(
+            format!(
+                "{} has a balance of {balance}, less than the {needed} this disbursement needs",
+                fund.name
+            ),
+            format!("{}余额 {balance} 元，不足这笔支出所需的 {needed} 元", fund.name),
+        ));
     }
     let unspent: Vec<Unspent> = donation::Entity::find()
         .filter(donation::Column::TenantId.eq(ctx.tenant_id))
@@ -270,13 +291,19 @@ pub async fn approve(db: &Db, ctx: &TenantContext, id: Uuid, note: Option<&str>)
         })
         .collect();
     let shares = allocate(&unspent, before.purpose, before.amount_fen).map_err(|Shortfall { available_fen }| {
-        Error::conflict(format!(
-            "{} holds {} usable for {} (other gifts are restricted to other purposes), less than the {} needed",
-            fund.name,
-            Money::from_fen(available_fen),
-            purpose_label(before.purpose),
-            Money::from_fen(before.amount_fen)
-        ))
+        let (usable, needed) = (Money::from_fen(available_fen), Money::from_fen(before.amount_fen));
+        Error::conflict(
+            format!(
+                "{} holds {usable} usable for {} (other gifts are restricted to other purposes), less than the {needed} needed",
+                fund.name,
+                purpose_label(before.purpose),
+            ),
+            format!(
+                "{}可用于{}的款项为 {usable} 元（其余捐赠限定了其他用途），不足所需的 {needed} 元",
+                fund.name,
+                purpose_label(before.purpose),
+            ),
+        )
     })?;
     for (donation_id, share) in &shares {
         donation::Entity::update_many()

@@ -75,7 +75,10 @@ pub async fn create(
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                Error::conflict(format!("a fund named {} already exists in this city", fund.name))
+                Error::conflict(
+                    format!("a fund named {} already exists in this city", fund.name),
+                    format!("本市已有名为“{}”的基金", fund.name),
+                )
             } else {
                 e.into()
             }

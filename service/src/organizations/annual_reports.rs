@@ -109,7 +109,10 @@ pub async fn submit(
                 .await
                 .map_err(|e| {
                     if is_unique_violation(&e) {
-                        Error::conflict(format!("the report for {year} was just submitted"))
+                        Error::conflict(
+                            format!("the report for {year} was just submitted"),
+                            format!("{year} 年度报告刚刚已报送，请勿重复提交"),
+                        )
                     } else {
                         e.into()
                     }

@@ -126,6 +126,7 @@ pub async fn submit(
     if pending.is_some() {
         return Err(Error::conflict(
             "a change application of this organization is already waiting: put every item in that one",
+            "本组织已有一份待审核的变更申请，请将所有变更事项填在该申请中",
         ));
     }
     let application = change_application::Model {

@@ -148,9 +148,10 @@ pub(crate) async fn insert_new(
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                Error::conflict(format!(
-                    "an organization with the credit code {code} is already registered"
-                ))
+                Error::conflict(
+                    format!("an organization with the credit code {code} is already registered"),
+                    format!("统一社会信用代码 {code} 已登记，请勿重复登记"),
+                )
             } else {
                 e.into()
             }
@@ -523,6 +524,7 @@ pub async fn recognize(
         Recognition::Charity if before.charity_recognized_on.is_some() => {
             return Err(Error::conflict(
                 "the organization is already recognised as a charitable organization",
+                "该社会组织已认定为慈善组织",
             ));
         }
         Recognition::Charity => organization::Model {
@@ -533,6 +535,7 @@ pub async fn recognize(
         Recognition::PublicFundraising if before.charity_recognized_on.is_none() => {
             return Err(Error::conflict(
                 "only a recognised charitable organization can hold public fundraising qualification",
+                "只有已认定的慈善组织才能取得公开募捐资格",
             ));
         }
         Recognition::PublicFundraising if before.charity_recognized_on.is_some_and(|c| on < c) => {
@@ -545,6 +548,7 @@ pub async fn recognize(
         Recognition::PublicFundraising if before.public_fundraising_on.is_some() => {
             return Err(Error::conflict(
                 "the organization already holds public fundraising qualification",
+                "该慈善组织已取得公开募捐资格",
             ));
         }
         Recognition::PublicFundraising => organization::Model {

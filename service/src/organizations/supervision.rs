@@ -268,6 +268,7 @@ pub async fn list_abnormal(
     if already.is_some() {
         return Err(Error::conflict(
             "the organization is already on the abnormal-activity list",
+            "该社会组织已列入活动异常名录",
         ));
     }
     let listing = list(
@@ -309,6 +310,7 @@ pub async fn remove(
     if before.removed_on.is_some() {
         return Err(Error::conflict(
             "illegal transition: cannot remove a listing that is already removed",
+            "该名录记录已移出，不能重复移出",
         ));
     }
     let org = load_for_update(tx.conn(), ctx, before.organization_id).await?;

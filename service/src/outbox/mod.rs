@@ -101,6 +101,7 @@ pub async fn retry(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<email_outbo
     if before.status != EmailStatus::Dead {
         return Err(Error::conflict(
             "only an email that gave up (status dead) can be retried",
+            "只有发送失败的邮件才能重新发送",
         ));
     }
     let now = Utc::now().trunc_subsecs(6);

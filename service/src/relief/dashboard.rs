@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use entity::app_user::Role;
 use entity::assistance;
 use entity::disbursement;
+use entity::organization;
 use entity::referral::{self, ReferralStatus};
 use entity::referral_need::{NeedKind, Service};
 use entity::referral_target::{self, TargetStatus};
@@ -77,6 +78,58 @@ pub async fn city(db: &Db, ctx: &TenantContext, year: Option<i32>) -> Result<Das
     let dashboard = compute(&tx, ctx.tenant_id, year).await?;
     tx.commit().await?;
     Ok(dashboard)
+}
+
+/// A charity that has not answered a referral past its deadline: the
+/// official's queue, oldest deadline first.
+pub struct OverdueTarget {
+    pub case_id: Uuid,
+    pub referral_id: Uuid,
+    pub deadline: NaiveDate,
+    pub organization: String,
+    pub escalated: bool,
+}
+
+pub async fn overdue_targets(db: &Db, ctx: &TenantContext) -> Result<Vec<OverdueTarget>> {
+    ctx.require_role(&[Role::CityOfficial])?;
+    let today = crate::clock::today();
+    let tx = db.read(ctx).await?;
+    let referrals = referral::Entity::find()
+        .filter(referral::Column::TenantId.eq(ctx.tenant_id))
+        .filter(referral::Column::Status.eq(ReferralStatus::Open))
+        .filter(referral::Column::Deadline.lt(today))
+        .all(&tx)
+        .await?;
+    let targets = referral_target::Entity::find()
+        .filter(referral_target::Column::TenantId.eq(ctx.tenant_id))
+        .filter(referral_target::Column::ReferralId.is_in(referrals.iter().map(|r| r.id)))
+        .filter(referral_target::Column::Status.eq(TargetStatus::Sent))
+        .all(&tx)
+        .await?;
+    let names: std::collections::HashMap<Uuid, String> = organization::Entity::find()
+        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+        .filter(organization::Column::Id.is_in(targets.iter().map(|t| t.organization_id)))
+        .all(&tx)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    tx.commit().await?;
+    let mut out: Vec<OverdueTarget> = targets
+        .iter()
+        .filter_map(|t| {
+            let r = referrals.iter().find(|r| r.id == t.referral_id)?;
+            Some(OverdueTarget {
+                case_id: r.case_id,
+                referral_id: r.id,
+                deadline: r.deadline,
+                organization: names.get(&t.organization_id).cloned().unwrap_or_default(),
+                escalated: t.escalated_at.is_some(),
+            })
+        })
+        .collect();
+    out.sort_by_key(|o| o.deadline);
+    Ok(out)
 }
 
 /// Each city of the region, side by side.

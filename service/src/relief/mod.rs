@@ -232,11 +232,18 @@ pub async fn register_case(
             .await?
             .is_some_and(|c| c.status == CaseStatus::Open);
         if open {
-            return Err(Error::conflict(format!(
-                "{} already belongs to open case {}; close or correct that case first",
-                identity::mask(&person.id_number),
-                person.case_id
-            )));
+            return Err(Error::conflict(
+                format!(
+                    "{} already belongs to open case {}; close or correct that case first",
+                    identity::mask(&person.id_number),
+                    person.case_id
+                ),
+                format!(
+                    "身份证号 {} 已在未结案的救助案件 {} 中，请先结案或更正该案件",
+                    identity::mask(&person.id_number),
+                    person.case_id
+                ),
+            ));
         }
     }
     let now = Utc::now().trunc_subsecs(6);
@@ -501,7 +508,7 @@ pub async fn close_case(db: &Db, ctx: &TenantContext, id: Uuid, outcome: &str) -
         .await?
         .ok_or(Error::NotFound("relief case"))?;
     if case.status == CaseStatus::Closed {
-        return Err(Error::conflict("the case is already closed"));
+        return Err(Error::conflict("the case is already closed", "该案件已结案"));
     }
     let now = Utc::now().trunc_subsecs(6);
     let closed = relief_case::Model {

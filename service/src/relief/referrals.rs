@@ -150,6 +150,7 @@ pub async fn create(
     if case.status != CaseStatus::Open {
         return Err(Error::conflict(
             "the case is closed; reopen it by registering the household again",
+            "该救助案件已结案；如需继续救助，请重新登记该家庭",
         ));
     }
     let referral = referral::Model {
@@ -334,7 +335,7 @@ pub async fn send(
     let tx = db.write(ctx).await?;
     let (referral, needs) = find_with_needs(tx.conn(), ctx, referral_id).await?;
     if referral.status != ReferralStatus::Open {
-        return Err(Error::conflict("the referral is closed"));
+        return Err(Error::conflict("the referral is closed", "该转介已关闭"));
     }
     let case = relief_case::Entity::find_by_id((ctx.tenant_id, referral.case_id))
         .one(tx.conn())
@@ -384,7 +385,10 @@ pub async fn send(
             .await
             .map_err(|e| {
                 if is_unique_violation(&e) {
-                    Error::conflict(format!("the referral was already sent to {}", org.name))
+                    Error::conflict(
+                        format!("the referral was already sent to {}", org.name),
+                        format!("该转介已发送给{}", org.name),
+                    )
                 } else {
                     e.into()
                 }
@@ -433,7 +437,7 @@ async fn open_referral<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uu
         .await?
         .ok_or(Error::NotFound("referral"))?;
     if referral.status != ReferralStatus::Open {
-        return Err(Error::conflict("the referral is closed"));
+        return Err(Error::conflict("the referral is closed", "该转介已关闭"));
     }
     Ok(referral)
 }
@@ -461,14 +465,14 @@ async fn decide(
     let before = my_target(tx.conn(), ctx, target_id).await?;
     let referral = open_referral(tx.conn(), ctx, before.referral_id).await?;
     if before.status != TargetStatus::Sent {
-        return Err(Error::conflict(format!(
-            "the referral was already {}",
-            if before.status == TargetStatus::Accepted {
-                "accepted"
-            } else {
-                "declined"
-            }
-        )));
+        let accepted = before.status == TargetStatus::Accepted;
+        return Err(Error::conflict(
+            format!(
+                "the referral was already {}",
+                if accepted { "accepted" } else { "declined" }
+            ),
+            format!("该转介已{}", if accepted { "接受" } else { "拒绝" }),
+        ));
     }
     let after = referral_target::Model {
         status: if decline.is_some() {
@@ -669,7 +673,10 @@ pub async fn record_assistance(
     let target = my_target(tx.conn(), ctx, target_id).await?;
     let referral = open_referral(tx.conn(), ctx, target.referral_id).await?;
     if target.status != TargetStatus::Accepted {
-        return Err(Error::conflict("accept the referral before recording assistance"));
+        return Err(Error::conflict(
+            "accept the referral before recording assistance",
+            "请先接受转介，再登记帮扶情况",
+        ));
     }
     let referred_on = crate::clock::china_date(referral.created_at);
     if delivered_on > today || delivered_on < referred_on {

@@ -256,7 +256,7 @@ pub async fn refer(page: Page, path: web::Path<(String, Uuid)>, form: web::Form<
                     let name = field.map_or_else(|| "_form".to_owned(), |f| form_field(&f.replace('.', "_")));
                     failed(name, page.say(&e), StatusCode::UNPROCESSABLE_ENTITY)
                 }
-                Err(e @ service::Error::Conflict(_)) => failed("_form".into(), page.say(&e), StatusCode::CONFLICT),
+                Err(e @ service::Error::Conflict { .. }) => failed("_form".into(), page.say(&e), StatusCode::CONFLICT),
                 Err(e) => return Err(e.into()),
             },
         }
@@ -288,7 +288,7 @@ pub async fn send(page: Page, path: web::Path<(String, Uuid, Uuid)>, form: web::
         .collect();
     match referrals::send(&page.db, ctx, referral_id, targets).await {
         Ok(_) => Ok(redirect(&format!("/{tenant}/office/cases/{case_id}"))),
-        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
+        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict { .. })) => {
             show(
                 &page,
                 &tenant,
@@ -316,7 +316,7 @@ pub async fn close(page: Page, path: web::Path<(String, Uuid)>, form: web::Form<
     let outcome = form.get("outcome").map(String::as_str).unwrap_or("");
     match service::relief::close_case(&page.db, ctx, id, outcome).await {
         Ok(_) => Ok(redirect(&format!("/{tenant}/office/cases/{id}"))),
-        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
+        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict { .. })) => {
             show(
                 &page,
                 &tenant,

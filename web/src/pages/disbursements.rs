@@ -180,7 +180,9 @@ pub async fn decide(
             )
             .await
         }
-        Err(e @ (service::Error::Conflict(_) | service::Error::Forbidden(_) | service::Error::Validation { .. })) => {
+        Err(
+            e @ (service::Error::Conflict { .. } | service::Error::Forbidden(_) | service::Error::Validation { .. }),
+        ) => {
             let errors = page.error_at("_form".into(), page.say(&e));
             self::page(&page, &tenant, fresh_form(), errors, None, StatusCode::CONFLICT).await
         }

@@ -272,7 +272,7 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
             };
             saved.map_err(|e| match e {
                 service::Error::Validation { field, ref message, .. } => Ok((field_of(field, message), e)),
-                service::Error::Conflict(_) => Ok(("_form".to_owned(), e)),
+                service::Error::Conflict { .. } => Ok(("_form".to_owned(), e)),
                 other => Err(other),
             })
         }

@@ -283,7 +283,7 @@ impl PageError {
             E::Unauthenticated(_) => StatusCode::SEE_OTHER,
             E::Forbidden(_) => StatusCode::FORBIDDEN,
             E::Validation { .. } => StatusCode::BAD_REQUEST,
-            E::Conflict(_) => StatusCode::CONFLICT,
+            E::Conflict { .. } => StatusCode::CONFLICT,
             E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

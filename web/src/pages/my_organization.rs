@@ -171,7 +171,7 @@ pub async fn submit(page: Page, path: web::Path<(String, String)>, form: web::Fo
     // The form comes back with what was typed and the error beside its field.
     let status = match &e {
         service::Error::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        service::Error::Conflict(_) => StatusCode::CONFLICT,
+        service::Error::Conflict { .. } => StatusCode::CONFLICT,
         service::Error::Forbidden(_) => StatusCode::FORBIDDEN,
         _ => return Err(e.into()),
     };

@@ -44,6 +44,16 @@ pub async fn desk(page: Page, tenant: web::Path<String>) -> Reply {
     let totals = service::donations::totals::city(db, ctx, None).await?;
     let checks = service::spending_rules::check(db, ctx, service::clock::today().year() - 1, true).await?;
     let to_review = super::fee_reports::to_review(db, ctx).await?;
+    let overdue: Vec<_> = service::relief::dashboard::overdue_targets(db, ctx)
+        .await?
+        .iter()
+        .map(|o| {
+            context! {
+                case => o.case_id.to_string(), deadline => o.deadline.to_string(), organization => o.organization.clone(),
+                escalated => o.escalated,
+            }
+        })
+        .collect();
     let applications: Vec<_> = submitted
         .iter()
         .chain(accepted.iter())
@@ -120,7 +130,7 @@ pub async fn desk(page: Page, tenant: web::Path<String>) -> Reply {
         context! {
             city => city, queues => queues, applications => applications, donations_chart => donations_chart, months => month_rows,
             relief => relief_ctx, checks => checks, year => service::clock::today().year() - 1, reports => to_review,
-            dead_letters => dead_letters, ..page.base(Some(&tenant))
+            dead_letters => dead_letters, overdue => overdue, ..page.base(Some(&tenant))
         },
     ))
 }

@@ -133,7 +133,7 @@ pub async fn supervise(
     };
     match result {
         Ok(()) => Ok(redirect(&format!("/{tenant}/office/organizations/{id}"))),
-        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
+        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict { .. })) => {
             show(&page, &tenant, id, Some(page.say(&e)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),

@@ -122,15 +122,31 @@ pub async fn funds(page: Page, tenant: web::Path<String>, query: web::Query<Afte
     ))
 }
 
-pub async fn fund(page: Page, path: web::Path<(String, Uuid)>) -> Reply {
+/// The fund page's two long lists page on their own.
+#[derive(Deserialize)]
+pub struct FundPages {
+    disbursements_after: Option<Uuid>,
+    gifts_after: Option<Uuid>,
+}
+
+pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query<FundPages>) -> Reply {
     let (tenant, id) = path.into_inner();
     let db = &page.db;
     let (public, name) = city(db, page.request(), &tenant).await?;
     let fund = service::funds::get(db, &public, id).await?;
-    let first = || PageRequest::new(Some(50), None::<Uuid>);
     let spending = service::funds::spending(db, &public, id).await?;
-    let disbursements = service::funds::public_disbursements(db, &public, id, first()?).await?;
-    let gifts = service::funds::public_gifts(db, &public, id, first()?).await?;
+    let disbursements =
+        service::funds::public_disbursements(db, &public, id, PageRequest::new(Some(50), query.disbursements_after)?)
+            .await?;
+    let gifts = service::funds::public_gifts(db, &public, id, PageRequest::new(Some(50), query.gifts_after)?).await?;
+    let more_disbursements = disbursements
+        .has_next
+        .then(|| disbursements.items.last().map(|d| d.id.to_string()))
+        .flatten();
+    let more_gifts = gifts
+        .has_next
+        .then(|| gifts.items.last().map(|g| g.gift.id.to_string()))
+        .flatten();
     let points: Vec<(String, String, i64)> = spending
         .iter()
         .map(|p| (p.month.clone(), purpose_label(p.purpose).to_owned(), p.amount_fen))
@@ -171,6 +187,7 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>) -> Reply {
         StatusCode::OK,
         context! {
             city => name, fund => fund_ctx, chart => svg, spending => spending, disbursements => disbursements, gifts => gifts,
+            more_disbursements => more_disbursements, more_gifts => more_gifts, fund_id => id.to_string(),
             ..page.base(Some(&tenant))
         },
     ))

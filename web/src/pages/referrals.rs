@@ -181,7 +181,7 @@ pub async fn act(
                 Ok(_) => Ok(()),
                 // The help form comes back under its referral, as typed,
                 // with the error beside its field.
-                Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
+                Err(e @ (service::Error::Validation { .. } | service::Error::Conflict { .. })) => {
                     let failed = Failed {
                         target,
                         form: Value::from(minijinja::value::Serde(&*form)),
@@ -197,7 +197,7 @@ pub async fn act(
     };
     match result {
         Ok(()) => Ok(redirect(&format!("/{tenant}/workspace/referrals"))),
-        Err(e @ (service::Error::Conflict(_) | service::Error::Validation { .. })) => {
+        Err(e @ (service::Error::Conflict { .. } | service::Error::Validation { .. })) => {
             self::page(
                 &page,
                 &tenant,

@@ -117,7 +117,7 @@ pub async fn act(
     };
     match result {
         Ok(()) => Ok(redirect(&format!("/{tenant}/workspace/donations"))),
-        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict(_))) => {
+        Err(e @ (service::Error::Validation { .. } | service::Error::Conflict { .. })) => {
             list_page(
                 &page,
                 &tenant,
@@ -249,7 +249,7 @@ pub async fn record_donation(page: Page, tenant: web::Path<String>, form: web::F
         match recorded {
             Ok(recorded) => return Ok(recorded_page(&page, &tenant, recorded)),
             Err(e @ service::Error::Validation { .. }) => (page.errors(&e), StatusCode::UNPROCESSABLE_ENTITY),
-            Err(e @ service::Error::Conflict(_)) => (page.errors(&e), StatusCode::CONFLICT),
+            Err(e @ service::Error::Conflict { .. }) => (page.errors(&e), StatusCode::CONFLICT),
             Err(e) => return Err(e.into()),
         }
     };
