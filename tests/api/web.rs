@@ -19,6 +19,11 @@ pub(crate) fn browser() -> reqwest::Client {
         .unwrap()
 }
 
+/// GET a page and return its HTML.
+pub(crate) async fn page_text(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// The value of a hidden input in a page.
 pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);
@@ -33,14 +38,7 @@ pub(crate) async fn sign_in(
     username: &str,
     password: &str,
 ) -> reqwest::Response {
-    let page = client
-        .get(format!("{}/login", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(client, format!("{}/login", app.address)).await;
     let csrf = hidden(&page, "csrf");
     client
         .post(format!("{}/login", app.address))
@@ -86,7 +84,7 @@ async fn an_accountant_signs_in_records_a_donation_once_and_the_public_sees_it()
     );
 
     let form_url = format!("{}/liuzhou/workspace/donations/new", app.address);
-    let form = client.get(&form_url).send().await.unwrap().text().await.unwrap();
+    let form = page_text(&client, &form_url).await;
     assert!(form.contains("网页捐赠基金"), "the organization's funds are offered");
     let (csrf, key) = (hidden(&form, "csrf"), hidden(&form, "idempotency_key"));
     let fund_id = fund.clone();
@@ -172,14 +170,7 @@ async fn an_accountant_signs_in_records_a_donation_once_and_the_public_sees_it()
         "{public}"
     );
     assert!(public.contains("<svg") && public.contains(r#"role="img""#));
-    let list = client
-        .get(format!("{}/liuzhou/workspace/donations", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = page_text(&client, format!("{}/liuzhou/workspace/donations", app.address)).await;
     assert!(list.contains("网页隐名捐赠人"), "the organization sees its donor");
 
     // Signing out ends the session.
@@ -227,14 +218,7 @@ async fn public_pages_switch_language_and_workspaces_keep_to_their_roles() {
         .await
         .unwrap();
     assert_eq!(switch.headers()[LOCATION], "/nanning/funds");
-    let english = client
-        .get(format!("{}/nanning/funds", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let english = page_text(&client, format!("{}/nanning/funds", app.address)).await;
     assert!(
         english.contains("Community funds") && english.contains(r#"<html lang="en">"#),
         "{english}"
@@ -299,7 +283,7 @@ async fn the_workspace_keeps_four_eyes_and_pages_to_their_roles() {
     let staff = browser();
     sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
     let url = format!("{}/liuzhou/workspace/disbursements", app.address);
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     let (csrf, key) = (hidden(&page, "csrf"), hidden(&page, "idempotency_key"));
     let request = |amount: &'static str| {
         vec![
@@ -321,7 +305,7 @@ async fn the_workspace_keeps_four_eyes_and_pages_to_their_roles() {
     let id = app
         .scalar_string("SELECT id FROM disbursement WHERE beneficiary_name = '覃四眼'")
         .await;
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     assert!(
         page.contains("须由另一名工作人员复核") && !page.contains(&format!("approve-{id}")),
         "no approve button for the requester"
@@ -362,14 +346,7 @@ async fn the_workspace_keeps_four_eyes_and_pages_to_their_roles() {
         .await
         .unwrap();
     assert_eq!(mine.status(), StatusCode::FORBIDDEN);
-    let inbox = staff
-        .get(format!("{}/liuzhou/workspace/referrals", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let inbox = page_text(&staff, format!("{}/liuzhou/workspace/referrals", app.address)).await;
     assert!(
         inbox.contains("新建社区") && inbox.contains("就医陪护"),
         "the waiting referral is in the inbox: {inbox}"
@@ -429,14 +406,7 @@ async fn officials_see_their_queues_and_charts_and_the_region_compares_cities() 
     let region = browser();
     let landed = sign_in(&app, &region, "guangxi", "guangxi.region_official", "shanlian-demo").await;
     assert_eq!(landed.headers()[LOCATION], "/guangxi/region");
-    let page = region
-        .get(format!("{}/guangxi/region", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&region, format!("{}/guangxi/region", app.address)).await;
     assert!(
         page.contains("南宁市") && page.contains("柳州市") && page.contains("桂林市") && page.contains("<svg"),
         "{page}"
@@ -458,7 +428,7 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
     let staff = browser();
     sign_in(&app, &staff, "liuzhou", "liuzhou.auto", "staff-pass-12").await;
     let url = format!("{}/liuzhou/workspace/fee-report", app.address);
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     assert!(
         page.contains("未填写") && page.contains(r#"name="amount_0""#) && !page.contains(r#"name="amount_1""#),
         "{page}"
@@ -543,28 +513,11 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
     assert_eq!(app.count("SELECT COUNT(*) FROM fee_reduction_report").await, 0);
     let submitted = staff.post(&url).form(&base("1", "submit")).send().await.unwrap();
     assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
-    assert!(
-        staff
-            .get(&url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .contains("已报送，待审核")
-    );
+    assert!(page_text(&staff, &url).await.contains("已报送，待审核"));
 
     let official = browser();
     sign_in(&app, &official, "liuzhou", "liuzhou.city_official", "shanlian-demo").await;
-    let desk = official
-        .get(format!("{}/liuzhou/office", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let desk = page_text(&official, format!("{}/liuzhou/office", app.address)).await;
     assert!(
         desk.contains("柳州市汽车工业协会 · ¥1200.00") && desk.contains("会费 · 降低 · ¥1200.00 · 30 家企业"),
         "{desk}"
@@ -578,7 +531,7 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
         .await
         .unwrap();
     assert_eq!(returned.status(), StatusCode::SEE_OTHER);
-    let again = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let again = page_text(&staff, &url).await;
     assert!(
         again.contains("已退回") && again.contains("请补充会员大会决议") && again.contains(r#"value="1200.00""#),
         "{again}"
@@ -600,17 +553,7 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
         .await
         .unwrap();
     assert_eq!(approved.status(), StatusCode::SEE_OTHER);
-    assert!(
-        staff
-            .get(&url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .contains("已通过")
-    );
+    assert!(page_text(&staff, &url).await.contains("已通过"));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM fee_reduction_report WHERE status = 'approved'")
             .await,

@@ -7,21 +7,14 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{TestApp, spawn_app};
-use crate::web::{browser, hidden, sign_in};
+use crate::web::{browser, hidden, page_text, sign_in};
 
 const LIUZHOU: &str = "(SELECT id FROM tenant WHERE slug = 'liuzhou')";
 
 async fn official(app: &TestApp) -> (reqwest::Client, String) {
     let client = browser();
     sign_in(app, &client, "liuzhou", "liuzhou.city_official", "shanlian-demo").await;
-    let desk = client
-        .get(format!("{}/liuzhou/office", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let desk = page_text(&client, format!("{}/liuzhou/office", app.address)).await;
     let csrf = hidden(&desk, "csrf");
     (client, csrf)
 }
@@ -51,7 +44,7 @@ async fn an_official_works_the_queues_from_the_desk() {
     // Approval before acceptance is refused by the workflow.
     assert_eq!(act("approve", "").await.unwrap().status(), StatusCode::CONFLICT);
     assert_eq!(act("accept", "").await.unwrap().status(), StatusCode::SEE_OTHER);
-    let desk = client.get(&base).send().await.unwrap().text().await.unwrap();
+    let desk = page_text(&client, &base).await;
     assert!(desk.contains(&format!("approve-application-{id}")), "{desk}");
     assert_eq!(act("approve", "").await.unwrap().status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -95,7 +88,7 @@ async fn an_official_works_the_queues_from_the_desk() {
             "SELECT id FROM email_outbox WHERE status = 'dead' AND tenant_id = {LIUZHOU}"
         ))
         .await;
-    let desk = client.get(&base).send().await.unwrap().text().await.unwrap();
+    let desk = page_text(&client, &base).await;
     assert!(
         desk.contains("550 mailbox unavailable") && desk.contains(&format!("retry-{dead}")),
         "{desk}"
@@ -127,7 +120,7 @@ async fn an_official_works_the_queues_from_the_desk() {
     sea_orm::ConnectionTrait::execute_unprepared(&app.owner, &sql)
         .await
         .unwrap();
-    let desk = client.get(&base).send().await.unwrap().text().await.unwrap();
+    let desk = page_text(&client, &base).await;
     assert!(
         desk.contains("2020-01-01") && desk.contains(&format!("/liuzhou/office/cases/{case}")),
         "{desk}"
@@ -135,14 +128,7 @@ async fn an_official_works_the_queues_from_the_desk() {
     // Staff cannot act on the bureau's queues.
     let staff = browser();
     sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
-    let page = staff
-        .get(format!("{}/liuzhou/workspace/donations", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&staff, format!("{}/liuzhou/workspace/donations", app.address)).await;
     let staff_csrf = hidden(&page, "csrf");
     let refused = staff
         .post(format!("{base}/applications/{other}/accept"))
@@ -157,14 +143,11 @@ async fn an_official_works_the_queues_from_the_desk() {
 async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_trail() {
     let app = spawn_app().await;
     let (client, csrf) = official(&app).await;
-    let found = client
-        .get(format!("{}/liuzhou/office/organizations?q=慈善总会", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let found = page_text(
+        &client,
+        format!("{}/liuzhou/office/organizations?q=慈善总会", app.address),
+    )
+    .await;
     let org = app.organization_id("柳州市慈善总会").await;
     assert!(
         found.contains(&format!("/liuzhou/office/organizations/{org}")),
@@ -175,7 +158,7 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
         "another city's organizations never show: {found}"
     );
     let url = format!("{}/liuzhou/office/organizations/{org}", app.address);
-    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&client, &url).await;
     assert!(
         page.contains("成立登记") && page.contains("柳州市慈善总会"),
         "the history: {page}"
@@ -194,7 +177,7 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
         list("通过登记的住所无法联系").await.unwrap().status(),
         StatusCode::SEE_OTHER
     );
-    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&client, &url).await;
     assert!(
         page.contains("通过登记的住所无法联系") && page.contains("移出名录"),
         "{page}"
@@ -227,14 +210,7 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
 
     // Both acts are in the trail, found by action; a bad date is explained.
     let audit = format!("{}/liuzhou/office/audit", app.address);
-    let trail = client
-        .get(format!("{audit}?action=supervision.list"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let trail = page_text(&client, format!("{audit}?action=supervision.list")).await;
     assert!(
         trail.contains(&listing) && !trail.contains("supervision.remove"),
         "{trail}"
@@ -245,40 +221,27 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
         today.pred_opt().unwrap(),
         today.succ_opt().unwrap()
     );
-    let trail = client.get(&window).send().await.unwrap().text().await.unwrap();
+    let trail = page_text(&client, &window).await;
     assert!(
         trail.contains("supervision.list") && trail.contains("supervision.remove"),
         "{trail}"
     );
-    let past = client
-        .get(format!("{audit}?entity_type=supervision_listing&to=2001-01-01"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let past = page_text(
+        &client,
+        format!("{audit}?entity_type=supervision_listing&to=2001-01-01"),
+    )
+    .await;
     assert!(!past.contains("supervision.remove"), "{past}");
-    let bad = client
-        .get(format!("{audit}?from=01/02/2026"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let bad = page_text(&client, format!("{audit}?from=01/02/2026")).await;
     assert!(bad.contains("日期格式应为 2026-11-26"), "{bad}");
     // Nanning's official does not see Liuzhou's trail.
     let nanning = browser();
     sign_in(&app, &nanning, "nanning", "nanning.city_official", "shanlian-demo").await;
-    let theirs = nanning
-        .get(format!("{}/nanning/office/audit?action=supervision.list", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let theirs = page_text(
+        &nanning,
+        format!("{}/nanning/office/audit?action=supervision.list", app.address),
+    )
+    .await;
     assert!(!theirs.contains(&listing), "{theirs}");
     assert_eq!(
         nanning.get(&url).send().await.unwrap().status(),
@@ -309,7 +272,7 @@ async fn an_official_sees_a_periods_totals_and_downloads_them() {
 
     let (client, _) = official(&app).await;
     let url = format!("{}/liuzhou/office/fee-periods", app.address);
-    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&client, &url).await;
     assert!(
         page.contains("柳州市汽车工业协会") && page.contains("<svg") && page.contains("会费") && page.contains("¥1.00"),
         "{page}"
@@ -368,19 +331,12 @@ async fn an_official_refers_a_case_to_a_suggested_charity_and_closes_it() {
     let (client, csrf) = official(&app).await;
     let reads = format!("SELECT COUNT(*) FROM audit_log WHERE action = 'relief_case.read' AND tenant_id = {LIUZHOU}");
     let before = app.count(&reads).await;
-    let list = client
-        .get(format!("{}/liuzhou/office/cases?status=open", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = page_text(&client, format!("{}/liuzhou/office/cases?status=open", app.address)).await;
     assert!(list.contains(&head_name), "officials read names in full: {list}");
     assert_eq!(app.count(&reads).await, before + 1, "the read is audited");
 
     let url = format!("{}/liuzhou/office/cases/{case}", app.address);
-    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&client, &url).await;
     let key = hidden(&page, "idempotency_key");
     let deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(5)).to_string();
     let refer = |amount: &str| {
@@ -436,7 +392,7 @@ async fn an_official_refers_a_case_to_a_suggested_charity_and_closes_it() {
         .await;
 
     // The suggestions are offered; the official ticks the first.
-    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&client, &url).await;
     let marker = r#"name="target" value=""#;
     let start = page.find(marker).unwrap_or_else(|| panic!("no suggestion: {page}")) + marker.len();
     let target = page[start..].split('"').next().unwrap().to_owned();

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::donations::{APPROVE, create_fund, merge, money_gift, pledged, record, request, second_staff};
 use crate::helpers::spawn_app;
-use crate::web::{browser, hidden, sign_in};
+use crate::web::{browser, hidden, page_text, sign_in};
 
 #[tokio::test]
 async fn staff_filter_void_and_confirm_donations_in_the_browser() {
@@ -26,40 +26,19 @@ async fn staff_filter_void_and_confirm_donations_in_the_browser() {
     let list = format!("{}/liuzhou/workspace/donations", app.address);
 
     // The filter keeps to the pledges; a date range before any gift is empty.
-    let pledges = staff
-        .get(format!("{list}?status=pledged"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let pledges = page_text(&staff, format!("{list}?status=pledged")).await;
     assert!(pledges.contains(&format!("confirm-{pledge}")), "{pledges}");
     assert!(!pledges.contains("作废测试人"), "only pledges: {pledges}");
-    let old = staff
-        .get(format!("{list}?from=2001-01-01&to=2001-12-31"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let old = page_text(&staff, format!("{list}?from=2001-01-01&to=2001-12-31")).await;
     assert!(!old.contains("作废测试人") && old.contains("暂无"), "{old}");
-    let bad = staff
-        .get(format!("{list}?from=yesterday"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let bad = page_text(&staff, format!("{list}?from=yesterday")).await;
     assert!(
         bad.contains("日期格式应为 2026-11-26"),
         "a bad date is explained: {bad}"
     );
 
     // A void needs a reason, then reverses the gift once.
-    let page = staff.get(&list).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &list).await;
     let csrf = hidden(&page, "csrf");
     let void = |reason: &'static str| {
         staff
@@ -88,7 +67,7 @@ async fn staff_filter_void_and_confirm_donations_in_the_browser() {
         .await,
         1
     );
-    let page = staff.get(&list).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &list).await;
     assert!(
         !page.contains(&format!("void-{gift_id}")),
         "a void gift offers no second void"
@@ -131,14 +110,7 @@ async fn staff_filter_void_and_confirm_donations_in_the_browser() {
     // The donor prints the receipt; nobody else reads it.
     let donor = browser();
     sign_in(&app, &donor, "liuzhou", "web.pledger", "pledge-pass-1").await;
-    let mine = donor
-        .get(format!("{}/liuzhou/my/donations", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let mine = page_text(&donor, format!("{}/liuzhou/my/donations", app.address)).await;
     let receipt_url = format!("{}/liuzhou/my/donations/{pledge}/receipt", app.address);
     assert!(
         mine.contains(&format!("/liuzhou/my/donations/{pledge}/receipt")),
@@ -188,7 +160,7 @@ async fn an_approved_disbursement_is_paid_in_the_browser() {
     let staff = browser();
     sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
     let url = format!("{}/liuzhou/workspace/disbursements", app.address);
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     assert!(
         page.contains(&format!("pay-{id}")),
         "an approved request offers its payment: {page}"
@@ -237,7 +209,7 @@ async fn an_approved_disbursement_is_paid_in_the_browser() {
         .await,
         "BANK-20261126-7"
     );
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     assert!(
         !page.contains(&format!("pay-{id}")) && page.contains("BANK-20261126-7"),
         "{page}"
@@ -254,7 +226,7 @@ async fn the_help_form_shows_its_errors_beside_the_field_and_keeps_the_input() {
     let staff = browser();
     sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
     let url = format!("{}/liuzhou/workspace/referrals", app.address);
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     let csrf = hidden(&page, "csrf");
     let accepted = staff
         .post(format!("{url}/{target}/accept"))
@@ -263,7 +235,7 @@ async fn the_help_form_shows_its_errors_beside_the_field_and_keeps_the_input() {
         .await
         .unwrap();
     assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     let key = hidden(&page, "idempotency_key");
     let help = |times: &'static str, hours: &'static str| {
         staff
@@ -332,7 +304,7 @@ async fn staff_file_an_annual_report_a_change_and_a_registration_in_the_browser(
     let staff = browser();
     sign_in(&app, &staff, "liuzhou", "liuzhou.late", "staff-pass-12").await;
     let url = format!("{}/liuzhou/workspace/organization", app.address);
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     assert!(page.contains(&name) && page.contains("活动异常名录"), "{page}");
     let csrf = hidden(&page, "csrf");
     let last_year = (chrono::Utc::now().year() - 1).to_string();
@@ -372,7 +344,7 @@ async fn staff_file_an_annual_report_a_change_and_a_registration_in_the_browser(
     );
 
     // A change application needs at least one item.
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     let key = hidden(
         &page[page.find("/workspace/organization/change").unwrap()..],
         "idempotency_key",
@@ -405,7 +377,7 @@ async fn staff_file_an_annual_report_a_change_and_a_registration_in_the_browser(
         .await,
         1
     );
-    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&staff, &url).await;
     assert!(page.contains("法定代表人") && page.contains("已提交，待审核"), "{page}");
 
     // A registration application: a bad email is named and the input kept.
@@ -453,23 +425,9 @@ async fn staff_file_an_annual_report_a_change_and_a_registration_in_the_browser(
 async fn the_public_register_is_searchable_and_shows_the_lists() {
     let app = spawn_app().await;
     let client = browser();
-    let page = client
-        .get(format!("{}/liuzhou/organizations?q=慈善总会", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&client, format!("{}/liuzhou/organizations?q=慈善总会", app.address)).await;
     assert!(page.contains("柳州市慈善总会") && !page.contains("南宁市"), "{page}");
-    let listed = client
-        .get(format!("{}/liuzhou/organizations", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let listed = page_text(&client, format!("{}/liuzhou/organizations", app.address)).await;
     let abnormal = app
         .count(
             "SELECT COUNT(*) FROM supervision_listing WHERE list = 'abnormal' AND removed_on IS NULL \
@@ -500,21 +458,14 @@ async fn a_funds_long_lists_page() {
     }
     let client = browser();
     let url = format!("{}/liuzhou/funds/{fund}", app.address);
-    let first = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let first = page_text(&client, &url).await;
     // Newest first: the last gift (60.00) is on the first page, the first
     // (10.00) only on the next.
     assert!(first.contains("¥60.00") && !first.contains("¥10.00"), "{first}");
     let marker = "?gifts_after=";
     let start = first.find(marker).unwrap_or_else(|| panic!("no next page: {first}")) + marker.len();
     let after = first[start..].split('#').next().unwrap();
-    let second = client
-        .get(format!("{url}?gifts_after={after}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let second = page_text(&client, format!("{url}?gifts_after={after}")).await;
     assert!(second.contains("¥10.00") && !second.contains("¥60.00"), "{second}");
     assert!(!second.contains(marker), "the last page has no next link");
 }

@@ -330,9 +330,7 @@ pub async fn review(
 ) -> Reply {
     let (tenant, id, action) = path.into_inner();
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
-    if !page.csrf_ok(&form) {
-        return Err(service::Error::Forbidden(page.expired()).into());
-    }
+    page.check_csrf(&form)?;
     let action = match action.as_str() {
         "approve" => ReportAction::Approve,
         "return" => ReportAction::Return,

@@ -177,6 +177,15 @@ impl Page {
         }
     }
 
+    /// Refuse a form that does not carry this browser's CSRF token.
+    pub fn check_csrf(&self, form: &HashMap<String, String>) -> Result<(), PageError> {
+        if self.csrf_ok(form) {
+            Ok(())
+        } else {
+            Err(PageError(service::Error::Forbidden(self.expired())))
+        }
+    }
+
     /// Whether a posted form carries this browser's CSRF token.
     pub fn csrf_ok(&self, form: &HashMap<String, String>) -> bool {
         session::csrf_ok(&self.req, form.get("csrf"))

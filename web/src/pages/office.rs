@@ -181,9 +181,7 @@ pub async fn decide_application(
     use service::organizations::workflow::RegistrationAction;
     let (tenant, id, action) = path.into_inner();
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
-    if !page.csrf_ok(&form) {
-        return Err(service::Error::Forbidden(page.expired()).into());
-    }
+    page.check_csrf(&form)?;
     let action = match action.as_str() {
         "accept" => RegistrationAction::Accept,
         "approve" => RegistrationAction::Approve,
@@ -203,9 +201,7 @@ pub async fn retry_email(
 ) -> Reply {
     let (tenant, id) = path.into_inner();
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
-    if !page.csrf_ok(&form) {
-        return Err(service::Error::Forbidden(page.expired()).into());
-    }
+    page.check_csrf(&form)?;
     service::outbox::retry(&page.db, ctx, id).await?;
     Ok(redirect(&format!("/{tenant}/office")))
 }
