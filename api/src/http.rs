@@ -176,6 +176,13 @@ async fn fee_reduction_export(req: HttpRequest, path: web::Path<String>, state: 
             "fee-reduction period not found",
         );
     };
+    if !matches!(extension, "csv" | "xlsx") {
+        return request_error(
+            StatusCode::NOT_FOUND,
+            error_codes::NOT_FOUND,
+            "exports are .csv or .xlsx",
+        );
+    }
     let result = service::fee_reductions::export::file(&state.db, &ctx, period_id, extension).await;
     match result {
         Ok((body, content_type)) => HttpResponse::Ok()

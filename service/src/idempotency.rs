@@ -57,11 +57,11 @@ pub(crate) async fn claim(
                 Some(id) if existing.request_hash == request_hash => Ok(Claim::Replay(id)),
                 Some(_) => Err(Error::conflict(
                     "this idempotencyKey was already used for a different request: use a new key for a new request",
-                    "此表单已提交过不同的内容；请刷新页面后重新填写",
+                    "该幂等键已用于另一个不同的请求；新的请求请使用新的键（网页上请刷新后重新填写）",
                 )),
                 None => Err(Error::conflict(
                     "a request with this idempotencyKey is still in progress: retry shortly",
-                    "同一表单的提交正在处理中，请稍后再试",
+                    "使用该幂等键的请求正在处理中，请稍后再试",
                 )),
             };
         }
@@ -84,7 +84,7 @@ pub(crate) async fn claim(
             // A concurrent request with the same key committed first.
             Error::conflict(
                 "a request with this idempotencyKey was just made: retry to receive its result",
-                "同一表单刚刚已提交，请重试以查看结果",
+                "使用该幂等键的请求刚刚已提交，请重试以取得其结果",
             )
         } else {
             e.into()

@@ -27,7 +27,7 @@ impl<K> PageRequest<K> {
                 return Err(Error::validation(
                     "first",
                     format!("first must be between 1 and {MAX_PAGE_SIZE}, got {n}"),
-                    format!("每页条数须在 1 至 {MAX_PAGE_SIZE} 之间，收到 {n}"),
+                    format!("每页条数须在 1 至 {MAX_PAGE_SIZE} 之间，当前为 {n}"),
                 ));
             }
         };

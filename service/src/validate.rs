@@ -10,10 +10,45 @@ pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Resu
         return Err(Error::validation(
             field,
             format!("{field} must not be empty"),
-            "请填写此项",
+            format!("请填写{}", label(field)),
         ));
     }
     bounded(field, value, max_chars)
+}
+
+/// A field's name in Chinese, so a message read away from its field (a
+/// banner above a list of rows, an API client) still says what is missing.
+pub fn label(field: &str) -> &'static str {
+    match field {
+        "reason" => "原因",
+        "outcome" => "结案情况",
+        "summary" => "报告内容",
+        "name" => "名称",
+        "displayName" => "姓名",
+        "donorName" => "捐赠人名称",
+        "username" => "用户名",
+        "tenant" => "城市",
+        "password" => "密码",
+        "paymentReference" => "付款流水号",
+        "description" => "说明",
+        "beneficiaryName" => "受益对象",
+        "businessScope" => "业务范围",
+        "registeredAddress" => "住所",
+        "legalRepresentative" => "法定代表人",
+        "goodsDescription" => "物资名称",
+        "goodsQuantity" => "数量",
+        "goodsUnit" => "单位",
+        "valuationBasis" => "估值依据",
+        "comment" | "lineComments" => "意见",
+        "handling" => "处理情况",
+        "subjectName" => "被投诉对象",
+        "title" => "标题",
+        "district" => "区",
+        "street" => "街道",
+        "community" => "社区",
+        "address" => "地址",
+        _ => "此项",
+    }
 }
 
 /// An optional text field: blank becomes `None`.

@@ -43,7 +43,7 @@ async fn empty_strings_are_validation_errors_naming_the_field() {
     assert_error(&body, "VALIDATION");
     assert_eq!(body["errors"][0]["extensions"]["field"], "displayName");
     // The same message in Chinese rides along for clients that show it.
-    assert_eq!(body["errors"][0]["extensions"]["messageZh"], "请填写此项", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["messageZh"], "请填写姓名", "{body}");
     assert_eq!(body["errors"][0]["message"], "displayName must not be empty");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM app_user WHERE username = 'ok.name'")

@@ -319,7 +319,7 @@ async fn the_workspace_keeps_four_eyes_and_pages_to_their_roles() {
         .unwrap();
     let status = forced.status();
     let body = forced.text().await.unwrap();
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert!(body.contains("four eyes"), "{body}");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM disbursement WHERE status = 'requested' AND beneficiary_name = '覃四眼'")

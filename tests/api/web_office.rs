@@ -172,7 +172,7 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
     };
     let no_reason = list(" ").await.unwrap();
     assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(no_reason.text().await.unwrap().contains("请填写此项"));
+    assert!(no_reason.text().await.unwrap().contains("请填写原因"));
     assert_eq!(
         list("通过登记的住所无法联系").await.unwrap().status(),
         StatusCode::SEE_OTHER
@@ -355,6 +355,12 @@ async fn an_official_refers_a_case_to_a_suggested_charity_and_closes_it() {
             ])
             .send()
     };
+    // A money need without an amount is refused by the service, and the
+    // page says so.
+    let no_amount = refer("").await.unwrap();
+    assert_eq!(no_amount.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let no_amount = no_amount.text().await.unwrap();
+    assert!(no_amount.contains("资金需求请填写大于 0 的金额"), "{no_amount}");
     let wrong = refer("三百").await.unwrap();
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let wrong = wrong.text().await.unwrap();

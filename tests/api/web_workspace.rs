@@ -181,7 +181,8 @@ async fn an_approved_disbursement_is_paid_in_the_browser() {
     assert_eq!(no_reference.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let no_reference = no_reference.text().await.unwrap();
     assert!(
-        no_reference.contains(&format!(r#"id="payment_reference-{id}-error""#)) && no_reference.contains("请填写此项"),
+        no_reference.contains(&format!(r#"id="payment_reference-{id}-error""#))
+            && no_reference.contains("请填写付款流水号"),
         "{no_reference}"
     );
     let bad_date = pay("BANK-1", "next week").await.unwrap().text().await.unwrap();

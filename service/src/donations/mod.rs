@@ -411,7 +411,7 @@ async fn fund_for_gift<C: ConnectionTrait>(
             Error::validation(
                 "fundId",
                 "no community fund managed by your organization has this id",
-                "本机构管理的社区慈善基金中没有这一个",
+                "本机构管理的社区慈善基金中没有该基金",
             )
         })
 }

@@ -74,8 +74,8 @@ pub fn transition(from: FeeReportStatus, action: ReportAction) -> Result<FeeRepo
 fn status_zh(status: FeeReportStatus) -> &'static str {
     match status {
         FeeReportStatus::Draft => "草稿",
-        FeeReportStatus::Submitted => "已提交",
-        FeeReportStatus::Approved => "已审核",
+        FeeReportStatus::Submitted => "已报送",
+        FeeReportStatus::Approved => "已通过",
         FeeReportStatus::Returned => "已退回",
     }
 }
@@ -328,8 +328,19 @@ fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
                     &format!("惠及企业数 {} 超过了协会会员企业数 {members}", line.enterprises),
                 ));
             }
-            let detail =
-                validate::optional_text("feeItemDetail", line.fee_item_detail.as_deref(), 200)?.unwrap_or_default();
+            // Text checks name the line too, so the portal can show the
+            // error beside that line's field.
+            let on_line = |e: Error| match e {
+                Error::Validation { field, message, zh } => Error::Validation {
+                    field,
+                    message: format!("line {n}: {message}"),
+                    zh: format!("第 {n} 行：{zh}"),
+                },
+                other => other,
+            };
+            let detail = validate::optional_text("feeItemDetail", line.fee_item_detail.as_deref(), 200)
+                .map_err(on_line)?
+                .unwrap_or_default();
             if line.fee_item == FeeItem::Other && detail.is_empty() {
                 return Err(line_err(
                     "feeItemDetail",
@@ -345,7 +356,9 @@ fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
                 standard_after_fen: line.standard_after.map(Money::fen),
                 amount_fen: line.amount.fen(),
                 enterprises: line.enterprises,
-                note: validate::optional_text("note", line.note.as_deref(), 1000)?.unwrap_or_default(),
+                note: validate::optional_text("note", line.note.as_deref(), 1000)
+                    .map_err(on_line)?
+                    .unwrap_or_default(),
             })
         })
         .collect()

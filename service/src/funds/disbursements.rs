@@ -61,7 +61,7 @@ pub fn transition(from: DisbursementStatus, action: DisbursementAction) -> Resul
                 match from {
                     S::Requested => "正在等待复核",
                     S::Approved => "已批准",
-                    S::Rejected => "未获批准",
+                    S::Rejected => "未批准",
                     S::Paid => "已支付",
                 },
                 match action {

@@ -471,7 +471,7 @@ async fn decide(
                 "the referral was already {}",
                 if accepted { "accepted" } else { "declined" }
             ),
-            format!("该转介已{}", if accepted { "接受" } else { "拒绝" }),
+            format!("该转介已{}", if accepted { "接收" } else { "拒绝" }),
         ));
     }
     let after = referral_target::Model {
@@ -675,7 +675,7 @@ pub async fn record_assistance(
     if target.status != TargetStatus::Accepted {
         return Err(Error::conflict(
             "accept the referral before recording assistance",
-            "请先接受转介，再登记帮扶情况",
+            "请先接收转介，再登记帮扶情况",
         ));
     }
     let referred_on = crate::clock::china_date(referral.created_at);

@@ -29,16 +29,16 @@ const PURPOSES: [Purpose; 8] = [
     Purpose::Administration,
 ];
 
-/// The list and the request form, with what was typed and what is wrong.
-/// `row` is a row's payment form that failed: its id and its errors.
-async fn page(
-    page: &Page,
-    tenant: &str,
-    form: Value,
+/// A row's payment form that failed: which row, what is wrong, what was
+/// typed.
+struct Row {
+    id: String,
     errors: Value,
-    row: Option<(String, Value)>,
-    status: StatusCode,
-) -> Reply {
+    typed: Value,
+}
+
+/// The list and the request form, with what was typed and what is wrong.
+async fn page(page: &Page, tenant: &str, form: Value, errors: Value, row: Option<Row>, status: StatusCode) -> Reply {
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
     let db = &page.db;
     let list = disbursements::list(db, ctx, None, None, PageRequest::new(Some(100), None::<Uuid>)?)
@@ -77,8 +77,9 @@ async fn page(
         status,
         context! {
             disbursements => rows, funds => fund_options, purposes => purposes, form => form, errors => errors,
-            today => service::clock::today().to_string(), row => row.as_ref().map(|r| r.0.clone()),
-            row_errors => row.map_or_else(|| context! {}, |r| r.1), ..page.base(Some(tenant))
+            today => service::clock::today().to_string(), row => row.as_ref().map(|r| r.id.clone()),
+            row_errors => row.as_ref().map_or_else(|| context! {}, |r| r.errors.clone()),
+            row_typed => row.map_or_else(|| context! {}, |r| r.typed), ..page.base(Some(tenant))
         },
     ))
 }
@@ -169,7 +170,11 @@ pub async fn decide(
         Ok(_) => Ok(redirect(&format!("/{tenant}/workspace/disbursements"))),
         // A payment's errors show in that row's form, beside the field.
         Err(e @ service::Error::Validation { .. }) if action == "pay" => {
-            let row = Some((id.to_string(), page.errors(&e)));
+            let row = Some(Row {
+                id: id.to_string(),
+                errors: page.errors(&e),
+                typed: Value::from(minijinja::value::Serde(&*form)),
+            });
             self::page(
                 &page,
                 &tenant,
@@ -183,8 +188,13 @@ pub async fn decide(
         Err(
             e @ (service::Error::Conflict { .. } | service::Error::Forbidden(_) | service::Error::Validation { .. }),
         ) => {
+            let status = match e {
+                service::Error::Forbidden(_) => StatusCode::FORBIDDEN,
+                service::Error::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::CONFLICT,
+            };
             let errors = page.error_at("_form".into(), page.say(&e));
-            self::page(&page, &tenant, fresh_form(), errors, None, StatusCode::CONFLICT).await
+            self::page(&page, &tenant, fresh_form(), errors, None, status).await
         }
         Err(e) => Err(e.into()),
     }

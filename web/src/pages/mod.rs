@@ -322,6 +322,8 @@ pub fn error_page(e: &service::Error) -> HttpResponse {
             tracing::error!(error = ?err, "page failed");
             ("系统内部错误，请稍后再试。".to_owned(), "internal error".to_owned())
         }
+        E::Forbidden(_) => ("您无权进行此操作，或表单已过期。".to_owned(), e.to_string()),
+        E::NotFound(_) => ("没有找到您要的内容。".to_owned(), e.to_string()),
         other => (other.message_in("zh-CN"), other.to_string()),
     };
     render(
