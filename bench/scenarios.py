@@ -30,6 +30,17 @@ DASHBOARD = """query($y: Int) { donationTotals(year: $y) { overall { money goods
  byChannel { channel figures { money } } byOrganization { name figures { money } } byMonth { month figures { money gifts } } } }"""
 REGION = """query($y: Int) { regionDonationTotals(year: $y) { citySlug cityName figures { money goods gifts } } }"""
 RECORD = """mutation($i: DonationInput!) { recordDonation(input: $i) { donation { id receiptNumber } } }"""
+# What PostGraphile's generated schema can express of the same reads: the
+# fund and its latest disbursements and gifts (no spending aggregates), and
+# the trace's gift by receipt number (its allocations would need a second
+# round trip: the schema has no relation between them).
+PG_FUND_PAGE = """query($t: UUID!, $id: UUID!) { charityFundByTenantIdAndId(tenantId: $t, id: $id) { name raisedFen disbursedFen }
+ allDisbursements(condition: {tenantId: $t, fundId: $id}, first: 20, orderBy: ID_DESC) {
+  nodes { purpose beneficiaryKind beneficiaryName amountFen status } }
+ allDonations(condition: {tenantId: $t, fundId: $id}, first: 20, orderBy: ID_DESC) {
+  nodes { donorName disclose amountFen giftKind } } }"""
+PG_TRACE = """query($t: UUID!, $r: String!) { allDonations(condition: {tenantId: $t, receiptNumber: $r}) {
+ nodes { id amountFen donorName disclose organizationId fundId verificationHash } } }"""
 
 
 def psql(sql):
@@ -72,6 +83,9 @@ def bodies(out):
     write(f"{out}/register_search.bodies", [{"query": SEARCH, "variables": {"t": "liuzhou", "q": w}} for w in words])
     write(f"{out}/trace.bodies",
           [{"query": TRACE, "variables": {"t": "liuzhou", "r": r, "c": "DEMOCODE"}} for r in receipts])
+    tenant = psql("SELECT id FROM tenant WHERE slug = 'liuzhou'")[0][0]
+    write(f"{out}/fund_page.pg.bodies", [{"query": PG_FUND_PAGE, "variables": {"t": tenant, "id": f}} for f in funds])
+    write(f"{out}/trace.pg.bodies", [{"query": PG_TRACE, "variables": {"t": tenant, "r": r}} for r in receipts])
     write(f"{out}/dashboard.bodies", [{"query": DASHBOARD, "variables": {"y": year}}])
     write(f"{out}/region.bodies", [{"query": REGION, "variables": {"y": year}}])
     print(json.dumps({"year": year, "funds": len(funds), "receipts": len(receipts), "staff_fund": bool(staff_fund)}))

@@ -9,6 +9,8 @@ for line in io.lines(os.getenv("BENCH_BODIES")) do
   bodies[#bodies + 1] = line
 end
 local token = os.getenv("BENCH_TOKEN") or ""
+-- PostGraphile takes the city from a header (see bench/postgraphile).
+local tenant = os.getenv("BENCH_TENANT_HEADER") or ""
 
 local threads = {}
 function setup(thread)
@@ -29,6 +31,9 @@ function request()
   local headers = { ["Content-Type"] = "application/json" }
   if token ~= "" then
     headers["Authorization"] = "Bearer " .. token
+  end
+  if tenant ~= "" then
+    headers["x-tenant"] = tenant
   end
   return wrk.format("POST", "/graphql", headers, body)
 end
