@@ -28,6 +28,8 @@ def pgbench(output, logs):
     failed = re.search(r"number of failed transactions: (\d+)", text)
     latencies = []
     for log in logs:
+        if not os.path.exists(log):
+            continue
         with open(log, encoding="utf-8") as f:
             for line in f:
                 fields = line.split()

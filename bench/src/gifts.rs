@@ -163,10 +163,7 @@ pub async fn load(
             gifts_of[f].push(i);
         }
     }
-    let columns = "tenant_id, id, fund_id, organization_id, purpose, beneficiary_kind, beneficiary_name, description, \
-                   amount_fen, status, requested_by, requested_at, decided_by, decided_at, decision_note, paid_by, \
-                   paid_on, payment_reference";
-    let mut disbursements = Copy::begin(pool, "disbursement", columns).await?;
+    let mut disbursements: Vec<[String; 18]> = Vec::with_capacity(sizes.disbursements);
     let mut allocations = Vec::new();
     let per_fund = sizes.disbursements.div_ceil(funds.len().max(1));
     let mut made = 0;
@@ -210,52 +207,33 @@ pub async fn load(
             let id = id_at(rng, decided);
             let paid = rng.random_bool(0.7);
             let beneficiary = format!("{}某某", SURNAMES[rng.random_range(0..SURNAMES.len())]);
-            disbursements
-                .row([
-                    cities[fund.city].id.to_string(),
-                    id.to_string(),
-                    fund.id.to_string(),
-                    organizations[fund.organization].id.to_string(),
-                    purpose_key.to_owned(),
-                    "person".to_owned(),
-                    beneficiary,
-                    "基准测试生成".to_owned(),
-                    amount.to_string(),
-                    if paid { "paid" } else { "approved" }.to_owned(),
-                    Uuid::nil().to_string(),
-                    (decided - Duration::days(1)).to_rfc3339(),
-                    Uuid::nil().to_string(),
-                    decided.to_rfc3339(),
-                    opt(None::<String>),
-                    opt(paid.then(Uuid::nil)),
-                    opt(paid.then(|| decided.date_naive())),
-                    opt(paid.then(|| format!("BENCH-{made}"))),
-                ])
-                .await?;
+            disbursements.push([
+                cities[fund.city].id.to_string(),
+                id.to_string(),
+                fund.id.to_string(),
+                organizations[fund.organization].id.to_string(),
+                purpose_key.to_owned(),
+                "person".to_owned(),
+                beneficiary,
+                "基准测试生成".to_owned(),
+                amount.to_string(),
+                if paid { "paid" } else { "approved" }.to_owned(),
+                Uuid::nil().to_string(),
+                (decided - Duration::days(1)).to_rfc3339(),
+                Uuid::nil().to_string(),
+                decided.to_rfc3339(),
+                opt(None::<String>),
+                opt(paid.then(Uuid::nil)),
+                opt(paid.then(|| decided.date_naive())),
+                opt(paid.then(|| format!("BENCH-{made}"))),
+            ]);
             fund.disbursed += amount;
             allocations.extend(shares.into_iter().map(|(d, s)| (fund.city, id, d, s)));
             made += 1;
         }
     }
-    disbursements.finish().await?;
-
-    let mut copy = Copy::begin(
-        pool,
-        "allocation",
-        "tenant_id, disbursement_id, donation_id, amount_fen",
-    )
-    .await?;
-    for (city, disbursement, donation, share) in &allocations {
-        copy.row([
-            cities[*city].id.to_string(),
-            disbursement.to_string(),
-            donation.to_string(),
-            share.to_string(),
-        ])
-        .await?;
-    }
-    copy.finish().await?;
-
+    // Loaded in the order the foreign keys need: funds, gifts, then what
+    // points at them.
     let columns = "tenant_id, id, organization_id, name, community, street, district, raised_fen, disbursed_fen, \
                    created_by, created_at";
     let mut copy = Copy::begin(pool, "charity_fund", columns).await?;
@@ -333,6 +311,32 @@ pub async fn load(
         ])
         .await?;
         ledger.gifts[g.city].push((g.id, org.id));
+    }
+    copy.finish().await?;
+
+    let columns = "tenant_id, id, fund_id, organization_id, purpose, beneficiary_kind, beneficiary_name, description, \
+                   amount_fen, status, requested_by, requested_at, decided_by, decided_at, decision_note, paid_by, \
+                   paid_on, payment_reference";
+    let mut copy = Copy::begin(pool, "disbursement", columns).await?;
+    for row in &disbursements {
+        copy.row(row).await?;
+    }
+    copy.finish().await?;
+
+    let mut copy = Copy::begin(
+        pool,
+        "allocation",
+        "tenant_id, disbursement_id, donation_id, amount_fen",
+    )
+    .await?;
+    for (city, disbursement, donation, share) in &allocations {
+        copy.row([
+            cities[*city].id.to_string(),
+            disbursement.to_string(),
+            donation.to_string(),
+            share.to_string(),
+        ])
+        .await?;
     }
     copy.finish().await?;
 
