@@ -93,6 +93,10 @@ def markdown(out):
         print(f"| {scenario} | {conns} | {ours['rps']:.0f} | {ours['p50_ms']:.1f} | {ours['p99_ms']:.1f} | "
               f"{ours['errors']} | {sql.get('rps', 0):.0f} | {sql.get('p50_ms', 0):.1f} | {sql.get('p99_ms', 0):.1f} | "
               f"{ratio:.2f} | {pg_cells} |")
+    findings = os.path.join(os.path.dirname(__file__), "findings.md")
+    if os.path.exists(findings):
+        print()
+        print(open(findings, encoding="utf-8").read().strip())
 
 
 if __name__ == "__main__":
