@@ -1,7 +1,8 @@
 -- recordDonation's writes, as one transaction: the caller's account, the
 -- organization, the fund locked, the receipt number from the per-year
--- sequence, the gift, the fund's total, the audit record extending the
--- chain head, and the receipt email's outbox row. (The audit hash here is
+-- sequence, the gift, the fund's total, the dashboards' running tallies,
+-- the audit record extending the chain head, and the receipt email's
+-- outbox row. (The audit hash here is
 -- SQL's, not the application's canonical one: a benchmark database's chain
 -- does not verify after this run.)
 \set amount random(100, 200000)
@@ -20,6 +21,16 @@ INSERT INTO donation (tenant_id, id, organization_id, entry, status, gift_kind, 
     'individual', '压测捐赠人', false, ':fund', 'PGBENCH-2026-' || :last_number, encode(sha256('DEMOCODE'), 'hex'),
     :amount, current_date, '', ':user', now(), now());
 UPDATE charity_fund SET raised_fen = raised_fen + :amount WHERE tenant_id = ':tenant' AND id = ':fund';
+INSERT INTO donation_tally (tenant_id, year, month, organization_id, campaign_id, channel, gift_kind, fen, gifts)
+  VALUES
+    (':tenant', EXTRACT(YEAR FROM current_date)::int, 0, '00000000-0000-0000-0000-000000000000',
+     '00000000-0000-0000-0000-000000000000', 'wechat_pay', 'money', :amount, 1),
+    (':tenant', EXTRACT(YEAR FROM current_date)::int, 0, ':org',
+     '00000000-0000-0000-0000-000000000000', '', 'money', :amount, 1),
+    (':tenant', EXTRACT(YEAR FROM current_date)::int, EXTRACT(MONTH FROM current_date)::int,
+     '00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000000', '', 'money', :amount, 1)
+  ON CONFLICT (tenant_id, year, month, organization_id, campaign_id, channel, gift_kind)
+  DO UPDATE SET fen = donation_tally.fen + excluded.fen, gifts = donation_tally.gifts + excluded.gifts;
 SELECT seq, hash FROM audit_head WHERE tenant_id = ':tenant' FOR UPDATE \gset
 INSERT INTO audit_log (tenant_id, seq, id, occurred_at, actor_kind, actor_user_id, actor_role, organization_id, action,
     entity_type, entity_id, changes, prev_hash, hash)

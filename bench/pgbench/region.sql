@@ -1,12 +1,18 @@
--- The region's roll-up: each city's sums, each under its own tenant.
+-- The region's roll-up: its cities, then each city's month rows of the
+-- running tallies summed, each under its own tenant.
+SELECT * FROM tenant WHERE kind = 'city' ORDER BY division_code;
 BEGIN;
 SELECT set_config('app.tenant_id', ':city1', true);
-SELECT gift_kind, CAST(SUM(amount_fen) AS BIGINT), COUNT(*) FROM donation
-  WHERE tenant_id = ':city1' AND status = 'confirmed' AND received_on >= ':from' AND received_on < ':to' GROUP BY 1;
+SELECT gift_kind, CAST(SUM(fen) AS BIGINT), CAST(SUM(gifts) AS BIGINT) FROM donation_tally
+  WHERE tenant_id = ':city1' AND year = :year AND month > 0 GROUP BY 1;
+COMMIT;
+BEGIN;
 SELECT set_config('app.tenant_id', ':city2', true);
-SELECT gift_kind, CAST(SUM(amount_fen) AS BIGINT), COUNT(*) FROM donation
-  WHERE tenant_id = ':city2' AND status = 'confirmed' AND received_on >= ':from' AND received_on < ':to' GROUP BY 1;
+SELECT gift_kind, CAST(SUM(fen) AS BIGINT), CAST(SUM(gifts) AS BIGINT) FROM donation_tally
+  WHERE tenant_id = ':city2' AND year = :year AND month > 0 GROUP BY 1;
+COMMIT;
+BEGIN;
 SELECT set_config('app.tenant_id', ':city3', true);
-SELECT gift_kind, CAST(SUM(amount_fen) AS BIGINT), COUNT(*) FROM donation
-  WHERE tenant_id = ':city3' AND status = 'confirmed' AND received_on >= ':from' AND received_on < ':to' GROUP BY 1;
+SELECT gift_kind, CAST(SUM(fen) AS BIGINT), CAST(SUM(gifts) AS BIGINT) FROM donation_tally
+  WHERE tenant_id = ':city3' AND year = :year AND month > 0 GROUP BY 1;
 COMMIT;

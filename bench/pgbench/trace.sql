@@ -2,7 +2,6 @@
 -- disbursements its allocations paid for.
 \set n random(1, 1000)
 BEGIN;
-SELECT id FROM tenant WHERE slug = 'liuzhou';
 SELECT set_config('app.tenant_id', ':tenant', true);
 SELECT receipt FROM bench_pick WHERE n = :n \gset
 SELECT id AS gift, organization_id AS org, fund_id AS fund FROM donation

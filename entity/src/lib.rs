@@ -13,6 +13,7 @@ pub mod charity_fund;
 pub mod complaint;
 pub mod disbursement;
 pub mod donation;
+pub mod donation_tally;
 pub mod email_outbox;
 pub mod fee_reduction_line;
 pub mod fee_reduction_period;

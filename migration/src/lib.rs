@@ -11,7 +11,10 @@ mod m20261126_000004_organizations;
 mod m20261126_000005_fee_reductions;
 mod m20261126_000006_donations;
 mod m20261126_000007_relief;
+mod m20261126_000008_donation_tally;
 pub mod postgres;
+
+pub use m20261126_000008_donation_tally::rebuild_donation_tally;
 
 pub struct Migrator;
 
@@ -26,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_fee_reductions::Migration),
             Box::new(m20261126_000006_donations::Migration),
             Box::new(m20261126_000007_relief::Migration),
+            Box::new(m20261126_000008_donation_tally::Migration),
         ]
     }
 }

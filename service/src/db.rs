@@ -3,6 +3,7 @@
 //! `app.tenant_id` that the row-level-security policies read, so a pooled
 //! connection never carries one tenant's setting to the next request.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -19,6 +20,7 @@ use crate::context::TenantContext;
 use crate::error::Result;
 use crate::idempotency::{self, Claim, ClaimedKey};
 use crate::outbox::{self, Email};
+use crate::tenants::TenantCache;
 
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -27,6 +29,7 @@ pub struct Db {
     /// configuration, never from a request's Host header (which a caller
     /// could point at a phishing site).
     public_url: String,
+    tenants: Arc<TenantCache>,
 }
 
 impl Db {
@@ -47,6 +50,7 @@ impl Db {
         Ok(Self {
             conn: Database::connect(options).await?,
             public_url: "http://127.0.0.1:8080".into(),
+            tenants: Arc::default(),
         })
     }
 
@@ -58,6 +62,10 @@ impl Db {
 
     pub fn public_url(&self) -> &str {
         &self.public_url
+    }
+
+    pub(crate) fn tenant_cache(&self) -> &TenantCache {
+        &self.tenants
     }
 
     pub fn backend(&self) -> DatabaseBackend {

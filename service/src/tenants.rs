@@ -2,6 +2,9 @@
 //! read (tenants are what public pages are addressed by); created only by the
 //! platform admin, together with the new city's first official.
 
+use std::collections::HashMap;
+use std::sync::{PoisonError, RwLock};
+
 use chrono::{SubsecRound, Utc};
 use entity::app_user::Role;
 use entity::tenant::{self, TenantKind};
@@ -20,12 +23,40 @@ use crate::validate;
 /// The slug the platform admin signs in with.
 pub const PLATFORM_SLUG: &str = "platform";
 
+/// Tenants found so far, by slug. A tenant is created and then never
+/// changed or removed, so one that has been found can be kept for the life
+/// of the process: every public request names its city by slug, and this
+/// saves it a round trip. Only hits are kept, so a city created on another
+/// replica is found on its first request.
+#[derive(Debug, Default)]
+pub(crate) struct TenantCache {
+    by_slug: RwLock<HashMap<String, tenant::Model>>,
+}
+
+impl TenantCache {
+    fn get(&self, slug: &str) -> Option<tenant::Model> {
+        let map = self.by_slug.read().unwrap_or_else(PoisonError::into_inner);
+        map.get(slug).cloned()
+    }
+
+    fn keep(&self, tenant: &tenant::Model) {
+        let mut map = self.by_slug.write().unwrap_or_else(PoisonError::into_inner);
+        map.insert(tenant.slug.clone(), tenant.clone());
+    }
+}
+
 pub async fn find_by_slug(db: &Db, slug: &str) -> Result<tenant::Model> {
-    tenant::Entity::find()
-        .filter(tenant::Column::Slug.eq(slug.trim()))
+    let slug = slug.trim();
+    if let Some(tenant) = db.tenant_cache().get(slug) {
+        return Ok(tenant);
+    }
+    let tenant = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
         .one(db.pool())
         .await?
-        .ok_or(Error::NotFound("tenant"))
+        .ok_or(Error::NotFound("tenant"))?;
+    db.tenant_cache().keep(&tenant);
+    Ok(tenant)
 }
 
 pub async fn find_by_id(db: &Db, id: Uuid) -> Result<tenant::Model> {

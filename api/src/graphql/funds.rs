@@ -6,8 +6,7 @@
 use async_graphql::connection::{Connection, OpaqueCursor};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{charity_fund, disbursement};
-use service::TenantContext;
+use entity::disbursement;
 use service::funds::disbursements::{self, DisbursementInput as ServiceDisbursementInput};
 use service::funds::{self, FundInput as ServiceFundInput, public_beneficiary};
 use service::page::PageRequest;
@@ -53,12 +52,10 @@ pub enum DisbursementStatus {
     Paid,
 }
 
-/// A community fund, as the public sees it. Carries the tenant context it
-/// was read with, so its nested lists stay in that city.
-pub struct Fund {
-    fund: charity_fund::Model,
-    ctx: TenantContext,
-}
+/// A community fund, as the public sees it. Its reader carries the tenant
+/// context it was read with, so its nested lists stay in that city and
+/// share one read transaction.
+pub struct Fund(funds::FundReader);
 
 #[derive(SimpleObject)]
 pub struct SpendingPoint {
@@ -71,41 +68,43 @@ pub struct SpendingPoint {
 #[Object]
 impl Fund {
     async fn id(&self) -> Uuid {
-        self.fund.id
+        self.0.fund().id
     }
     /// The managing charitable organization.
     async fn organization_id(&self) -> Uuid {
-        self.fund.organization_id
+        self.0.fund().organization_id
     }
     async fn name(&self) -> &str {
-        &self.fund.name
+        &self.0.fund().name
     }
     async fn community(&self) -> &str {
-        &self.fund.community
+        &self.0.fund().community
     }
     async fn street(&self) -> &str {
-        &self.fund.street
+        &self.0.fund().street
     }
     async fn district(&self) -> &str {
-        &self.fund.district
+        &self.0.fund().district
     }
     /// Confirmed gifts in, voids deducted.
     async fn raised(&self) -> MoneyScalar {
-        money(self.fund.raised_fen)
+        money(self.0.fund().raised_fen)
     }
     /// Approved disbursements out.
     async fn disbursed(&self) -> MoneyScalar {
-        money(self.fund.disbursed_fen)
+        money(self.0.fund().disbursed_fen)
     }
     async fn balance(&self) -> MoneyScalar {
-        money(self.fund.raised_fen - self.fund.disbursed_fen)
+        money(self.0.fund().raised_fen - self.0.fund().disbursed_fen)
     }
     async fn created_at(&self) -> DateTime<Utc> {
-        self.fund.created_at
+        self.0.fund().created_at
     }
     /// Spending by purpose and month, oldest first.
-    async fn spending(&self, ctx: &Context<'_>) -> ApiResult<Vec<SpendingPoint>> {
-        Ok(funds::spending(db(ctx), &self.ctx, self.fund.id)
+    async fn spending(&self) -> ApiResult<Vec<SpendingPoint>> {
+        Ok(self
+            .0
+            .spending()
             .await?
             .into_iter()
             .map(|p| SpendingPoint {
@@ -118,25 +117,23 @@ impl Fund {
     /// Approved and paid disbursements, newest first, beneficiaries masked.
     async fn disbursements(
         &self,
-        ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, PublicDisbursement>> {
         let has_previous = after.is_some();
         let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = funds::public_disbursements(db(ctx), &self.ctx, self.fund.id, page).await?;
+        let result = self.0.disbursements(page).await?;
         Ok(connection(result, has_previous, |d| d.id, PublicDisbursement))
     }
     /// Confirmed gifts, newest first; undisclosed donors show as 爱心人士.
     async fn gifts(
         &self,
-        ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, PublicGift>> {
         let has_previous = after.is_some();
         let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = funds::public_gifts(db(ctx), &self.ctx, self.fund.id, page).await?;
+        let result = self.0.gifts(page).await?;
         Ok(connection(result, has_previous, |g| g.gift.id, PublicGift))
     }
 }
@@ -250,18 +247,14 @@ impl FundQuery {
             result,
             has_previous,
             |f| f.id,
-            |fund| Fund {
-                fund,
-                ctx: public.clone(),
-            },
+            |fund| Fund(funds::FundReader::of(db(ctx), &public, fund)),
         ))
     }
 
     /// Public: one fund with its spending, disbursements and gifts.
     async fn fund(&self, ctx: &Context<'_>, tenant: String, id: Uuid) -> ApiResult<Fund> {
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
-        let fund = funds::get(db(ctx), &public, id).await?;
-        Ok(Fund { fund, ctx: public })
+        Ok(Fund(funds::FundReader::open(db(ctx), &public, id).await?))
     }
 
     /// Disbursements with beneficiaries in full: the managing organization's
@@ -320,10 +313,7 @@ impl FundMutation {
             district: input.district,
         };
         let fund = funds::create(db(ctx), ctx_, input, idempotency_key.as_deref()).await?;
-        Ok(Fund {
-            fund,
-            ctx: ctx_.clone(),
-        })
+        Ok(Fund(funds::FundReader::of(db(ctx), ctx_, fund)))
     }
 
     /// Ask for money out of a fund; another member must approve.

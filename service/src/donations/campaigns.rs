@@ -3,8 +3,9 @@
 
 use chrono::{NaiveDate, SubsecRound, Utc};
 use entity::app_user::Role;
-use entity::campaign;
-use entity::donation::{self, DonationStatus, GiftKind};
+use entity::donation::GiftKind;
+use entity::{campaign, donation_tally};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
@@ -160,17 +161,17 @@ pub async fn list(db: &Db, ctx: &TenantContext) -> Result<Vec<CampaignFigures>> 
         .order_by_desc(campaign::Column::Id)
         .all(&tx)
         .await?;
-    let sums: Vec<(Option<Uuid>, GiftKind, i64, i64)> = donation::Entity::find()
+    // The campaigns' rows of the running tallies, over all years.
+    let sums: Vec<(Uuid, GiftKind, i64, i64)> = donation_tally::Entity::find()
         .select_only()
-        .column(donation::Column::CampaignId)
-        .column(donation::Column::GiftKind)
-        .column_as(super::totals::sum_fen(), "fen")
-        .column_as(super::totals::net_count(), "gifts")
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
-        .filter(donation::Column::CampaignId.is_not_null())
-        .filter(donation::Column::Status.eq(DonationStatus::Confirmed))
-        .group_by(donation::Column::CampaignId)
-        .group_by(donation::Column::GiftKind)
+        .column(donation_tally::Column::CampaignId)
+        .column(donation_tally::Column::GiftKind)
+        .column_as(Expr::cust("CAST(SUM(fen) AS BIGINT)"), "fen")
+        .column_as(Expr::cust("CAST(SUM(gifts) AS BIGINT)"), "gifts")
+        .filter(donation_tally::Column::TenantId.eq(ctx.tenant_id))
+        .filter(donation_tally::Column::CampaignId.ne(Uuid::nil()))
+        .group_by(donation_tally::Column::CampaignId)
+        .group_by(donation_tally::Column::GiftKind)
         .into_tuple()
         .all(&tx)
         .await?;
@@ -180,7 +181,7 @@ pub async fn list(db: &Db, ctx: &TenantContext) -> Result<Vec<CampaignFigures>> 
         .map(|campaign| {
             let of = |kind: GiftKind| {
                 sums.iter()
-                    .filter(|(c, k, _, _)| *c == Some(campaign.id) && *k == kind)
+                    .filter(|(c, k, _, _)| *c == campaign.id && *k == kind)
                     .fold((0, 0), |(fen, n), (_, _, f, g)| (fen + f, n + g))
             };
             let (money_fen, money_gifts) = of(GiftKind::Money);

@@ -479,6 +479,8 @@ async fn confirm_into_ledger(
         Some(campaign) => match_gift(tx, ctx, org, campaign, fund, &donation).await?,
         None => None,
     };
+    let entries: Vec<&donation::Model> = std::iter::once(&donation).chain(matched.as_ref()).collect();
+    totals::add(tx.conn(), &entries).await?;
     Ok(Confirmed {
         donation,
         code,
@@ -988,6 +990,7 @@ pub async fn void(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Resul
         }
         reversals.push(reversal);
     }
+    totals::add(tx.conn(), &reversals.iter().collect::<Vec<_>>()).await?;
     if let (Some(campaign_id), Some(m)) = (gift.campaign_id, &matched) {
         campaign::Entity::update_many()
             .col_expr(

@@ -1,33 +1,26 @@
 //! Donation totals for officials and the region: money and goods apart, by
-//! organization, campaign, channel and month. Sums run in the database over
-//! integer fen (cast back to BIGINT, since PostgreSQL widens SUM(bigint) to
-//! numeric), so a million gifts of 0.01 add up to exactly 10,000.00.
+//! organization, campaign, channel and month. They are read from the
+//! running tallies (`donation_tally`) that each confirmation and void keeps
+//! in its own transaction, so a dashboard reads a few rows per organization
+//! instead of a year of gifts. Sums are integer fen (cast back to BIGINT,
+//! since PostgreSQL widens SUM(bigint) to numeric), so a million gifts of
+//! 0.01 add up to exactly 10,000.00.
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use entity::app_user::Role;
-use entity::campaign;
-use entity::donation::{self, Channel, DonationStatus, GiftKind};
-use entity::organization;
-use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select};
+use entity::donation::{self, Channel, DonationStatus, Entry, GiftKind};
+use entity::{campaign, donation_tally, organization};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select};
 use uuid::Uuid;
 
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::Result;
 use crate::tenants;
-
-/// `SUM(amount_fen)` as a BIGINT on both databases.
-pub(crate) fn sum_fen() -> SimpleExpr {
-    Expr::cust("CAST(SUM(amount_fen) AS BIGINT)")
-}
-
-/// Gifts minus voids: a voided gift and its reversal cancel out.
-pub(crate) fn net_count() -> SimpleExpr {
-    Expr::cust("CAST(SUM(CASE WHEN entry = 'gift' THEN 1 ELSE -1 END) AS BIGINT)")
-}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Figures {
@@ -57,18 +50,128 @@ pub struct Totals {
     pub by_month: Vec<(String, Figures)>,
 }
 
-/// Confirmed ledger entries of the tenant, of one year if given.
-fn ledger(tenant_id: Uuid, year: Option<i32>) -> Select<donation::Entity> {
-    let mut query = donation::Entity::find()
-        .select_only()
-        .filter(donation::Column::TenantId.eq(tenant_id))
-        .filter(donation::Column::Status.eq(DonationStatus::Confirmed));
-    if let Some((first, last)) =
-        year.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1).zip(NaiveDate::from_ymd_opt(y, 12, 31)))
-    {
-        query = query.filter(donation::Column::ReceivedOn.between(first, last));
+/// Add confirmed ledger entries (gifts, matching gifts, reversals) to the
+/// tallies, inside the transaction that confirms them. Entries that are not
+/// confirmed are skipped. Rows are upserted in key order, so concurrent
+/// gifts take the row locks in the same order and cannot deadlock.
+pub(crate) async fn add<C: ConnectionTrait>(conn: &C, entries: &[&donation::Model]) -> Result<()> {
+    let mut deltas: BTreeMap<TallyKey, (i64, i64)> = BTreeMap::new();
+    for entry in entries.iter().filter(|e| e.status == DonationStatus::Confirmed) {
+        let gifts = match entry.entry {
+            Entry::Gift => 1,
+            Entry::Reversal => -1,
+        };
+        for key in TallyKey::of(entry) {
+            let delta = deltas.entry(key).or_default();
+            delta.0 += entry.amount_fen;
+            delta.1 += gifts;
+        }
     }
-    query
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = deltas
+        .into_iter()
+        .map(|(key, (fen, gifts))| donation_tally::ActiveModel {
+            tenant_id: Set(key.tenant_id),
+            year: Set(key.year),
+            month: Set(key.month),
+            organization_id: Set(key.organization_id),
+            campaign_id: Set(key.campaign_id),
+            channel: Set(key.channel),
+            gift_kind: Set(key.gift_kind),
+            fen: Set(fen),
+            gifts: Set(gifts),
+        })
+        .collect();
+    use donation_tally::Column as T;
+    let key = [
+        T::TenantId,
+        T::Year,
+        T::Month,
+        T::OrganizationId,
+        T::CampaignId,
+        T::Channel,
+        T::GiftKind,
+    ];
+    let added =
+        |column: T| Expr::col((donation_tally::Entity, column)).add(Expr::col((Alias::new("excluded"), column)));
+    // Chunks keep a bulk load (the demo seed) under SQLite's limit on
+    // bound parameters.
+    for chunk in rows.chunks(1000) {
+        donation_tally::Entity::insert_many(chunk.iter().cloned())
+            .on_conflict(
+                OnConflict::columns(key)
+                    .value(T::Fen, added(T::Fen))
+                    .value(T::Gifts, added(T::Gifts))
+                    .to_owned(),
+            )
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// One tally row's key; see the entity for the layout.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct TallyKey {
+    tenant_id: Uuid,
+    year: i32,
+    month: i32,
+    organization_id: Uuid,
+    campaign_id: Uuid,
+    channel: String,
+    gift_kind: GiftKind,
+}
+
+impl TallyKey {
+    /// The rows an entry counts in: its organization's, its campaign's, its
+    /// channel's (money only, as the dashboard shows) and its month's.
+    fn of(entry: &donation::Model) -> Vec<TallyKey> {
+        let none = TallyKey {
+            tenant_id: entry.tenant_id,
+            year: entry.received_on.year(),
+            month: 0,
+            organization_id: Uuid::nil(),
+            campaign_id: Uuid::nil(),
+            channel: String::new(),
+            gift_kind: entry.gift_kind,
+        };
+        let mut keys = vec![
+            TallyKey {
+                organization_id: entry.organization_id,
+                ..none.clone()
+            },
+            TallyKey {
+                month: entry.received_on.month() as i32,
+                ..none.clone()
+            },
+        ];
+        if let Some(campaign_id) = entry.campaign_id {
+            keys.push(TallyKey {
+                campaign_id,
+                ..none.clone()
+            });
+        }
+        if let (GiftKind::Money, Some(channel)) = (entry.gift_kind, entry.channel) {
+            keys.push(TallyKey {
+                channel: channel.to_value(),
+                ..none
+            });
+        }
+        keys
+    }
+}
+
+/// The tallies of the tenant, of one year if given.
+fn tallies(tenant_id: Uuid, year: Option<i32>) -> Select<donation_tally::Entity> {
+    let query = donation_tally::Entity::find()
+        .select_only()
+        .filter(donation_tally::Column::TenantId.eq(tenant_id));
+    match year {
+        Some(year) => query.filter(donation_tally::Column::Year.eq(year)),
+        None => query,
+    }
 }
 
 /// The city's totals, for its officials.
@@ -81,70 +184,79 @@ pub async fn city(db: &Db, ctx: &TenantContext, year: Option<i32>) -> Result<Tot
 }
 
 async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32>) -> Result<Totals> {
-    let by_kind = |column: donation::Column| {
-        ledger(tenant_id, year)
-            .column(column)
-            .column(donation::Column::GiftKind)
-            .column_as(sum_fen(), "fen")
-            .column_as(net_count(), "gifts")
-            .group_by(column)
-            .group_by(donation::Column::GiftKind)
-    };
-    let per_org: Vec<(Uuid, GiftKind, i64, i64)> =
-        by_kind(donation::Column::OrganizationId).into_tuple().all(conn).await?;
-    let per_campaign: Vec<(Option<Uuid>, GiftKind, i64, i64)> =
-        by_kind(donation::Column::CampaignId).into_tuple().all(conn).await?;
-    let per_day: Vec<(NaiveDate, GiftKind, i64, i64)> =
-        by_kind(donation::Column::ReceivedOn).into_tuple().all(conn).await?;
-    let per_channel: Vec<(Option<Channel>, i64, i64)> = ledger(tenant_id, year)
-        .filter(donation::Column::GiftKind.eq(GiftKind::Money))
-        .column(donation::Column::Channel)
-        .column_as(sum_fen(), "fen")
-        .column_as(net_count(), "gifts")
-        .group_by(donation::Column::Channel)
+    use donation_tally::Column as T;
+    // Organization, campaign and channel rows, summed over the years asked.
+    let per_subject: Vec<(Uuid, Uuid, String, GiftKind, i64, i64)> = tallies(tenant_id, year)
+        .filter(T::Month.eq(0))
+        .column(T::OrganizationId)
+        .column(T::CampaignId)
+        .column(T::Channel)
+        .column(T::GiftKind)
+        .column_as(Expr::cust("CAST(SUM(fen) AS BIGINT)"), "fen")
+        .column_as(Expr::cust("CAST(SUM(gifts) AS BIGINT)"), "gifts")
+        .group_by(T::OrganizationId)
+        .group_by(T::CampaignId)
+        .group_by(T::Channel)
+        .group_by(T::GiftKind)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let per_month: Vec<(i32, i32, GiftKind, i64, i64)> = tallies(tenant_id, year)
+        .filter(T::Month.gt(0))
+        .column(T::Year)
+        .column(T::Month)
+        .column(T::GiftKind)
+        .column(T::Fen)
+        .column(T::Gifts)
         .into_tuple()
         .all(conn)
         .await?;
 
-    let names = |rows: Vec<(Uuid, String)>| rows.into_iter().collect::<BTreeMap<_, _>>();
-    let org_names = names(
+    let mut overall = Figures::default();
+    let mut orgs: BTreeMap<Uuid, Figures> = BTreeMap::new();
+    let mut campaigns: BTreeMap<Uuid, Figures> = BTreeMap::new();
+    // Keyed by the stored name: the enum has no order of its own.
+    let mut channels: BTreeMap<String, (Channel, Figures)> = BTreeMap::new();
+    for (org, campaign, channel, kind, fen, gifts) in per_subject {
+        if !org.is_nil() {
+            overall.add(kind, fen, gifts);
+            orgs.entry(org).or_default().add(kind, fen, gifts);
+        } else if !campaign.is_nil() {
+            campaigns.entry(campaign).or_default().add(kind, fen, gifts);
+        } else if let Ok(c) = Channel::try_from_value(&channel) {
+            channels
+                .entry(channel)
+                .or_insert((c, Figures::default()))
+                .1
+                .add(kind, fen, gifts);
+        }
+    }
+    let mut months: BTreeMap<String, Figures> = BTreeMap::new();
+    for (year, month, kind, fen, gifts) in per_month {
+        months
+            .entry(format!("{year:04}-{month:02}"))
+            .or_default()
+            .add(kind, fen, gifts);
+    }
+
+    let org_names = names_of(conn, orgs.keys(), |ids| {
         organization::Entity::find()
             .select_only()
             .column(organization::Column::Id)
             .column(organization::Column::Name)
             .filter(organization::Column::TenantId.eq(tenant_id))
-            .into_tuple()
-            .all(conn)
-            .await?,
-    );
-    let campaign_names = names(
+            .filter(organization::Column::Id.is_in(ids))
+    })
+    .await?;
+    let campaign_names = names_of(conn, campaigns.keys(), |ids| {
         campaign::Entity::find()
             .select_only()
             .column(campaign::Column::Id)
             .column(campaign::Column::Name)
             .filter(campaign::Column::TenantId.eq(tenant_id))
-            .into_tuple()
-            .all(conn)
-            .await?,
-    );
-
-    let mut overall = Figures::default();
-    let mut orgs: BTreeMap<Uuid, Figures> = BTreeMap::new();
-    for (org, kind, fen, gifts) in per_org {
-        overall.add(kind, fen, gifts);
-        orgs.entry(org).or_default().add(kind, fen, gifts);
-    }
-    let mut campaigns: BTreeMap<Uuid, Figures> = BTreeMap::new();
-    for (campaign, kind, fen, gifts) in per_campaign {
-        if let Some(c) = campaign {
-            campaigns.entry(c).or_default().add(kind, fen, gifts);
-        }
-    }
-    let mut months: BTreeMap<String, Figures> = BTreeMap::new();
-    for (day, kind, fen, gifts) in per_day {
-        let month = format!("{:04}-{:02}", day.year(), day.month());
-        months.entry(month).or_default().add(kind, fen, gifts);
-    }
+            .filter(campaign::Column::Id.is_in(ids))
+    })
+    .await?;
     let label = |map: &BTreeMap<Uuid, String>, id: &Uuid| map.get(id).cloned().unwrap_or_default();
     let mut by_organization: Vec<_> = orgs
         .into_iter()
@@ -156,23 +268,34 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
         .map(|(id, f)| (id, label(&campaign_names, &id), f))
         .collect();
     by_campaign.sort_by(|a, b| a.1.cmp(&b.1));
-    let by_channel = per_channel
-        .into_iter()
-        .filter_map(|(channel, fen, gifts)| {
-            channel.map(|c| {
-                let mut f = Figures::default();
-                f.add(GiftKind::Money, fen, gifts);
-                (c, f)
-            })
-        })
-        .collect();
     Ok(Totals {
         overall,
         by_organization,
         by_campaign,
-        by_channel,
+        by_channel: channels.into_values().collect(),
         by_month: months.into_iter().collect(),
     })
+}
+
+/// Names by id, fetched in chunks that stay under SQLite's limit on bound
+/// parameters however many organizations received gifts.
+async fn names_of<'a, C, E, F>(
+    conn: &C,
+    ids: impl Iterator<Item = &'a Uuid>,
+    query: F,
+) -> Result<BTreeMap<Uuid, String>>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+    F: Fn(Vec<Uuid>) -> Select<E>,
+{
+    let ids: Vec<Uuid> = ids.copied().collect();
+    let mut names = BTreeMap::new();
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<(Uuid, String)> = query(chunk.to_vec()).into_tuple().all(conn).await?;
+        names.extend(rows);
+    }
+    Ok(names)
 }
 
 /// The region's cities side by side: sums only, never a donor.
@@ -181,11 +304,13 @@ pub async fn region(db: &Db, ctx: &TenantContext, year: Option<i32>) -> Result<V
     let mut cities = Vec::new();
     for city in tenants::cities_of(db, ctx.tenant_id).await? {
         let tx = db.begin_for(city.id, false).await?;
-        let rows: Vec<(GiftKind, i64, i64)> = ledger(city.id, year)
-            .column(donation::Column::GiftKind)
-            .column_as(sum_fen(), "fen")
-            .column_as(net_count(), "gifts")
-            .group_by(donation::Column::GiftKind)
+        // Every confirmed entry is in exactly one month row.
+        let rows: Vec<(GiftKind, i64, i64)> = tallies(city.id, year)
+            .filter(donation_tally::Column::Month.gt(0))
+            .column(donation_tally::Column::GiftKind)
+            .column_as(Expr::cust("CAST(SUM(fen) AS BIGINT)"), "fen")
+            .column_as(Expr::cust("CAST(SUM(gifts) AS BIGINT)"), "gifts")
+            .group_by(donation_tally::Column::GiftKind)
             .into_tuple()
             .all(&tx)
             .await?;

@@ -13,8 +13,9 @@ use entity::app_user::Role;
 use entity::charity_fund;
 use entity::disbursement::{self, BeneficiaryKind, DisbursementStatus, Purpose};
 use entity::donation::{self, DonationStatus, Entry};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
@@ -129,12 +130,125 @@ pub async fn of_my_organization(db: &Db, ctx: &TenantContext) -> Result<Vec<char
     Ok(funds)
 }
 
-/// One fund: public.
-pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<charity_fund::Model> {
-    let tx = db.read(ctx).await?;
-    let fund = find(&tx, ctx, id).await?;
-    tx.commit().await?;
-    Ok(fund)
+/// One fund's public page, read in one transaction: the fund itself, then
+/// whichever of its spending, disbursements and gifts the caller asks for.
+/// A page asks for several; one transaction for all of them saves each its
+/// own `BEGIN`, tenant binding and `COMMIT`, and they all see one snapshot.
+///
+/// The transaction is read-only work and is rolled back when the reader is
+/// dropped (at the end of the request), so the reader never commits.
+pub struct FundReader {
+    db: Db,
+    ctx: TenantContext,
+    fund: charity_fund::Model,
+    tx: OnceCell<DatabaseTransaction>,
+}
+
+impl FundReader {
+    /// Read one fund: public. NOT_FOUND when the city has no such fund.
+    pub async fn open(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<Self> {
+        let tx = db.read(ctx).await?;
+        let fund = find(&tx, ctx, id).await?;
+        Ok(Self {
+            db: db.clone(),
+            ctx: ctx.clone(),
+            fund,
+            tx: OnceCell::new_with(Some(tx)),
+        })
+    }
+
+    /// A fund already loaded (a page of the city's funds); its transaction
+    /// opens when first needed.
+    pub fn of(db: &Db, ctx: &TenantContext, fund: charity_fund::Model) -> Self {
+        Self {
+            db: db.clone(),
+            ctx: ctx.clone(),
+            fund,
+            tx: OnceCell::new(),
+        }
+    }
+
+    pub fn fund(&self) -> &charity_fund::Model {
+        &self.fund
+    }
+
+    async fn conn(&self) -> Result<&DatabaseTransaction> {
+        self.tx.get_or_try_init(|| self.db.read(&self.ctx)).await
+    }
+
+    /// Spending by purpose and month, oldest first.
+    pub async fn spending(&self) -> Result<Vec<SpendingPoint>> {
+        let rows: Vec<(Purpose, Option<chrono::DateTime<Utc>>, i64)> = disbursement::Entity::find()
+            .select_only()
+            .column(disbursement::Column::Purpose)
+            .column(disbursement::Column::DecidedAt)
+            .column(disbursement::Column::AmountFen)
+            .filter(disbursement::Column::TenantId.eq(self.ctx.tenant_id))
+            .filter(disbursement::Column::FundId.eq(self.fund.id))
+            .filter(disbursement::Column::Status.is_in(SPENT))
+            .into_tuple()
+            .all(self.conn().await?)
+            .await?;
+        let mut points: BTreeMap<(String, String), (Purpose, i64)> = BTreeMap::new();
+        for (purpose, decided_at, fen) in rows {
+            let Some(date) = decided_at.map(crate::clock::china_date) else {
+                continue;
+            };
+            let month = format!("{:04}-{:02}", date.year(), date.month());
+            let key = (month, format!("{purpose:?}"));
+            points.entry(key).or_insert((purpose, 0)).1 += fen;
+        }
+        Ok(points
+            .into_iter()
+            .map(|((month, _), (purpose, amount_fen))| SpendingPoint {
+                month,
+                purpose,
+                amount_fen,
+            })
+            .collect())
+    }
+
+    /// Approved and paid disbursements, newest first (the caller masks the
+    /// beneficiary with [`public_beneficiary`]).
+    pub async fn disbursements(&self, page: PageRequest<Uuid>) -> Result<Page<disbursement::Model>> {
+        let mut query = disbursement::Entity::find()
+            .filter(disbursement::Column::TenantId.eq(self.ctx.tenant_id))
+            .filter(disbursement::Column::FundId.eq(self.fund.id))
+            .filter(disbursement::Column::Status.is_in(SPENT));
+        if let Some(after) = page.after {
+            query = query.filter(disbursement::Column::Id.lt(after));
+        }
+        let rows = query
+            .order_by_desc(disbursement::Column::Id)
+            .limit(page.first + 1)
+            .all(self.conn().await?)
+            .await?;
+        Ok(Page::from_overfetch(rows, page.first))
+    }
+
+    /// Confirmed gifts, newest first (the caller shows
+    /// [`GiftView::public_donor_name`], never the name itself).
+    pub async fn gifts(&self, page: PageRequest<Uuid>) -> Result<Page<GiftView>> {
+        let mut query = donation::Entity::find()
+            .filter(donation::Column::TenantId.eq(self.ctx.tenant_id))
+            .filter(donation::Column::FundId.eq(self.fund.id))
+            .filter(donation::Column::Entry.eq(Entry::Gift))
+            .filter(donation::Column::Status.eq(DonationStatus::Confirmed));
+        if let Some(after) = page.after {
+            query = query.filter(donation::Column::Id.lt(after));
+        }
+        let conn = self.conn().await?;
+        let rows = query
+            .order_by_desc(donation::Column::Id)
+            .limit(page.first + 1)
+            .all(conn)
+            .await?;
+        let page = Page::from_overfetch(rows, page.first);
+        Ok(Page {
+            items: with_reversals(conn, &self.ctx, page.items).await?,
+            has_next: page.has_next,
+        })
+    }
 }
 
 /// What the public may know of a beneficiary.
@@ -155,94 +269,3 @@ pub struct SpendingPoint {
 }
 
 const SPENT: [DisbursementStatus; 2] = [DisbursementStatus::Approved, DisbursementStatus::Paid];
-
-/// A fund's spending by purpose and month, oldest first: public.
-pub async fn spending(db: &Db, ctx: &TenantContext, fund_id: Uuid) -> Result<Vec<SpendingPoint>> {
-    let tx = db.read(ctx).await?;
-    find(&tx, ctx, fund_id).await?;
-    let rows: Vec<(Purpose, Option<chrono::DateTime<Utc>>, i64)> = disbursement::Entity::find()
-        .select_only()
-        .column(disbursement::Column::Purpose)
-        .column(disbursement::Column::DecidedAt)
-        .column(disbursement::Column::AmountFen)
-        .filter(disbursement::Column::TenantId.eq(ctx.tenant_id))
-        .filter(disbursement::Column::FundId.eq(fund_id))
-        .filter(disbursement::Column::Status.is_in(SPENT))
-        .into_tuple()
-        .all(&tx)
-        .await?;
-    tx.commit().await?;
-    let mut points: BTreeMap<(String, String), (Purpose, i64)> = BTreeMap::new();
-    for (purpose, decided_at, fen) in rows {
-        let Some(date) = decided_at.map(crate::clock::china_date) else {
-            continue;
-        };
-        let month = format!("{:04}-{:02}", date.year(), date.month());
-        let key = (month, format!("{purpose:?}"));
-        points.entry(key).or_insert((purpose, 0)).1 += fen;
-    }
-    Ok(points
-        .into_iter()
-        .map(|((month, _), (purpose, amount_fen))| SpendingPoint {
-            month,
-            purpose,
-            amount_fen,
-        })
-        .collect())
-}
-
-/// A fund's approved and paid disbursements, newest first: public (the
-/// caller masks the beneficiary with [`public_beneficiary`]).
-pub async fn public_disbursements(
-    db: &Db,
-    ctx: &TenantContext,
-    fund_id: Uuid,
-    page: PageRequest<Uuid>,
-) -> Result<Page<disbursement::Model>> {
-    let mut query = disbursement::Entity::find()
-        .filter(disbursement::Column::TenantId.eq(ctx.tenant_id))
-        .filter(disbursement::Column::FundId.eq(fund_id))
-        .filter(disbursement::Column::Status.is_in(SPENT));
-    if let Some(after) = page.after {
-        query = query.filter(disbursement::Column::Id.lt(after));
-    }
-    let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_desc(disbursement::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
-}
-
-/// A fund's confirmed gifts, newest first: public (the caller shows
-/// [`GiftView::public_donor_name`], never the name itself).
-pub async fn public_gifts(
-    db: &Db,
-    ctx: &TenantContext,
-    fund_id: Uuid,
-    page: PageRequest<Uuid>,
-) -> Result<Page<GiftView>> {
-    let mut query = donation::Entity::find()
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
-        .filter(donation::Column::FundId.eq(fund_id))
-        .filter(donation::Column::Entry.eq(Entry::Gift))
-        .filter(donation::Column::Status.eq(DonationStatus::Confirmed));
-    if let Some(after) = page.after {
-        query = query.filter(donation::Column::Id.lt(after));
-    }
-    let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_desc(donation::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    let page = Page::from_overfetch(rows, page.first);
-    let items = with_reversals(&tx, ctx, page.items).await?;
-    tx.commit().await?;
-    Ok(Page {
-        items,
-        has_next: page.has_next,
-    })
-}

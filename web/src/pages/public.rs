@@ -133,12 +133,13 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query
     let (tenant, id) = path.into_inner();
     let db = &page.db;
     let (public, name) = city(db, page.request(), &tenant).await?;
-    let fund = service::funds::get(db, &public, id).await?;
-    let spending = service::funds::spending(db, &public, id).await?;
-    let disbursements =
-        service::funds::public_disbursements(db, &public, id, PageRequest::new(Some(50), query.disbursements_after)?)
-            .await?;
-    let gifts = service::funds::public_gifts(db, &public, id, PageRequest::new(Some(50), query.gifts_after)?).await?;
+    let reader = service::funds::FundReader::open(db, &public, id).await?;
+    let spending = reader.spending().await?;
+    let disbursements = reader
+        .disbursements(PageRequest::new(Some(50), query.disbursements_after)?)
+        .await?;
+    let gifts = reader.gifts(PageRequest::new(Some(50), query.gifts_after)?).await?;
+    let fund = reader.fund();
     let more_disbursements = disbursements
         .has_next
         .then(|| disbursements.items.last().map(|d| d.id.to_string()))

@@ -1,0 +1,121 @@
+//! Running totals of the confirmed donation ledger by organization,
+//! campaign, channel and month of each year (see the entity
+//! `donation_tally`). The service keeps them in each gift's transaction;
+//! this migration fills them from the gifts already recorded.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
+
+use crate::postgres::enable_tenant_rls;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Alias::new("donation_tally"))
+                    .col(ColumnDef::new(C::TenantId).uuid().not_null())
+                    .col(ColumnDef::new(C::Year).integer().not_null())
+                    .col(ColumnDef::new(C::Month).integer().not_null())
+                    .col(ColumnDef::new(C::OrganizationId).uuid().not_null())
+                    .col(ColumnDef::new(C::CampaignId).uuid().not_null())
+                    .col(ColumnDef::new(C::Channel).string_len(16).not_null())
+                    .col(ColumnDef::new(C::GiftKind).string_len(16).not_null())
+                    .col(ColumnDef::new(C::Fen).big_integer().not_null())
+                    .col(ColumnDef::new(C::Gifts).big_integer().not_null())
+                    .primary_key(
+                        Index::create()
+                            .col(C::TenantId)
+                            .col(C::Year)
+                            .col(C::Month)
+                            .col(C::OrganizationId)
+                            .col(C::CampaignId)
+                            .col(C::Channel)
+                            .col(C::GiftKind),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Alias::new("donation_tally"), C::TenantId)
+                            .to(Alias::new("tenant"), Alias::new("id")),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        enable_tenant_rls(manager, "donation_tally").await?;
+        rebuild_donation_tally(manager.get_connection()).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(Alias::new("donation_tally")).to_owned())
+            .await
+    }
+}
+
+/// Recount every tenant's tallies from the ledger. For this migration, and
+/// after loading gifts in bulk outside the service (the benchmark's COPY, a
+/// restore from another system). Needs a connection that sees every tenant:
+/// the schema owner's on PostgreSQL.
+pub async fn rebuild_donation_tally<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
+    let backend = conn.get_database_backend();
+    let (year, month, nil) = match backend {
+        DatabaseBackend::Postgres => (
+            "CAST(EXTRACT(YEAR FROM received_on) AS INTEGER)",
+            "CAST(EXTRACT(MONTH FROM received_on) AS INTEGER)",
+            "'00000000-0000-0000-0000-000000000000'::uuid",
+        ),
+        _ => (
+            "CAST(strftime('%Y', received_on) AS INTEGER)",
+            "CAST(strftime('%m', received_on) AS INTEGER)",
+            "zeroblob(16)",
+        ),
+    };
+    // (month, organization, campaign, channel, which gifts): one statement
+    // per dimension, as the service adds a gift to each.
+    let dimensions = [
+        ("0", "organization_id", nil, "''", "TRUE"),
+        ("0", nil, "campaign_id", "''", "campaign_id IS NOT NULL"),
+        ("0", nil, nil, "channel", "gift_kind = 'money' AND channel IS NOT NULL"),
+        (month, nil, nil, "''", "TRUE"),
+    ];
+    conn.execute_unprepared("DELETE FROM donation_tally").await?;
+    for (month, organization, campaign, channel, which) in dimensions {
+        // Group by the dimension's own column only: SQLite reads a constant
+        // in GROUP BY as a column position.
+        let constants = ["0", nil, "''"];
+        let group_by: Vec<&str> = [year, month, organization, campaign, channel, "gift_kind"]
+            .into_iter()
+            .filter(|term| !constants.contains(term))
+            .collect();
+        let group_by = group_by.join(", ");
+        let sql = format!(
+            "INSERT INTO donation_tally
+                 (tenant_id, year, month, organization_id, campaign_id, channel, gift_kind, fen, gifts)
+             SELECT tenant_id, {year}, {month}, {organization}, {campaign}, {channel}, gift_kind,
+                    CAST(SUM(amount_fen) AS BIGINT),
+                    CAST(SUM(CASE WHEN entry = 'gift' THEN 1 ELSE -1 END) AS BIGINT)
+             FROM donation
+             WHERE status = 'confirmed' AND {which}
+             GROUP BY tenant_id, {group_by}"
+        );
+        conn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum C {
+    TenantId,
+    Year,
+    Month,
+    OrganizationId,
+    CampaignId,
+    Channel,
+    GiftKind,
+    Fen,
+    Gifts,
+}
