@@ -12,6 +12,7 @@ mod m20261126_000005_fee_reductions;
 mod m20261126_000006_donations;
 mod m20261126_000007_relief;
 mod m20261126_000008_donation_tally;
+mod m20261126_000009_fund_page_indexes;
 pub mod postgres;
 
 pub use m20261126_000008_donation_tally::rebuild_donation_tally;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_donations::Migration),
             Box::new(m20261126_000007_relief::Migration),
             Box::new(m20261126_000008_donation_tally::Migration),
+            Box::new(m20261126_000009_fund_page_indexes::Migration),
         ]
     }
 }

@@ -567,6 +567,46 @@ async fn the_running_tallies_always_equal_a_recount_of_the_ledger() {
     );
     migration::rebuild_donation_tally(&app.owner).await.unwrap();
     assert_eq!(dashboards(&app, &official, &region).await, kept);
+
+    // The dashboard names as many organizations as asked, the richest first.
+    // A second organization's gift, loaded in bulk and recounted, so there
+    // is something to rank.
+    let other = "(SELECT id FROM organization WHERE tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou')
+        AND name <> '柳州市慈善总会' ORDER BY name LIMIT 1)";
+    let (id, at) = if app.is_postgres() {
+        ("gen_random_uuid()", "now()")
+    } else {
+        ("randomblob(16)", "'2026-01-01T00:00:00Z'")
+    };
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.owner,
+        &format!(
+            "INSERT INTO donation (tenant_id, id, organization_id, entry, status, gift_kind, amount_fen, channel,
+                external_reference, goods_description, goods_quantity, goods_unit, valuation_basis, donor_kind, donor_name,
+                disclose, unallocated_fen, received_on, note, created_at)
+             SELECT tenant_id, {id}, id, 'gift', 'confirmed', 'money', 500, 'cash', '', '', '', '', '', 'anonymous',
+                '匿名', false, 0, '{today}', '', {at} FROM organization WHERE id = {other}"
+        ),
+    )
+    .await
+    .unwrap();
+    migration::rebuild_donation_tally(&app.owner).await.unwrap();
+    let top = "query($n: Int!) { donationTotals(organizations: $n) { organizationCount byOrganization { figures { money } } } }";
+    let all = app.graphql(Some(&official), top, json!({"n": 1000})).await;
+    let count = all["data"]["donationTotals"]["organizationCount"].as_u64().unwrap();
+    let listed = all["data"]["donationTotals"]["byOrganization"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(count >= 2 && listed.len() as u64 == count, "{all}");
+    let one = app.graphql(Some(&official), top, json!({"n": 1})).await;
+    assert_eq!(
+        one["data"]["donationTotals"]["byOrganization"],
+        json!([listed[0]]),
+        "{one}"
+    );
+    assert_eq!(one["data"]["donationTotals"]["organizationCount"].as_u64(), Some(count));
+    assert_error(&app.graphql(Some(&official), top, json!({"n": -1})).await, "VALIDATION");
 }
 
 #[tokio::test]

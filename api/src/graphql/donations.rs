@@ -371,7 +371,10 @@ pub struct MonthFigures {
 #[derive(SimpleObject)]
 pub struct DonationTotals {
     pub overall: DonationFigures,
+    /// The organizations that raised the most money, most first.
     pub by_organization: Vec<NamedFigures>,
+    /// How many organizations received gifts.
+    pub organization_count: i32,
     pub by_campaign: Vec<NamedFigures>,
     /// Money only.
     pub by_channel: Vec<ChannelFigures>,
@@ -460,8 +463,22 @@ impl DonationQuery {
 
     /// City officials: donations by organization, campaign, channel and
     /// month, money and goods apart; all years when `year` is left out.
-    async fn donation_totals(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<DonationTotals> {
-        let t = totals::city(db(ctx), tenant(ctx)?, year).await?;
+    /// `byOrganization` lists the `organizations` that raised the most
+    /// money (20 unless asked); `organizationCount` says how many there are.
+    async fn donation_totals(
+        &self,
+        ctx: &Context<'_>,
+        year: Option<i32>,
+        #[graphql(default = 20)] organizations: i32,
+    ) -> ApiResult<DonationTotals> {
+        let top = usize::try_from(organizations).map_err(|_| {
+            service::Error::validation(
+                "organizations",
+                "organizations is how many to list: 0 or more",
+                "机构数量须为 0 或以上",
+            )
+        })?;
+        let t = totals::city(db(ctx), tenant(ctx)?, year, top).await?;
         let named = |rows: Vec<(Uuid, String, Figures)>| {
             rows.into_iter()
                 .map(|(id, name, f)| NamedFigures {
@@ -474,6 +491,7 @@ impl DonationQuery {
         Ok(DonationTotals {
             overall: t.overall.into(),
             by_organization: named(t.by_organization),
+            organization_count: i32::try_from(t.organization_count).unwrap_or(i32::MAX),
             by_campaign: named(t.by_campaign),
             by_channel: t
                 .by_channel

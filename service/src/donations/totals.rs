@@ -42,7 +42,10 @@ impl Figures {
 
 pub struct Totals {
     pub overall: Figures,
+    /// The organizations that raised the most money, as many as asked for.
     pub by_organization: Vec<(Uuid, String, Figures)>,
+    /// How many organizations received gifts in all.
+    pub organization_count: usize,
     pub by_campaign: Vec<(Uuid, String, Figures)>,
     /// Money only: goods come through no channel.
     pub by_channel: Vec<(Channel, Figures)>,
@@ -174,16 +177,22 @@ fn tallies(tenant_id: Uuid, year: Option<i32>) -> Select<donation_tally::Entity>
     }
 }
 
-/// The city's totals, for its officials.
-pub async fn city(db: &Db, ctx: &TenantContext, year: Option<i32>) -> Result<Totals> {
+/// The city's totals, for its officials, with the `top_organizations`
+/// that raised the most money.
+pub async fn city(db: &Db, ctx: &TenantContext, year: Option<i32>, top_organizations: usize) -> Result<Totals> {
     ctx.require_role(&[Role::CityOfficial])?;
     let tx = db.read(ctx).await?;
-    let totals = compute(&tx, ctx.tenant_id, year).await?;
+    let totals = compute(&tx, ctx.tenant_id, year, top_organizations).await?;
     tx.commit().await?;
     Ok(totals)
 }
 
-async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32>) -> Result<Totals> {
+async fn compute<C: ConnectionTrait>(
+    conn: &C,
+    tenant_id: Uuid,
+    year: Option<i32>,
+    top_organizations: usize,
+) -> Result<Totals> {
     use donation_tally::Column as T;
     // Organization, campaign and channel rows, summed over the years asked.
     let per_subject: Vec<(Uuid, Uuid, String, GiftKind, i64, i64)> = tallies(tenant_id, year)
@@ -239,7 +248,24 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
             .add(kind, fen, gifts);
     }
 
-    let org_names = names_of(conn, orgs.keys(), |ids| {
+    // Only the organizations shown are named: a city has thousands. Those
+    // tied with the last one shown are named too, so that the order among
+    // equal sums is by name whatever the cut.
+    let organization_count = orgs.len();
+    let mut ranked: Vec<(Uuid, Figures)> = orgs.into_iter().collect();
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.1.money_fen));
+    match top_organizations.checked_sub(1).map(|i| ranked.get(i)) {
+        None => ranked.clear(),
+        Some(None) => {} // fewer than asked for: all of them
+        Some(Some(&(_, last))) => {
+            let cut = ranked
+                .iter()
+                .position(|r| r.1.money_fen < last.money_fen)
+                .unwrap_or(ranked.len());
+            ranked.truncate(cut);
+        }
+    }
+    let org_names = names_of(conn, ranked.iter().map(|(id, _)| id), |ids| {
         organization::Entity::find()
             .select_only()
             .column(organization::Column::Id)
@@ -258,11 +284,12 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
     })
     .await?;
     let label = |map: &BTreeMap<Uuid, String>, id: &Uuid| map.get(id).cloned().unwrap_or_default();
-    let mut by_organization: Vec<_> = orgs
+    let mut by_organization: Vec<_> = ranked
         .into_iter()
         .map(|(id, f)| (id, label(&org_names, &id), f))
         .collect();
     by_organization.sort_by(|a, b| b.2.money_fen.cmp(&a.2.money_fen).then_with(|| a.1.cmp(&b.1)));
+    by_organization.truncate(top_organizations);
     let mut by_campaign: Vec<_> = campaigns
         .into_iter()
         .map(|(id, f)| (id, label(&campaign_names, &id), f))
@@ -271,6 +298,7 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
     Ok(Totals {
         overall,
         by_organization,
+        organization_count,
         by_campaign,
         by_channel: channels.into_values().collect(),
         by_month: months.into_iter().collect(),

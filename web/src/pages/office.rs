@@ -41,7 +41,8 @@ pub async fn desk(page: Page, tenant: web::Path<String>) -> Reply {
         .await?
         .items;
     let relief = service::relief::dashboard::city(db, ctx, None).await?;
-    let totals = service::donations::totals::city(db, ctx, None).await?;
+    // The desk charts months only: no organization needs naming.
+    let totals = service::donations::totals::city(db, ctx, None, 0).await?;
     let checks = service::spending_rules::check(db, ctx, service::clock::today().year() - 1, true).await?;
     let to_review = super::fee_reports::to_review(db, ctx).await?;
     let overdue: Vec<_> = service::relief::dashboard::overdue_targets(db, ctx)
