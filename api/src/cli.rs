@@ -31,6 +31,10 @@ pub enum Command {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Recount the dashboards' running donation totals from the ledger, as
+    /// the owner, and exit: after gifts were loaded in bulk outside the
+    /// server (a restore from another system, the benchmark's COPY).
+    RecountTallies,
     /// Audit trail tools.
     Audit {
         #[command(subcommand)]
@@ -69,6 +73,10 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             };
             startup::prepare_database(&settings).await?;
             println!("demo data present");
+        }
+        Command::RecountTallies => {
+            startup::recount_tallies(&settings).await?;
+            println!("donation tallies recounted");
         }
         Command::Worker => {
             let db = startup::prepare_database(&without_start_up_writes(settings.clone())).await?;

@@ -153,6 +153,24 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Recount the running donation totals, with the owner connection (on
+/// PostgreSQL the application role sees one city at a time).
+pub async fn recount_tallies(settings: &Settings) -> anyhow::Result<()> {
+    let url = settings
+        .database
+        .admin_url
+        .as_ref()
+        .unwrap_or(&settings.database.url)
+        .expose_secret();
+    let admin = Db::connect(url, 1).await.context("connecting to recount the tallies")?;
+    admin
+        .recount_donation_tallies()
+        .await
+        .context("recounting the donation tallies")?;
+    admin.close().await?;
+    Ok(())
+}
+
 /// `sqlite://data/shanlian.db` needs `data/` to exist.
 fn ensure_sqlite_folder(url: &str) -> anyhow::Result<()> {
     if let Some(path) = url.strip_prefix("sqlite://") {

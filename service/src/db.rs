@@ -86,6 +86,15 @@ impl Db {
         migration::Migrator::up(&self.conn, None).await
     }
 
+    /// Recount the dashboards' running totals from the donation ledger, in
+    /// one transaction (see `migration::rebuild_donation_tally`). Run with
+    /// the owner connection, which sees every tenant.
+    pub async fn recount_donation_tallies(&self) -> Result<(), DbErr> {
+        let tx = self.conn.begin().await?;
+        migration::rebuild_donation_tally(&tx).await?;
+        tx.commit().await
+    }
+
     /// A round trip to the database, for `/readyz`.
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.conn.ping().await

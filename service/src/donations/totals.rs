@@ -18,7 +18,7 @@ use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter
 use uuid::Uuid;
 
 use crate::context::TenantContext;
-use crate::db::Db;
+use crate::db::{Db, bind_tenant};
 use crate::error::Result;
 use crate::tenants;
 
@@ -329,9 +329,12 @@ where
 /// The region's cities side by side: sums only, never a donor.
 pub async fn region(db: &Db, ctx: &TenantContext, year: Option<i32>) -> Result<Vec<(String, String, Figures)>> {
     ctx.require_role(&[Role::RegionOfficial])?;
+    // One read transaction, its row-level-security setting pointed at each
+    // city in turn: one BEGIN and COMMIT for the region, not one per city.
+    let tx = db.read(ctx).await?;
     let mut cities = Vec::new();
     for city in tenants::cities_of(db, ctx.tenant_id).await? {
-        let tx = db.begin_for(city.id, false).await?;
+        bind_tenant(&tx, city.id).await?;
         // Every confirmed entry is in exactly one month row.
         let rows: Vec<(GiftKind, i64, i64)> = tallies(city.id, year)
             .filter(donation_tally::Column::Month.gt(0))
@@ -342,12 +345,12 @@ pub async fn region(db: &Db, ctx: &TenantContext, year: Option<i32>) -> Result<V
             .into_tuple()
             .all(&tx)
             .await?;
-        tx.commit().await?;
         let mut figures = Figures::default();
         for (kind, fen, gifts) in rows {
             figures.add(kind, fen, gifts);
         }
         cities.push((city.slug, city.name, figures));
     }
+    tx.commit().await?;
     Ok(cities)
 }
