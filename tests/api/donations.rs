@@ -614,6 +614,34 @@ async fn the_running_tallies_always_equal_a_recount_of_the_ledger() {
 }
 
 #[tokio::test]
+async fn reads_that_span_several_records_work_on_a_pool_of_one_connection() {
+    // A request must never hold a pooled connection while asking for
+    // another: under load every request would wait for one that never
+    // comes. With one connection, such a read fails (after the pool's
+    // timeout) instead of answering.
+    let app = spawn_app_with(&[("SHANLIAN__DATABASE__MAX_CONNECTIONS", "1".into())]).await;
+    let funds = app
+        .graphql(
+            None,
+            "query { funds(tenant: \"nanning\") { edges { node { name spending { month }
+                gifts(first: 2) { edges { node { amount } } } disbursements(first: 2) { edges { node { amount } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let edges = funds["data"]["funds"]["edges"].as_array().cloned().unwrap_or_default();
+    assert!(edges.len() >= 2 && funds.get("errors").is_none(), "{funds}");
+    let region = app.login("guangxi.region_official").await;
+    let cities = app
+        .graphql(Some(&region), "query { regionDonationTotals { citySlug } }", json!({}))
+        .await;
+    assert_eq!(
+        cities["data"]["regionDonationTotals"].as_array().map(Vec::len),
+        Some(3),
+        "{cities}"
+    );
+}
+
+#[tokio::test]
 async fn bad_gifts_get_field_errors_and_write_nothing() {
     let app = spawn_app().await;
     let staff = app.login("liuzhou.org_staff").await;

@@ -8,6 +8,7 @@
 
 pub mod campaigns;
 pub mod receipts;
+pub(crate) mod tally;
 pub mod totals;
 pub mod trace;
 
@@ -480,7 +481,7 @@ async fn confirm_into_ledger(
         None => None,
     };
     let entries: Vec<&donation::Model> = std::iter::once(&donation).chain(matched.as_ref()).collect();
-    totals::add(tx.conn(), &entries).await?;
+    tally::add(tx.conn(), &entries).await?;
     Ok(Confirmed {
         donation,
         code,
@@ -990,7 +991,7 @@ pub async fn void(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Resul
         }
         reversals.push(reversal);
     }
-    totals::add(tx.conn(), &reversals.iter().collect::<Vec<_>>()).await?;
+    tally::add(tx.conn(), &reversals.iter().collect::<Vec<_>>()).await?;
     if let (Some(campaign_id), Some(m)) = (gift.campaign_id, &matched) {
         campaign::Entity::update_many()
             .col_expr(

@@ -15,7 +15,6 @@ use entity::disbursement::{self, BeneficiaryKind, DisbursementStatus, Purpose};
 use entity::donation::{self, DonationStatus, Entry};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
-use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
@@ -134,14 +133,40 @@ pub async fn of_my_organization(db: &Db, ctx: &TenantContext) -> Result<Vec<char
 /// whichever of its spending, disbursements and gifts the caller asks for.
 /// A page asks for several; one transaction for all of them saves each its
 /// own `BEGIN`, tenant binding and `COMMIT`, and they all see one snapshot.
+/// The transaction only reads, and is rolled back when the reader is
+/// dropped at the end of the request.
 ///
-/// The transaction is read-only work and is rolled back when the reader is
-/// dropped (at the end of the request), so the reader never commits.
+/// A fund read as part of a list ([`FundReader::of`]) holds no transaction:
+/// each of its reads takes its own, so a page of twenty funds never holds
+/// twenty pooled connections at once (and cannot starve the pool waiting for
+/// a twenty-first).
 pub struct FundReader {
     db: Db,
     ctx: TenantContext,
     fund: charity_fund::Model,
-    tx: OnceCell<DatabaseTransaction>,
+    tx: Option<DatabaseTransaction>,
+}
+
+/// Where one read runs: the reader's own transaction, or a fresh one.
+enum Reading<'a> {
+    Shared(&'a DatabaseTransaction),
+    Own(DatabaseTransaction),
+}
+
+impl Reading<'_> {
+    fn conn(&self) -> &DatabaseTransaction {
+        match self {
+            Reading::Shared(tx) => tx,
+            Reading::Own(tx) => tx,
+        }
+    }
+
+    async fn done(self) -> Result<()> {
+        if let Reading::Own(tx) = self {
+            tx.commit().await?;
+        }
+        Ok(())
+    }
 }
 
 impl FundReader {
@@ -153,18 +178,17 @@ impl FundReader {
             db: db.clone(),
             ctx: ctx.clone(),
             fund,
-            tx: OnceCell::new_with(Some(tx)),
+            tx: Some(tx),
         })
     }
 
-    /// A fund already loaded (a page of the city's funds); its transaction
-    /// opens when first needed.
+    /// A fund already loaded (a page of the city's funds).
     pub fn of(db: &Db, ctx: &TenantContext, fund: charity_fund::Model) -> Self {
         Self {
             db: db.clone(),
             ctx: ctx.clone(),
             fund,
-            tx: OnceCell::new(),
+            tx: None,
         }
     }
 
@@ -172,12 +196,16 @@ impl FundReader {
         &self.fund
     }
 
-    async fn conn(&self) -> Result<&DatabaseTransaction> {
-        self.tx.get_or_try_init(|| self.db.read(&self.ctx)).await
+    async fn reading(&self) -> Result<Reading<'_>> {
+        Ok(match &self.tx {
+            Some(tx) => Reading::Shared(tx),
+            None => Reading::Own(self.db.read(&self.ctx).await?),
+        })
     }
 
     /// Spending by purpose and month, oldest first.
     pub async fn spending(&self) -> Result<Vec<SpendingPoint>> {
+        let reading = self.reading().await?;
         let rows: Vec<(Purpose, Option<chrono::DateTime<Utc>>, i64)> = disbursement::Entity::find()
             .select_only()
             .column(disbursement::Column::Purpose)
@@ -187,8 +215,9 @@ impl FundReader {
             .filter(disbursement::Column::FundId.eq(self.fund.id))
             .filter(disbursement::Column::Status.is_in(SPENT))
             .into_tuple()
-            .all(self.conn().await?)
+            .all(reading.conn())
             .await?;
+        reading.done().await?;
         let mut points: BTreeMap<(String, String), (Purpose, i64)> = BTreeMap::new();
         for (purpose, decided_at, fen) in rows {
             let Some(date) = decided_at.map(crate::clock::china_date) else {
@@ -218,11 +247,13 @@ impl FundReader {
         if let Some(after) = page.after {
             query = query.filter(disbursement::Column::Id.lt(after));
         }
+        let reading = self.reading().await?;
         let rows = query
             .order_by_desc(disbursement::Column::Id)
             .limit(page.first + 1)
-            .all(self.conn().await?)
+            .all(reading.conn())
             .await?;
+        reading.done().await?;
         Ok(Page::from_overfetch(rows, page.first))
     }
 
@@ -237,15 +268,17 @@ impl FundReader {
         if let Some(after) = page.after {
             query = query.filter(donation::Column::Id.lt(after));
         }
-        let conn = self.conn().await?;
+        let reading = self.reading().await?;
         let rows = query
             .order_by_desc(donation::Column::Id)
             .limit(page.first + 1)
-            .all(conn)
+            .all(reading.conn())
             .await?;
         let page = Page::from_overfetch(rows, page.first);
+        let items = with_reversals(reading.conn(), &self.ctx, page.items).await?;
+        reading.done().await?;
         Ok(Page {
-            items: with_reversals(conn, &self.ctx, page.items).await?,
+            items,
             has_next: page.has_next,
         })
     }

@@ -220,7 +220,7 @@ pub(super) async fn seed_charity(
             .exec_without_returning(tx.conn())
             .await?;
     }
-    crate::donations::totals::add(tx.conn(), &ledger.gifts.iter().collect::<Vec<_>>()).await?;
+    crate::donations::tally::add(tx.conn(), &ledger.gifts.iter().collect::<Vec<_>>()).await?;
     for chunk in disbursements.chunks(200) {
         disbursement::Entity::insert_many(chunk.iter().cloned().map(disbursement::ActiveModel::from))
             .exec_without_returning(tx.conn())
