@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageRequest<K> {
     pub first: u64,
     pub after: Option<K>,

@@ -623,13 +623,29 @@ async fn reads_that_span_several_records_work_on_a_pool_of_one_connection() {
     let funds = app
         .graphql(
             None,
-            "query { funds(tenant: \"nanning\") { edges { node { name spending { month }
+            "query { funds(tenant: \"nanning\") { edges { node { id name spending { month }
                 gifts(first: 2) { edges { node { amount } } } disbursements(first: 2) { edges { node { amount } } } } } } }",
             json!({}),
         )
         .await;
     let edges = funds["data"]["funds"]["edges"].as_array().cloned().unwrap_or_default();
     assert!(edges.len() >= 2 && funds.get("errors").is_none(), "{funds}");
+    // One fund's page beside another read in the same request: the page is
+    // read up front, and its connection is back in the pool before the
+    // other field asks for one.
+    let page = app
+        .graphql(
+            None,
+            "query($id: UUID!) { fund(tenant: \"nanning\", id: $id) { name spending { month }
+                gifts(first: 3) { edges { node { amount } } } disbursements { edges { node { amount } } } }
+              campaigns(tenant: \"nanning\") { name } }",
+            json!({"id": edges[0]["node"]["id"]}),
+        )
+        .await;
+    assert!(
+        page.get("errors").is_none() && page["data"]["fund"]["name"].is_string(),
+        "{page}"
+    );
     let region = app.login("guangxi.region_official").await;
     let cities = app
         .graphql(Some(&region), "query { regionDonationTotals { citySlug } }", json!({}))

@@ -4,7 +4,7 @@
 //! organization and the city's officials only.
 
 use async_graphql::connection::{Connection, OpaqueCursor};
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Value};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::disbursement;
 use service::funds::disbursements::{self, DisbursementInput as ServiceDisbursementInput};
@@ -254,7 +254,8 @@ impl FundQuery {
     /// Public: one fund with its spending, disbursements and gifts.
     async fn fund(&self, ctx: &Context<'_>, tenant: String, id: Uuid) -> ApiResult<Fund> {
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
-        Ok(Fund(funds::FundReader::open(db(ctx), &public, id).await?))
+        let parts = page_parts(ctx);
+        Ok(Fund(funds::FundReader::open(db(ctx), &public, id, parts).await?))
     }
 
     /// Disbursements with beneficiaries in full: the managing organization's
@@ -271,6 +272,36 @@ impl FundQuery {
         let page = PageRequest::new(first, decode_after(after)?)?;
         let result = disbursements::list(db(ctx), tenant(ctx)?, fund_id, status.map(Into::into), page).await?;
         Ok(connection(result, has_previous, |d| d.id, Disbursement))
+    }
+}
+
+/// What the query asks of the fund's page, so that it is read with the
+/// fund in one transaction. A list asked for twice (under two aliases), or
+/// with arguments that do not parse, is left to its own resolver, which
+/// reads it, or reports the error, as usual.
+fn page_parts(ctx: &Context<'_>) -> funds::FundPageParts {
+    let fund = ctx.look_ahead();
+    let page = |name: &str| -> Option<PageRequest<Uuid>> {
+        let fields = fund.field(name).selection_fields();
+        let [field] = fields.as_slice() else { return None };
+        let arguments = field.arguments().ok()?;
+        let argument = |key: &str| arguments.iter().find(|(n, _)| n.as_str() == key).map(|(_, v)| v);
+        let first = match argument("first") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => Some(i32::try_from(n.as_i64()?).ok()?),
+            Some(_) => return None,
+        };
+        let after = match argument("after") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(cursor)) => decode_after(Some(cursor.clone())).ok()?,
+            Some(_) => return None,
+        };
+        PageRequest::new(first, after).ok()
+    };
+    funds::FundPageParts {
+        spending: fund.field("spending").exists(),
+        disbursements: page("disbursements"),
+        gifts: page("gifts"),
     }
 }
 

@@ -7,13 +7,14 @@ pub mod allocation;
 pub mod disbursements;
 
 use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{Datelike, SubsecRound, Utc};
 use entity::app_user::Role;
 use entity::charity_fund;
 use entity::disbursement::{self, BeneficiaryKind, DisbursementStatus, Purpose};
 use entity::donation::{self, DonationStatus, Entry};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -129,66 +130,69 @@ pub async fn of_my_organization(db: &Db, ctx: &TenantContext) -> Result<Vec<char
     Ok(funds)
 }
 
-/// One fund's public page, read in one transaction: the fund itself, then
-/// whichever of its spending, disbursements and gifts the caller asks for.
-/// A page asks for several; one transaction for all of them saves each its
-/// own `BEGIN`, tenant binding and `COMMIT`, and they all see one snapshot.
-/// The transaction only reads, and is rolled back when the reader is
-/// dropped at the end of the request.
-///
-/// A fund read as part of a list ([`FundReader::of`]) holds no transaction:
-/// each of its reads takes its own, so a page of twenty funds never holds
-/// twenty pooled connections at once (and cannot starve the pool waiting for
-/// a twenty-first).
+/// What of a fund's public page to read together with the fund.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FundPageParts {
+    pub spending: bool,
+    pub disbursements: Option<PageRequest<Uuid>>,
+    pub gifts: Option<PageRequest<Uuid>>,
+}
+
+/// One fund's public page: the fund and the parts of its page the caller
+/// will ask for, read in one transaction that is over before the reader is
+/// returned. One transaction saves each part its own `BEGIN`, tenant
+/// binding and `COMMIT`, and they all see one snapshot; being over at once,
+/// it never holds a pooled connection while the rest of a request waits for
+/// another. A part not read up front (or asked for again, or with another
+/// page) is read when asked, in a transaction of its own.
 pub struct FundReader {
     db: Db,
     ctx: TenantContext,
     fund: charity_fund::Model,
-    tx: Option<DatabaseTransaction>,
+    read: Mutex<Prefetched>,
 }
 
-/// Where one read runs: the reader's own transaction, or a fresh one.
-enum Reading<'a> {
-    Shared(&'a DatabaseTransaction),
-    Own(DatabaseTransaction),
-}
-
-impl Reading<'_> {
-    fn conn(&self) -> &DatabaseTransaction {
-        match self {
-            Reading::Shared(tx) => tx,
-            Reading::Own(tx) => tx,
-        }
-    }
-
-    async fn done(self) -> Result<()> {
-        if let Reading::Own(tx) = self {
-            tx.commit().await?;
-        }
-        Ok(())
-    }
+/// The parts read with the fund, each handed out once.
+#[derive(Default)]
+struct Prefetched {
+    spending: Option<Vec<SpendingPoint>>,
+    disbursements: Option<(PageRequest<Uuid>, Page<disbursement::Model>)>,
+    gifts: Option<(PageRequest<Uuid>, Page<GiftView>)>,
 }
 
 impl FundReader {
-    /// Read one fund: public. NOT_FOUND when the city has no such fund.
-    pub async fn open(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<Self> {
+    /// Read one fund and the given parts of its page: public. NOT_FOUND
+    /// when the city has no such fund.
+    pub async fn open(db: &Db, ctx: &TenantContext, id: Uuid, parts: FundPageParts) -> Result<Self> {
         let tx = db.read(ctx).await?;
         let fund = find(&tx, ctx, id).await?;
+        let mut read = Prefetched::default();
+        if parts.spending {
+            read.spending = Some(spending_in(&tx, ctx, fund.id).await?);
+        }
+        if let Some(page) = parts.disbursements {
+            read.disbursements = Some((page, disbursements_in(&tx, ctx, fund.id, page).await?));
+        }
+        if let Some(page) = parts.gifts {
+            read.gifts = Some((page, gifts_in(&tx, ctx, fund.id, page).await?));
+        }
+        tx.commit().await?;
         Ok(Self {
             db: db.clone(),
             ctx: ctx.clone(),
             fund,
-            tx: Some(tx),
+            read: Mutex::new(read),
         })
     }
 
-    /// A fund already loaded (a page of the city's funds).
+    /// A fund already loaded (a page of the city's funds): each part is
+    /// read when asked.
     pub fn of(db: &Db, ctx: &TenantContext, fund: charity_fund::Model) -> Self {
         Self {
             db: db.clone(),
             ctx: ctx.clone(),
             fund,
-            tx: None,
+            read: Mutex::default(),
         }
     }
 
@@ -196,92 +200,122 @@ impl FundReader {
         &self.fund
     }
 
-    async fn reading(&self) -> Result<Reading<'_>> {
-        Ok(match &self.tx {
-            Some(tx) => Reading::Shared(tx),
-            None => Reading::Own(self.db.read(&self.ctx).await?),
-        })
+    fn prefetched<T>(&self, take: impl FnOnce(&mut Prefetched) -> Option<T>) -> Option<T> {
+        take(&mut self.read.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Spending by purpose and month, oldest first.
     pub async fn spending(&self) -> Result<Vec<SpendingPoint>> {
-        let reading = self.reading().await?;
-        let rows: Vec<(Purpose, Option<chrono::DateTime<Utc>>, i64)> = disbursement::Entity::find()
-            .select_only()
-            .column(disbursement::Column::Purpose)
-            .column(disbursement::Column::DecidedAt)
-            .column(disbursement::Column::AmountFen)
-            .filter(disbursement::Column::TenantId.eq(self.ctx.tenant_id))
-            .filter(disbursement::Column::FundId.eq(self.fund.id))
-            .filter(disbursement::Column::Status.is_in(SPENT))
-            .into_tuple()
-            .all(reading.conn())
-            .await?;
-        reading.done().await?;
-        let mut points: BTreeMap<(String, String), (Purpose, i64)> = BTreeMap::new();
-        for (purpose, decided_at, fen) in rows {
-            let Some(date) = decided_at.map(crate::clock::china_date) else {
-                continue;
-            };
-            let month = format!("{:04}-{:02}", date.year(), date.month());
-            let key = (month, format!("{purpose:?}"));
-            points.entry(key).or_insert((purpose, 0)).1 += fen;
+        if let Some(points) = self.prefetched(|r| r.spending.take()) {
+            return Ok(points);
         }
-        Ok(points
-            .into_iter()
-            .map(|((month, _), (purpose, amount_fen))| SpendingPoint {
-                month,
-                purpose,
-                amount_fen,
-            })
-            .collect())
+        let tx = self.db.read(&self.ctx).await?;
+        let points = spending_in(&tx, &self.ctx, self.fund.id).await?;
+        tx.commit().await?;
+        Ok(points)
     }
 
     /// Approved and paid disbursements, newest first (the caller masks the
     /// beneficiary with [`public_beneficiary`]).
     pub async fn disbursements(&self, page: PageRequest<Uuid>) -> Result<Page<disbursement::Model>> {
-        let mut query = disbursement::Entity::find()
-            .filter(disbursement::Column::TenantId.eq(self.ctx.tenant_id))
-            .filter(disbursement::Column::FundId.eq(self.fund.id))
-            .filter(disbursement::Column::Status.is_in(SPENT));
-        if let Some(after) = page.after {
-            query = query.filter(disbursement::Column::Id.lt(after));
+        if let Some((_, found)) = self.prefetched(|r| r.disbursements.take_if(|(asked, _)| *asked == page)) {
+            return Ok(found);
         }
-        let reading = self.reading().await?;
-        let rows = query
-            .order_by_desc(disbursement::Column::Id)
-            .limit(page.first + 1)
-            .all(reading.conn())
-            .await?;
-        reading.done().await?;
-        Ok(Page::from_overfetch(rows, page.first))
+        let tx = self.db.read(&self.ctx).await?;
+        let found = disbursements_in(&tx, &self.ctx, self.fund.id, page).await?;
+        tx.commit().await?;
+        Ok(found)
     }
 
     /// Confirmed gifts, newest first (the caller shows
     /// [`GiftView::public_donor_name`], never the name itself).
     pub async fn gifts(&self, page: PageRequest<Uuid>) -> Result<Page<GiftView>> {
-        let mut query = donation::Entity::find()
-            .filter(donation::Column::TenantId.eq(self.ctx.tenant_id))
-            .filter(donation::Column::FundId.eq(self.fund.id))
-            .filter(donation::Column::Entry.eq(Entry::Gift))
-            .filter(donation::Column::Status.eq(DonationStatus::Confirmed));
-        if let Some(after) = page.after {
-            query = query.filter(donation::Column::Id.lt(after));
+        if let Some((_, found)) = self.prefetched(|r| r.gifts.take_if(|(asked, _)| *asked == page)) {
+            return Ok(found);
         }
-        let reading = self.reading().await?;
-        let rows = query
-            .order_by_desc(donation::Column::Id)
-            .limit(page.first + 1)
-            .all(reading.conn())
-            .await?;
-        let page = Page::from_overfetch(rows, page.first);
-        let items = with_reversals(reading.conn(), &self.ctx, page.items).await?;
-        reading.done().await?;
-        Ok(Page {
-            items,
-            has_next: page.has_next,
-        })
+        let tx = self.db.read(&self.ctx).await?;
+        let found = gifts_in(&tx, &self.ctx, self.fund.id, page).await?;
+        tx.commit().await?;
+        Ok(found)
     }
+}
+
+async fn spending_in<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, fund_id: Uuid) -> Result<Vec<SpendingPoint>> {
+    let rows: Vec<(Purpose, Option<chrono::DateTime<Utc>>, i64)> = disbursement::Entity::find()
+        .select_only()
+        .column(disbursement::Column::Purpose)
+        .column(disbursement::Column::DecidedAt)
+        .column(disbursement::Column::AmountFen)
+        .filter(disbursement::Column::TenantId.eq(ctx.tenant_id))
+        .filter(disbursement::Column::FundId.eq(fund_id))
+        .filter(disbursement::Column::Status.is_in(SPENT))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut points: BTreeMap<(String, String), (Purpose, i64)> = BTreeMap::new();
+    for (purpose, decided_at, fen) in rows {
+        let Some(date) = decided_at.map(crate::clock::china_date) else {
+            continue;
+        };
+        let month = format!("{:04}-{:02}", date.year(), date.month());
+        let key = (month, format!("{purpose:?}"));
+        points.entry(key).or_insert((purpose, 0)).1 += fen;
+    }
+    Ok(points
+        .into_iter()
+        .map(|((month, _), (purpose, amount_fen))| SpendingPoint {
+            month,
+            purpose,
+            amount_fen,
+        })
+        .collect())
+}
+
+async fn disbursements_in<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &TenantContext,
+    fund_id: Uuid,
+    page: PageRequest<Uuid>,
+) -> Result<Page<disbursement::Model>> {
+    let mut query = disbursement::Entity::find()
+        .filter(disbursement::Column::TenantId.eq(ctx.tenant_id))
+        .filter(disbursement::Column::FundId.eq(fund_id))
+        .filter(disbursement::Column::Status.is_in(SPENT));
+    if let Some(after) = page.after {
+        query = query.filter(disbursement::Column::Id.lt(after));
+    }
+    let rows = query
+        .order_by_desc(disbursement::Column::Id)
+        .limit(page.first + 1)
+        .all(conn)
+        .await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}
+
+async fn gifts_in<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &TenantContext,
+    fund_id: Uuid,
+    page: PageRequest<Uuid>,
+) -> Result<Page<GiftView>> {
+    let mut query = donation::Entity::find()
+        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
+        .filter(donation::Column::FundId.eq(fund_id))
+        .filter(donation::Column::Entry.eq(Entry::Gift))
+        .filter(donation::Column::Status.eq(DonationStatus::Confirmed));
+    if let Some(after) = page.after {
+        query = query.filter(donation::Column::Id.lt(after));
+    }
+    let rows = query
+        .order_by_desc(donation::Column::Id)
+        .limit(page.first + 1)
+        .all(conn)
+        .await?;
+    let page = Page::from_overfetch(rows, page.first);
+    Ok(Page {
+        items: with_reversals(conn, ctx, page.items).await?,
+        has_next: page.has_next,
+    })
 }
 
 /// What the public may know of a beneficiary.

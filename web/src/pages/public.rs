@@ -133,12 +133,19 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query
     let (tenant, id) = path.into_inner();
     let db = &page.db;
     let (public, name) = city(db, page.request(), &tenant).await?;
-    let reader = service::funds::FundReader::open(db, &public, id).await?;
+    let (disbursement_page, gift_page) = (
+        PageRequest::new(Some(50), query.disbursements_after)?,
+        PageRequest::new(Some(50), query.gifts_after)?,
+    );
+    let parts = service::funds::FundPageParts {
+        spending: true,
+        disbursements: Some(disbursement_page),
+        gifts: Some(gift_page),
+    };
+    let reader = service::funds::FundReader::open(db, &public, id, parts).await?;
     let spending = reader.spending().await?;
-    let disbursements = reader
-        .disbursements(PageRequest::new(Some(50), query.disbursements_after)?)
-        .await?;
-    let gifts = reader.gifts(PageRequest::new(Some(50), query.gifts_after)?).await?;
+    let disbursements = reader.disbursements(disbursement_page).await?;
+    let gifts = reader.gifts(gift_page).await?;
     let fund = reader.fund();
     let more_disbursements = disbursements
         .has_next
