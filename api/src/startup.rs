@@ -139,13 +139,20 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    let url = settings
+/// The schema owner's connection string: the admin URL when set (on
+/// PostgreSQL the server's own role may neither change the schema nor see
+/// more than one city at a time), else the server's.
+fn owner_url(settings: &Settings) -> &str {
+    settings
         .database
         .admin_url
         .as_ref()
         .unwrap_or(&settings.database.url)
-        .expose_secret();
+        .expose_secret()
+}
+
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let url = owner_url(settings);
     ensure_sqlite_folder(url)?;
     let admin = Db::connect(url, 1).await.context("connecting to run migrations")?;
     admin.migrate().await.context("running migrations")?;
@@ -153,16 +160,11 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Recount the running donation totals, with the owner connection (on
-/// PostgreSQL the application role sees one city at a time).
+/// Recount the running donation totals, with the owner connection.
 pub async fn recount_tallies(settings: &Settings) -> anyhow::Result<()> {
-    let url = settings
-        .database
-        .admin_url
-        .as_ref()
-        .unwrap_or(&settings.database.url)
-        .expose_secret();
-    let admin = Db::connect(url, 1).await.context("connecting to recount the tallies")?;
+    let admin = Db::connect(owner_url(settings), 1)
+        .await
+        .context("connecting to recount the tallies")?;
     admin
         .recount_donation_tallies()
         .await

@@ -53,8 +53,9 @@ pub enum DisbursementStatus {
 }
 
 /// A community fund, as the public sees it. Its reader carries the tenant
-/// context it was read with, so its nested lists stay in that city and
-/// share one read transaction.
+/// context it was read with, so its nested lists stay in that city; for one
+/// fund's page it also holds the parts the query asks for, read with the
+/// fund in one transaction (see [`page_parts`]).
 pub struct Fund(funds::FundReader);
 
 #[derive(SimpleObject)]
