@@ -1,1 +1,6 @@
-//! End-to-end tests live in `api/`; this crate has no library code.
+//! What the end-to-end tests (`api/`) and the failure drills
+//! (`api/tests/drills.rs` in the api package) share: a real SMTP server and
+//! fresh PostgreSQL databases.
+
+pub mod postgres;
+pub mod smtp;

@@ -24,12 +24,28 @@ pub enum Command {
     /// Insert the demo tenants and users where missing, and exit.
     Seed,
     /// Deliver the email outbox, without serving HTTP (several may run).
+    /// SIGTERM lets the email being sent finish, then stops.
     Worker,
     /// Run the daily supervision check of every city once and exit.
     Supervise {
         /// The date to check as of (default: today), like 2026-06-01.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+    },
+    /// Create the platform's first administrator on a new deployment (one
+    /// without the demo) and exit; does nothing if there is one already.
+    /// The administrator then opens the region and the cities.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "平台管理员")]
+        display_name: String,
+        /// Better given in the environment than on the command line, where
+        /// other users of the machine can see it.
+        #[arg(long, env = "SHANLIAN_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
     },
     /// Recount the dashboards' running donation totals from the ledger, as
     /// the owner, and exit: after gifts were loaded in bulk outside the
@@ -74,6 +90,33 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             startup::prepare_database(&settings).await?;
             println!("demo data present");
         }
+        Command::CreateAdmin {
+            username,
+            email,
+            display_name,
+            password,
+        } => {
+            let db = startup::prepare_database(&without_demo(settings)).await?;
+            let admin = service::users::NewUser {
+                username,
+                display_name,
+                email,
+                password: password.into(),
+                role: service::Role::PlatformAdmin,
+                organization_id: None,
+                language: None,
+            };
+            match service::bootstrap::first_admin(&db, admin).await {
+                Ok(service::bootstrap::FirstAdmin::Created { username }) => {
+                    println!("platform administrator {username} created: sign in to the tenant \"platform\"");
+                }
+                Ok(service::bootstrap::FirstAdmin::AlreadyThere { username }) => {
+                    println!("the platform already has an administrator ({username}): nothing changed");
+                }
+                Err(e @ (service::Error::Validation { .. } | service::Error::Conflict { .. })) => anyhow::bail!("{e}"),
+                Err(e) => anyhow::bail!("creating the administrator failed: {e:?}"),
+            }
+        }
         Command::RecountTallies => {
             startup::recount_tallies(&settings).await?;
             println!("donation tallies recounted");
@@ -81,7 +124,13 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Worker => {
             let db = startup::prepare_database(&without_start_up_writes(settings.clone())).await?;
             let poll = std::time::Duration::from_millis(settings.mail.poll_interval_ms);
-            startup::outbox_worker(&settings, db)?.run(poll).await;
+            let stop = tokio_util::sync::CancellationToken::new();
+            let on_signal = stop.clone();
+            tokio::spawn(async move {
+                startup::shutdown_signal().await;
+                on_signal.cancel();
+            });
+            startup::outbox_worker(&settings, db)?.run(poll, stop).await;
         }
         Command::Supervise { as_of } => {
             let db = startup::prepare_database(&without_start_up_writes(settings)).await?;
@@ -116,6 +165,17 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Schema => println!("{}", crate::graphql::sdl()),
     }
     Ok(())
+}
+
+/// Migrations as configured, but never the demo.
+fn without_demo(settings: Settings) -> Settings {
+    Settings {
+        database: DatabaseSettings {
+            seed_demo: false,
+            ..settings.database
+        },
+        ..settings
+    }
 }
 
 /// Tools that only read or deliver neither migrate nor seed.

@@ -47,6 +47,10 @@ pub struct ServerSettings {
     pub port: u16,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// On SIGTERM, how long requests in flight may take to finish before
+    /// the server stops anyway; keep it below the orchestrator's grace
+    /// period (Kubernetes' `terminationGracePeriodSeconds`).
+    pub shutdown_timeout_secs: u64,
     /// Where people reach the service, for links in emails.
     pub public_url: String,
 }
@@ -60,8 +64,26 @@ pub struct DatabaseSettings {
     /// The owner connection used to run migrations, if different.
     pub admin_url: Option<SecretString>,
     pub max_connections: u32,
+    /// Seconds a request waits for a database connection before it fails
+    /// with UNAVAILABLE (the database is down or every connection is busy).
+    pub acquire_timeout_secs: u64,
+    /// Seconds PostgreSQL lets one statement run before aborting it; 0 for
+    /// no limit.
+    pub statement_timeout_secs: u64,
     pub migrate_on_start: bool,
     pub seed_demo: bool,
+}
+
+impl DatabaseSettings {
+    /// The pool as configured.
+    pub fn pool(&self) -> service::db::PoolSettings {
+        service::db::PoolSettings {
+            max_connections: self.max_connections,
+            acquire_timeout: std::time::Duration::from_secs(self.acquire_timeout_secs),
+            statement_timeout: (self.statement_timeout_secs > 0)
+                .then(|| std::time::Duration::from_secs(self.statement_timeout_secs)),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -95,6 +117,9 @@ pub struct MailSettings {
     pub poll_interval_ms: u64,
     /// Attempts before an email is dead-lettered.
     pub max_attempts: i32,
+    /// Seconds before the first retry of a failed delivery; each further
+    /// retry waits twice as long, up to two hours.
+    pub retry_after_secs: i64,
     pub smtp: SmtpSettings,
 }
 
@@ -130,11 +155,14 @@ environment = "development"
 host = "127.0.0.1"
 port = 8080
 body_limit_bytes = 1048576
+shutdown_timeout_secs = 30
 public_url = "http://127.0.0.1:8080"
 
 [database]
 url = "sqlite://data/shanlian.db?mode=rwc"
 max_connections = 10
+acquire_timeout_secs = 5
+statement_timeout_secs = 30
 migrate_on_start = true
 seed_demo = true
 
@@ -153,6 +181,7 @@ file_dir = "data/mail"
 worker_enabled = true
 poll_interval_ms = 1000
 max_attempts = 8
+retry_after_secs = 30
 
 [mail.smtp]
 host = ""
@@ -227,6 +256,12 @@ impl Settings {
         }
         if self.mail.max_attempts < 1 {
             bail!("mail.max_attempts must be at least 1");
+        }
+        if self.mail.retry_after_secs < 1 {
+            bail!("mail.retry_after_secs must be at least 1");
+        }
+        if self.database.acquire_timeout_secs == 0 {
+            bail!("database.acquire_timeout_secs must be at least 1");
         }
         if self.mail.poll_interval_ms == 0 {
             bail!("mail.poll_interval_ms must be positive");

@@ -96,6 +96,9 @@ async fn graphql(
     };
     let tenant = match bearer_context(&req, &state, meta.clone()).await {
         Ok(ctx) => ctx,
+        Err(e @ service::Error::Unavailable(_)) => {
+            return request_error(StatusCode::SERVICE_UNAVAILABLE, code_of(&e), &e.to_string());
+        }
         Err(service::Error::Internal(cause)) => {
             tracing::error!(error = ?cause, "checking a session failed");
             return request_error(

@@ -15,6 +15,7 @@ use service::Db;
 use service::outbox::mailer::{Mailer, Sender, SmtpSettings};
 use service::outbox::worker::{Worker, WorkerSettings};
 use service::token::TokenKeys;
+use tokio_util::sync::CancellationToken;
 use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
@@ -69,14 +70,60 @@ impl Application {
     }
 
     /// Serve until stopped; the outbox worker runs beside the server.
+    ///
+    /// On SIGTERM or SIGINT actix-web stops accepting connections and lets
+    /// the requests in flight finish (up to `server.shutdown_timeout_secs`).
+    /// Then the worker is told to stop and awaited, so the email it is
+    /// sending is sent and recorded before the process exits.
     pub async fn run(self) -> std::io::Result<()> {
-        if let Some(worker) = self.worker {
-            tokio::spawn(worker.run(self.poll));
+        let stop = CancellationToken::new();
+        let worker = self
+            .worker
+            .map(|worker| tokio::spawn(worker.run(self.poll, stop.clone())));
+        // The daily check is one transaction at a time: cutting it short
+        // rolls that transaction back, and tomorrow's run catches up.
+        let supervision = self
+            .supervision
+            .then(|| tokio::spawn(daily_supervision(self.db.clone())));
+        let served = self.server.await;
+        tracing::info!("server stopped; stopping the outbox worker");
+        stop.cancel();
+        if let Some(supervision) = supervision {
+            supervision.abort();
         }
-        if self.supervision {
-            tokio::spawn(daily_supervision(self.db.clone()));
+        if let Some(worker) = worker
+            && let Err(e) = worker.await
+        {
+            tracing::error!(error = %e, "the outbox worker did not stop cleanly");
         }
-        self.server.await
+        served
+    }
+}
+
+/// Resolves on SIGTERM (what Kubernetes and Docker send to stop a
+/// container) or SIGINT (Ctrl-C), for the commands that run until stopped
+/// without actix-web's own signal handling (`api worker`).
+pub async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = terminate => tracing::info!("SIGTERM received"),
+        result = tokio::signal::ctrl_c() => match result {
+            Ok(()) => tracing::info!("SIGINT received"),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGINT");
+                std::future::pending::<()>().await;
+            }
+        },
     }
 }
 
@@ -114,6 +161,7 @@ pub fn outbox_worker(settings: &Settings, db: Db) -> anyhow::Result<Worker> {
     };
     let worker_settings = WorkerSettings {
         max_attempts: mail.max_attempts,
+        backoff_base: chrono::Duration::seconds(mail.retry_after_secs),
         ..WorkerSettings::default()
     };
     Ok(Worker::new(db, Arc::new(mailer), sender, worker_settings))
@@ -127,7 +175,7 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     if settings.database.migrate_on_start {
         migrate(settings).await?;
     }
-    let db = Db::connect(url, settings.database.max_connections)
+    let db = Db::connect_with(url, settings.database.pool())
         .await
         .context("connecting to the database (database.url)")?
         .with_public_url(&settings.server.public_url);
@@ -210,6 +258,7 @@ fn serve(
             .configure(http::routes)
             .configure(::web::routes)
     })
+    .shutdown_timeout(settings.server.shutdown_timeout_secs)
     .listen(listener)?
     .run();
     Ok(server)

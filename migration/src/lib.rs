@@ -4,6 +4,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod citus;
 mod m20261126_000001_foundation;
 mod m20261126_000002_audit;
 mod m20261126_000003_outbox_idempotency;
@@ -13,6 +14,7 @@ mod m20261126_000006_donations;
 mod m20261126_000007_relief;
 mod m20261126_000008_donation_tally;
 mod m20261126_000009_fund_page_indexes;
+mod m20261126_000010_citus;
 pub mod postgres;
 
 pub use m20261126_000008_donation_tally::rebuild_donation_tally;
@@ -32,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_relief::Migration),
             Box::new(m20261126_000008_donation_tally::Migration),
             Box::new(m20261126_000009_fund_page_indexes::Migration),
+            Box::new(m20261126_000010_citus::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -32,14 +32,49 @@ pub struct Db {
     tenants: Arc<TenantCache>,
 }
 
+/// How the pool behaves when the database is slow or gone.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    /// How long a request waits for a connection (the pool is busy, or the
+    /// database is down and every connection attempt fails) before it gets
+    /// an `Unavailable` error instead of hanging.
+    pub acquire_timeout: Duration,
+    /// PostgreSQL aborts any statement that runs longer (none if `None`).
+    pub statement_timeout: Option<Duration>,
+}
+
+impl PoolSettings {
+    pub fn with_max_connections(max_connections: u32) -> Self {
+        Self {
+            max_connections,
+            acquire_timeout: Duration::from_secs(10),
+            statement_timeout: None,
+        }
+    }
+}
+
 impl Db {
+    /// Connect a pool with default timeouts.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbErr> {
+        Self::connect_with(url, PoolSettings::with_max_connections(max_connections)).await
+    }
+
     /// Connect a pool. SQLite files are opened in WAL mode with a busy
     /// timeout so readers never block the single writer.
-    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbErr> {
+    ///
+    /// A pooled connection is pinged before reuse only once it has been idle
+    /// for a few seconds: pinging on every checkout cost a round trip per
+    /// request (issue #9), and a connection that broke while busy (the
+    /// database restarted) fails its request with `Unavailable` and is
+    /// dropped, so the next one gets a fresh connection.
+    pub async fn connect_with(url: &str, pool: PoolSettings) -> Result<Self, DbErr> {
         let mut options = ConnectOptions::new(url.to_owned());
         options
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
+            .connect_timeout(pool.acquire_timeout)
+            .test_before_acquire_if_idle_for(Duration::from_secs(5))
             .sqlx_logging(false)
             .map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(SqliteJournalMode::Wal)
@@ -47,6 +82,9 @@ impl Db {
                     .busy_timeout(Duration::from_secs(30))
                     .foreign_keys(true)
             });
+        if let Some(timeout) = pool.statement_timeout {
+            options.statement_timeout(timeout);
+        }
         Ok(Self {
             conn: Database::connect(options).await?,
             public_url: "http://127.0.0.1:8080".into(),
@@ -139,14 +177,16 @@ impl Db {
 /// Point the transaction's row-level-security setting at another tenant.
 /// Used when one business event spans two tenants' rows (creating a tenant
 /// and its first official).
+///
+/// It is `SET LOCAL`, not `set_config()`: on Citus only `SET LOCAL` reaches
+/// the worker nodes that evaluate the policies (with
+/// `citus.propagate_set_commands = 'local'`, see the deploy guide). A `SET`
+/// takes no parameters; the value is a formatted UUID, which holds only hex
+/// digits and dashes.
 pub(crate) async fn bind_tenant(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<(), DbErr> {
     if tx.get_database_backend() == DatabaseBackend::Postgres {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DatabaseBackend::Postgres,
-            "SELECT set_config('app.tenant_id', $1, true)",
-            [tenant_id.to_string().into()],
-        ))
-        .await?;
+        tx.execute_unprepared(&format!("SET LOCAL app.tenant_id = '{}'", tenant_id.hyphenated()))
+            .await?;
     }
     Ok(())
 }

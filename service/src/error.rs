@@ -31,6 +31,11 @@ pub enum Error {
     /// in English and in Chinese like `Validation`.
     #[error("{message}")]
     Conflict { message: String, zh: String },
+    /// The database cannot be reached (down, restarting, or the pool gave
+    /// up waiting for a connection). Worth retrying in a moment; the cause
+    /// goes to the log.
+    #[error("the database cannot be reached right now: try again in a moment")]
+    Unavailable(#[source] DbErr),
     /// Anything else. Logged with its cause chain; clients see "internal error".
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -74,7 +79,33 @@ impl Error {
 
 impl From<DbErr> for Error {
     fn from(err: DbErr) -> Self {
-        Self::Internal(err.into())
+        if is_unavailable(&err) {
+            Self::Unavailable(err)
+        } else {
+            Self::Internal(err.into())
+        }
+    }
+}
+
+/// True when a database error means the database is out of reach rather
+/// than that the statement was wrong: no connection could be had, the
+/// connection broke, or PostgreSQL is shutting down or starting up
+/// (SQLSTATE classes 08 "connection exception" and 57P "operator
+/// intervention").
+fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => match e.as_ref() {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
+                true
+            }
+            sqlx::Error::Database(db) => db
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

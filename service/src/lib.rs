@@ -7,6 +7,7 @@
 //! tenant cannot be written.
 
 pub mod audit;
+pub mod bootstrap;
 pub mod clock;
 pub mod context;
 pub mod credit_code;

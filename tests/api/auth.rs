@@ -235,3 +235,61 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
     // The token that changed the password belonged to the old one: it ended.
     assert_error(&app.graphql(Some(&donor), ME, json!({})).await, "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn a_new_deployment_gets_its_first_administrator_from_the_command_line() {
+    let app = crate::helpers::spawn_app_with(&[("SHANLIAN__DATABASE__SEED_DEMO", "false".into())]).await;
+    let create = |password: &str| api::cli::Cli {
+        command: Some(api::cli::Command::CreateAdmin {
+            username: "ops.admin".into(),
+            email: "ops@example.org".into(),
+            display_name: "运维管理员".into(),
+            password: password.into(),
+        }),
+    };
+    // A password a person could guess is refused, and nothing is written.
+    let weak = api::cli::run(create("short"), app.settings.clone()).await.unwrap_err();
+    assert!(weak.to_string().contains("password"), "{weak}");
+    assert_eq!(app.count("SELECT count(*) FROM tenant").await, 0);
+
+    api::cli::run(create("a-long-admin-password"), app.settings.clone())
+        .await
+        .unwrap();
+    let body = app
+        .graphql(
+            None,
+            "mutation { login(tenant: \"platform\", username: \"ops.admin\", password: \"a-long-admin-password\") { token } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let token = body["data"]["login"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    // The administrator can open the region, and the region its cities.
+    let region = app
+        .graphql(
+            Some(&token),
+            "mutation($i: CreateTenantInput!) { createTenant(input: $i) { tenant { slug } } }",
+            serde_json::json!({"i": {"slug": "guangxi", "name": "广西壮族自治区", "kind": "region", "divisionCode": "450000",
+                "firstOfficial": {"username": "gx.official", "displayName": "区厅", "email": "gx@example.org",
+                "password": "a-long-official-password"}}}),
+        )
+        .await;
+    assert_eq!(region["data"]["createTenant"]["tenant"]["slug"], "guangxi", "{region}");
+
+    // Run again (a redeploy that repeats the step): nothing changes.
+    api::cli::run(create("another-long-password"), app.settings.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT count(*) FROM app_user WHERE role = 'platform_admin'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'platform.first_admin'")
+            .await,
+        1
+    );
+}

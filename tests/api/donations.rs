@@ -100,7 +100,7 @@ pub async fn request(app: &TestApp, token: &str, fund: &str, amount: &str, purpo
     .await
 }
 
-fn receipt_sequence(receipt: &str) -> u32 {
+pub fn receipt_sequence(receipt: &str) -> u32 {
     receipt.rsplit('-').next().unwrap().parse().unwrap()
 }
 

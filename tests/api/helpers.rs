@@ -14,10 +14,6 @@ use uuid::Uuid;
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 pub const DEMO_PASSWORD: &str = "shanlian-demo";
 
-/// Set to a PostgreSQL server URL (a superuser, like
-/// `postgres://postgres@127.0.0.1:5432/postgres`) to run on PostgreSQL.
-const POSTGRES_VAR: &str = "SHANLIAN_TEST_POSTGRES";
-
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     // Quiet unless TEST_LOG is set: the logs of 50 servers drown a failure.
     if std::env::var("TEST_LOG").is_ok() {
@@ -54,9 +50,9 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     LazyLock::force(&TRACING);
     let dir = tempfile::tempdir().unwrap();
     let mail_dir = dir.path().join("mail").display().to_string();
-    let (app_url, owner_url) = match std::env::var(POSTGRES_VAR) {
-        Ok(server) if !server.is_empty() => create_postgres_database(&server).await,
-        _ => {
+    let (app_url, owner_url) = match tests::postgres::server() {
+        Some(server) => tests::postgres::create_database(&server).await,
+        None => {
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
             (url.clone(), url)
         }
@@ -89,24 +85,6 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
         app_url,
         _dir: dir,
     }
-}
-
-/// A fresh database named after a new UUID; returns the application-role
-/// URL and the owner URL for it.
-async fn create_postgres_database(server: &str) -> (String, String) {
-    let name = format!("shanlian_test_{}", Uuid::now_v7().simple());
-    let admin = Database::connect(server).await.expect("PostgreSQL server");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
-    admin.close().await.ok();
-    let mut owner = url::Url::parse(server).expect("SHANLIAN_TEST_POSTGRES is a URL");
-    owner.set_path(&name);
-    let mut app = owner.clone();
-    app.set_username("shanlian_app").expect("URL takes a username");
-    app.set_password(None).expect("URL takes a password");
-    (app.to_string(), owner.to_string())
 }
 
 impl TestApp {

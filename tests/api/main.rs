@@ -4,13 +4,15 @@
 
 mod helpers;
 mod register;
-mod smtp;
 
 mod audit;
 mod auth;
+mod backup;
 mod browser;
+mod distributable;
 mod donations;
 mod fee_reductions;
+mod fuzz;
 mod health;
 mod idempotency;
 mod input;

@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_error, spawn_app_with};
-use crate::smtp::{self, SmtpServer};
+use tests::smtp::{self, SmtpServer};
 
 fn smtp_settings(port: u16) -> Vec<(&'static str, String)> {
     vec![
@@ -252,4 +252,53 @@ async fn without_smtp_mail_is_written_as_eml_files() {
     let raw = std::fs::read(&files[0]).unwrap();
     let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
     assert!(parsed.subject().unwrap().starts_with("Your Shanlian account is ready"));
+}
+
+#[tokio::test]
+async fn a_stopped_worker_finishes_the_email_it_is_sending_and_hands_back_the_rest() {
+    let (server, gate) = smtp::start_gated();
+    let app = spawn_app_with(&smtp_settings(server.port)).await;
+    let official = app.login("liuzhou.city_official").await;
+    for name in ["stop.one", "stop.two", "stop.three"] {
+        create_user(&app, &official, name, "zh-CN").await;
+    }
+    let pending = "SELECT count(*) FROM email_outbox WHERE status = 'pending' AND attempts = 0 AND lease_until IS NULL";
+    assert_eq!(app.count(pending).await, 3);
+
+    let stop = tokio_util::sync::CancellationToken::new();
+    let worker = tokio::spawn(
+        app.worker()
+            .await
+            .run(std::time::Duration::from_millis(20), stop.clone()),
+    );
+    // The worker is in the middle of its first email when it is told to stop
+    // (SIGTERM in `api worker`).
+    gate.wait_for_held(1).await;
+    stop.cancel();
+    gate.release_one();
+    tokio::time::timeout(std::time::Duration::from_secs(20), worker)
+        .await
+        .expect("the worker stops once its email is sent")
+        .unwrap();
+
+    // That email went out and is recorded as sent; the two it had claimed
+    // but not begun are due again at once, their attempt not counted.
+    assert_eq!(server.received().len(), 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM email_outbox WHERE status = 'sent'")
+            .await,
+        1
+    );
+    assert_eq!(app.count(pending).await, 2);
+
+    // The next worker sends them now, not when a lease would have run out.
+    gate.release_one();
+    gate.release_one();
+    let delivered = app.worker().await.deliver_due(Utc::now()).await.unwrap();
+    assert_eq!(delivered.sent, 2);
+    let received = server.wait_for(3).await;
+    let mut ids: Vec<_> = received.iter().map(|m| m.message_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "each email sent once");
 }

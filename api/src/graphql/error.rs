@@ -13,8 +13,12 @@ pub mod error_codes {
     pub const NOT_FOUND: &str = "NOT_FOUND";
     pub const VALIDATION: &str = "VALIDATION";
     pub const CONFLICT: &str = "CONFLICT";
+    pub const UNAVAILABLE: &str = "UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
 }
+
+/// What a reader of Chinese is told when the database is out of reach.
+pub const UNAVAILABLE_ZH: &str = "数据库暂时无法连接，请稍后重试。";
 
 /// A service error translated for the client. Resolvers return it so that
 /// `?` on a service call converts through [`From<service::Error>`] and
@@ -40,6 +44,10 @@ pub fn code_of(err: &service::Error) -> &'static str {
         E::NotFound(_) => error_codes::NOT_FOUND,
         E::Validation { .. } => error_codes::VALIDATION,
         E::Conflict { .. } => error_codes::CONFLICT,
+        E::Unavailable(cause) => {
+            tracing::warn!(error = %cause, "database unavailable");
+            error_codes::UNAVAILABLE
+        }
         E::Internal(cause) => {
             tracing::error!(error = ?cause, "internal error");
             error_codes::INTERNAL
@@ -54,6 +62,7 @@ impl From<service::Error> for ApiError {
         let (field, zh) = match &err {
             E::Validation { field, zh, .. } => (*field, Some(zh.clone())),
             E::Conflict { zh, .. } => (None, Some(zh.clone())),
+            E::Unavailable(_) => (None, Some(UNAVAILABLE_ZH.to_owned())),
             _ => (None, None),
         };
         Self(async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {

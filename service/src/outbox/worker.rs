@@ -17,6 +17,8 @@ use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use tokio_util::sync::CancellationToken;
+
 use super::mailer::{Mailer, Sender};
 use crate::db::Db;
 use crate::error::Result;
@@ -73,41 +75,71 @@ impl Worker {
         }
     }
 
-    /// Deliver forever, a pass every `poll`.
-    pub async fn run(self, poll: std::time::Duration) {
+    /// Deliver a pass every `poll` until `stop` is cancelled. A stop lets
+    /// the email being sent finish and be recorded; the rest of its batch
+    /// is handed back at once rather than left leased (see [`Self::deliver_until`]).
+    pub async fn run(self, poll: std::time::Duration, stop: CancellationToken) {
         tracing::info!("outbox worker started");
-        loop {
-            match self.deliver_due(Utc::now()).await {
+        while !stop.is_cancelled() {
+            match self.deliver_until(Utc::now(), &stop).await {
                 Ok(d) if d != Delivered::default() => {
                     tracing::info!(sent = d.sent, retrying = d.retrying, dead = d.dead, "outbox pass")
                 }
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = ?e, "outbox pass failed"),
             }
-            tokio::time::sleep(poll).await;
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = tokio::time::sleep(poll) => {}
+            }
         }
+        tracing::info!("outbox worker stopped");
     }
 
     /// One pass over every tenant: claim what is due at `now`, send it,
     /// record each outcome. `now` is a parameter so tests can move time.
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<Delivered> {
+        self.deliver_until(now, &CancellationToken::new()).await
+    }
+
+    /// A pass that ends early once `stop` is cancelled: it is checked
+    /// between emails, never during one, and the claimed emails not yet
+    /// sent are released so another worker sends them without waiting for
+    /// the lease to run out.
+    pub async fn deliver_until(&self, now: DateTime<Utc>, stop: &CancellationToken) -> Result<Delivered> {
         let mut delivered = Delivered::default();
         for tenant_id in self.tenant_ids().await? {
+            if stop.is_cancelled() {
+                break;
+            }
             // One tenant's trouble must not starve the others' mail.
-            if let Err(e) = self.deliver_tenant(tenant_id, now, &mut delivered).await {
+            if let Err(e) = self.deliver_tenant(tenant_id, now, stop, &mut delivered).await {
                 tracing::error!(tenant = %tenant_id, error = ?e, "outbox delivery for a tenant failed");
             }
         }
         Ok(delivered)
     }
 
-    async fn deliver_tenant(&self, tenant_id: Uuid, now: DateTime<Utc>, delivered: &mut Delivered) -> Result<()> {
-        loop {
+    async fn deliver_tenant(
+        &self,
+        tenant_id: Uuid,
+        now: DateTime<Utc>,
+        stop: &CancellationToken,
+        delivered: &mut Delivered,
+    ) -> Result<()> {
+        while !stop.is_cancelled() {
             let batch = self.claim(tenant_id, now).await?;
             if batch.is_empty() {
                 return Ok(());
             }
-            for row in batch {
+            let mut batch = batch.into_iter();
+            while let Some(row) = batch.next() {
+                if stop.is_cancelled() {
+                    for unsent in std::iter::once(row).chain(batch.by_ref()) {
+                        self.release(&unsent).await?;
+                    }
+                    break;
+                }
                 match self.mailer.send(&self.sender, &row).await {
                     Ok(()) => {
                         self.mark_sent(&row, Utc::now()).await?;
@@ -124,6 +156,7 @@ impl Worker {
                 }
             }
         }
+        Ok(())
     }
 
     /// Claim every due row of every tenant without sending: what a worker
@@ -206,6 +239,21 @@ impl Worker {
                 sent_at: Set(Some(at.trunc_subsecs(6))),
                 lease_until: Set(None),
                 last_error: Set(None),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// Hand a claimed but unsent email back: due as before, no lease, and
+    /// the claim's attempt not counted (nothing was tried).
+    async fn release(&self, row: &email_outbox::Model) -> Result<()> {
+        self.finish(
+            row,
+            email_outbox::ActiveModel {
+                status: Set(EmailStatus::Pending),
+                lease_until: Set(None),
+                attempts: Set(row.attempts - 1),
                 ..Default::default()
             },
         )

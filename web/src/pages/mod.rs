@@ -293,6 +293,7 @@ impl PageError {
             E::Forbidden(_) => StatusCode::FORBIDDEN,
             E::Validation { .. } => StatusCode::BAD_REQUEST,
             E::Conflict { .. } => StatusCode::CONFLICT,
+            E::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -321,6 +322,10 @@ pub fn error_page(e: &service::Error) -> HttpResponse {
         E::Internal(err) => {
             tracing::error!(error = ?err, "page failed");
             ("系统内部错误，请稍后再试。".to_owned(), "internal error".to_owned())
+        }
+        E::Unavailable(err) => {
+            tracing::warn!(error = %err, "page failed: database unavailable");
+            ("数据库暂时无法连接，请稍后再试。".to_owned(), e.to_string())
         }
         E::Forbidden(_) => ("您无权进行此操作，或表单已过期。".to_owned(), e.to_string()),
         E::NotFound(_) => ("没有找到您要的内容。".to_owned(), e.to_string()),

@@ -24,6 +24,34 @@ struct Capture {
     buffer: Vec<u8>,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
     count: Arc<watch::Sender<usize>>,
+    gate: Option<Arc<GateInner>>,
+}
+
+/// Holds each message at the end of its DATA, before the server answers,
+/// until the test lets it through: the moment a sender is in the middle of
+/// sending an email.
+pub struct Gate(Arc<GateInner>);
+
+struct GateInner {
+    waiting: watch::Sender<usize>,
+    passes: Mutex<std::sync::mpsc::Receiver<()>>,
+    release: std::sync::mpsc::Sender<()>,
+}
+
+impl Gate {
+    /// Wait until `n` messages have been held at the gate (bounded).
+    pub async fn wait_for_held(&self, n: usize) {
+        let mut waiting = self.0.waiting.subscribe();
+        tokio::time::timeout(Duration::from_secs(20), waiting.wait_for(|w| *w >= n))
+            .await
+            .unwrap_or_else(|_| panic!("no message reached the gate: expected {n}"))
+            .unwrap();
+    }
+
+    /// Let one held message (or the next to arrive) through.
+    pub fn release_one(&self) {
+        self.0.release.send(()).unwrap();
+    }
 }
 
 impl Handler for Capture {
@@ -39,6 +67,12 @@ impl Handler for Capture {
     }
 
     fn data_end(&mut self) -> Response {
+        if let Some(gate) = &self.gate {
+            gate.waiting.send_modify(|w| *w += 1);
+            if gate.passes.lock().unwrap().recv().is_err() {
+                return response::INTERNAL_ERROR;
+            }
+        }
         let parsed = mail_parser::MessageParser::default().parse(&self.buffer);
         let mail = match parsed {
             Some(m) => ReceivedMail {
@@ -71,6 +105,22 @@ pub fn start() -> SmtpServer {
 /// Start a server on a listener the test already holds (to bring a server
 /// "back" on the port the application was configured with).
 pub fn start_on(listener: TcpListener) -> SmtpServer {
+    serve(listener, None)
+}
+
+/// Start a server that holds every message at a [`Gate`].
+pub fn start_gated() -> (SmtpServer, Gate) {
+    let (release, passes) = std::sync::mpsc::channel();
+    let gate = Arc::new(GateInner {
+        waiting: watch::channel(0).0,
+        passes: Mutex::new(passes),
+        release,
+    });
+    let server = serve(TcpListener::bind("127.0.0.1:0").unwrap(), Some(gate.clone()));
+    (server, Gate(gate))
+}
+
+fn serve(listener: TcpListener, gate: Option<Arc<GateInner>>) -> SmtpServer {
     let port = listener.local_addr().unwrap().port();
     let received = Arc::new(Mutex::new(Vec::new()));
     let (tx, count) = watch::channel(0);
@@ -79,6 +129,7 @@ pub fn start_on(listener: TcpListener) -> SmtpServer {
         buffer: Vec::new(),
         received: received.clone(),
         count: Arc::new(tx),
+        gate,
     };
     let mut server = Server::new(handler);
     server
