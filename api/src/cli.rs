@@ -42,10 +42,11 @@ pub enum Command {
         email: String,
         #[arg(long, default_value = "平台管理员")]
         display_name: String,
-        /// Better given in the environment than on the command line, where
-        /// other users of the machine can see it.
+        /// Better given in the environment (or, when neither is given, as
+        /// one line on standard input) than on the command line, where other
+        /// users of the machine can see it.
         #[arg(long, env = "SHANLIAN_ADMIN_PASSWORD", hide_env_values = true)]
-        password: String,
+        password: Option<String>,
     },
     /// Recount the dashboards' running donation totals from the ledger, as
     /// the owner, and exit: after gifts were loaded in bulk outside the
@@ -96,6 +97,16 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             display_name,
             password,
         } => {
+            let password = match password {
+                Some(password) => password,
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("reading the password from standard input")?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
             let db = startup::prepare_database(&without_demo(settings)).await?;
             let admin = service::users::NewUser {
                 username,

@@ -244,7 +244,7 @@ async fn a_new_deployment_gets_its_first_administrator_from_the_command_line() {
             username: "ops.admin".into(),
             email: "ops@example.org".into(),
             display_name: "运维管理员".into(),
-            password: password.into(),
+            password: Some(password.into()),
         }),
     };
     // A password a person could guess is refused, and nothing is written.

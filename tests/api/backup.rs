@@ -45,7 +45,7 @@ async fn a_backup_restores_into_a_fresh_database_with_every_row_and_intact_audit
     let mut settings = app.settings.clone();
     settings.database.url = SecretString::from(app_url.clone());
     settings.database.admin_url = Some(SecretString::from(owner_url.clone()));
-    for tenant in ["nanning", "liuzhou", "guilin", "guangxi"] {
+    for tenant in ["platform", "guangxi", "nanning", "liuzhou", "guilin"] {
         let verify = Cli {
             command: Some(CliCommand::Audit {
                 command: AuditCommand::Verify { tenant: tenant.into() },

@@ -15,7 +15,7 @@ use tokio::process::{Child, Command};
 /// The server binary this package builds.
 pub const API: &str = env!("CARGO_BIN_EXE_api");
 const JWT_SECRET: &str = "drill-secret-drill-secret-drill-secret-0123";
-pub const TENANTS: [&str; 4] = ["nanning", "liuzhou", "guilin", "guangxi"];
+pub const TENANTS: [&str; 5] = ["platform", "guangxi", "nanning", "liuzhou", "guilin"];
 
 /// One deployment under drill: its database and where its mail goes.
 pub struct Site {
