@@ -132,3 +132,34 @@ async fn a_server_killed_mid_load_loses_no_acknowledged_gift_and_its_replacement
         receipts(&outcomes).len()
     );
 }
+
+#[tokio::test]
+async fn a_server_stopped_with_sigterm_under_load_answers_every_gift_it_records() {
+    let smtp = tests::smtp::start();
+    let site = Site::new(smtp.port).await;
+    let db = site.owner().await;
+    let mut server = site.server().await;
+    let token = login(&server.url, "liuzhou.org_staff").await;
+
+    let mut load = Load::start(std::slice::from_ref(&server.url), &token, 400, 8);
+    load.wait_for_recorded(40).await;
+    assert!(
+        terminate(&mut server.child, GRACE).await,
+        "the server did not stop cleanly on SIGTERM"
+    );
+    let outcomes = load.finish().await;
+    let acknowledged = receipts(&outcomes);
+    let turned_away = outcomes.iter().filter(|o| matches!(o, Outcome::NoAnswer(_))).count();
+    assert!(
+        turned_away > 0,
+        "the stop came after the load ended: the drill proved nothing"
+    );
+    // The requests under way when the signal came were finished and
+    // answered: the ledger holds exactly the gifts that were acknowledged,
+    // none committed behind a lost answer (which a kill -9 can leave).
+    assert_eq!(check_ledger(&db, &acknowledged).await, acknowledged.len());
+    println!(
+        "drill: SIGTERM after {} acknowledged gifts; {turned_away} requests turned away, none half done",
+        acknowledged.len()
+    );
+}
