@@ -9,7 +9,10 @@ use entity::charity_fund;
 use entity::disbursement::{self, BeneficiaryKind, Purpose};
 use entity::donation::{self, Entry, GiftKind};
 use entity::organization;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationDef, Select,
+};
 use uuid::Uuid;
 
 use super::{GiftView, with_reversals};
@@ -43,21 +46,60 @@ pub struct Trace {
     pub unspent_fen: i64,
 }
 
+/// A gift with the names the trace shows beside it, read in one statement.
+#[derive(FromQueryResult)]
+struct NamedGift {
+    #[sea_orm(nested)]
+    gift: donation::Model,
+    organization_name: Option<String>,
+    organization_credit_code: Option<String>,
+    fund_name: Option<String>,
+}
+
+/// One disbursement a gift paid for, with the part it paid.
+#[derive(FromQueryResult)]
+struct PaidFor {
+    #[sea_orm(nested)]
+    disbursement: disbursement::Model,
+    allocated_fen: i64,
+}
+
+/// Gifts joined to their organization and fund (both keyed by tenant).
+/// The trace is read per request by anyone with a receipt: each statement
+/// saved is a round trip saved (issue #9).
+fn named_gifts(ctx: &TenantContext) -> Select<donation::Entity> {
+    let organization: RelationDef = donation::Entity::belongs_to(organization::Entity)
+        .from((donation::Column::TenantId, donation::Column::OrganizationId))
+        .to((organization::Column::TenantId, organization::Column::Id))
+        .into();
+    let fund: RelationDef = donation::Entity::belongs_to(charity_fund::Entity)
+        .from((donation::Column::TenantId, donation::Column::FundId))
+        .to((charity_fund::Column::TenantId, charity_fund::Column::Id))
+        .into();
+    donation::Entity::find()
+        .join(JoinType::LeftJoin, organization)
+        .join(JoinType::LeftJoin, fund)
+        .column_as(organization::Column::Name, "organization_name")
+        .column_as(organization::Column::CreditCode, "organization_credit_code")
+        .column_as(charity_fund::Column::Name, "fund_name")
+        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
+}
+
 /// The public trace: the receipt number and the code must both match. A
 /// wrong pair reads as "not found" either way, so numbers cannot be probed.
 pub async fn by_receipt(db: &Db, ctx: &TenantContext, receipt_number: &str, code: &str) -> Result<Trace> {
     let not_found = Error::NotFound("donation with this receipt number and verification code");
     let tx = db.read(ctx).await?;
-    let gift = donation::Entity::find()
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
+    let found = named_gifts(ctx)
         .filter(donation::Column::ReceiptNumber.eq(receipt_number.trim().to_uppercase()))
+        .into_model::<NamedGift>()
         .one(&tx)
         .await?;
-    let gift = match gift {
-        Some(g) if g.verification_hash.as_deref() == Some(super::receipts::hash_code(code).as_str()) => g,
+    let found = match found {
+        Some(f) if f.gift.verification_hash.as_deref() == Some(super::receipts::hash_code(code).as_str()) => f,
         _ => return Err(not_found),
     };
-    let trace = build(&tx, ctx, gift).await?;
+    let trace = build(&tx, ctx, found).await?;
     tx.commit().await?;
     Ok(trace)
 }
@@ -65,62 +107,61 @@ pub async fn by_receipt(db: &Db, ctx: &TenantContext, receipt_number: &str, code
 /// A signed-in donor's trace of their own gift (also open to the
 /// organization that received it and the city's officials).
 pub async fn of_donation(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<Trace> {
-    let view = super::get(db, ctx, id).await?;
+    // Who may see it is decided where every gift's reader is checked.
+    super::get(db, ctx, id).await?;
     let tx = db.read(ctx).await?;
-    let trace = build(&tx, ctx, view.gift).await?;
+    let found = named_gifts(ctx)
+        .filter(donation::Column::Id.eq(id))
+        .into_model::<NamedGift>()
+        .one(&tx)
+        .await?
+        .ok_or(Error::NotFound("donation"))?;
+    let trace = build(&tx, ctx, found).await?;
     tx.commit().await?;
     Ok(trace)
 }
 
-async fn build<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, gift: donation::Model) -> Result<Trace> {
+async fn build<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, found: NamedGift) -> Result<Trace> {
+    let NamedGift {
+        gift,
+        organization_name,
+        organization_credit_code,
+        fund_name,
+    } = found;
     if gift.entry != Entry::Gift {
         return Err(Error::NotFound("donation"));
     }
-    let (organization_name, organization_credit_code) =
-        organization::Entity::find_by_id((ctx.tenant_id, gift.organization_id))
-            .one(conn)
-            .await?
-            .map(|o| (o.name, o.credit_code))
-            .unwrap_or_default();
-    let fund_name = match gift.fund_id {
-        Some(id) => charity_fund::Entity::find_by_id((ctx.tenant_id, id))
-            .one(conn)
-            .await?
-            .map(|f| f.name),
-        None => None,
-    };
-    let allocations = allocation::Entity::find()
-        .filter(allocation::Column::TenantId.eq(ctx.tenant_id))
+    // The join runs from the disbursement to its allocation rows.
+    let allocations: RelationDef = disbursement::Entity::belongs_to(allocation::Entity)
+        .from((disbursement::Column::TenantId, disbursement::Column::Id))
+        .to((allocation::Column::TenantId, allocation::Column::DisbursementId))
+        .into();
+    let paid_for = disbursement::Entity::find()
+        .join(JoinType::InnerJoin, allocations)
+        .column_as(allocation::Column::AmountFen, "allocated_fen")
+        .filter(disbursement::Column::TenantId.eq(ctx.tenant_id))
         .filter(allocation::Column::DonationId.eq(gift.id))
+        .order_by_asc(disbursement::Column::Id)
+        .into_model::<PaidFor>()
         .all(conn)
         .await?;
-    let disbursements = if allocations.is_empty() {
-        Vec::new()
-    } else {
-        disbursement::Entity::find()
-            .filter(disbursement::Column::TenantId.eq(ctx.tenant_id))
-            .filter(disbursement::Column::Id.is_in(allocations.iter().map(|a| a.disbursement_id)))
-            .all(conn)
-            .await?
-    };
-    let mut uses: Vec<TracedUse> = allocations
-        .iter()
-        .filter_map(|a| {
-            disbursements
-                .iter()
-                .find(|d| d.id == a.disbursement_id)
-                .map(|d| TracedUse {
-                    disbursement_id: d.id,
-                    purpose: d.purpose,
-                    beneficiary: public_beneficiary(d),
-                    beneficiary_kind: d.beneficiary_kind,
-                    decided_on: d.decided_at.map(crate::clock::china_date),
-                    paid_on: d.paid_on,
-                    amount_fen: a.amount_fen,
-                })
-        })
+    let uses: Vec<TracedUse> = paid_for
+        .into_iter()
+        .map(
+            |PaidFor {
+                 disbursement: d,
+                 allocated_fen,
+             }| TracedUse {
+                disbursement_id: d.id,
+                purpose: d.purpose,
+                beneficiary: public_beneficiary(&d),
+                beneficiary_kind: d.beneficiary_kind,
+                decided_on: d.decided_at.map(crate::clock::china_date),
+                paid_on: d.paid_on,
+                amount_fen: allocated_fen,
+            },
+        )
         .collect();
-    uses.sort_by_key(|u| u.disbursement_id);
     let allocated_fen = uses.iter().map(|u| u.amount_fen).sum();
     let unspent_fen = if gift.fund_id.is_some() && gift.gift_kind == GiftKind::Money {
         gift.unallocated_fen
@@ -133,8 +174,8 @@ async fn build<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, gift: donation
         .ok_or(Error::NotFound("donation"))?;
     Ok(Trace {
         gift: view,
-        organization_name,
-        organization_credit_code,
+        organization_name: organization_name.unwrap_or_default(),
+        organization_credit_code: organization_credit_code.unwrap_or_default(),
         fund_name,
         uses,
         allocated_fen,
