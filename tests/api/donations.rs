@@ -572,11 +572,11 @@ async fn the_running_tallies_always_equal_a_recount_of_the_ledger() {
     api::cli::run(recount, app.settings.clone()).await.unwrap();
     assert_eq!(dashboards(&app, &official, &region).await, kept);
 
-    // The dashboard names as many organizations as asked, the richest first.
-    // A second organization's gift, loaded in bulk and recounted, so there
-    // is something to rank.
-    let other = "(SELECT id FROM organization WHERE tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou')
-        AND name <> '柳州市慈善总会' ORDER BY name LIMIT 1)";
+    // The dashboard names as many organizations as asked, the richest first
+    // and equal sums by name. Three more organizations' gifts of the same
+    // amount, loaded in bulk and recounted, so there is something to rank.
+    let others = "SELECT id FROM organization WHERE tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou')
+        AND name <> '柳州市慈善总会' ORDER BY name LIMIT 3";
     let (id, at) = if app.is_postgres() {
         ("gen_random_uuid()", "now()")
     } else {
@@ -589,20 +589,36 @@ async fn the_running_tallies_always_equal_a_recount_of_the_ledger() {
                 external_reference, goods_description, goods_quantity, goods_unit, valuation_basis, donor_kind, donor_name,
                 disclose, unallocated_fen, received_on, note, created_at)
              SELECT tenant_id, {id}, id, 'gift', 'confirmed', 'money', 500, 'cash', '', '', '', '', '', 'anonymous',
-                '匿名', false, 0, '{today}', '', {at} FROM organization WHERE id = {other}"
+                '匿名', false, 0, '{today}', '', {at} FROM organization WHERE id IN ({others})"
         ),
     )
     .await
     .unwrap();
     migration::rebuild_donation_tally(&app.owner).await.unwrap();
-    let top = "query($n: Int!) { donationTotals(organizations: $n) { organizationCount byOrganization { figures { money } } } }";
+    let top = "query($n: Int!) { donationTotals(organizations: $n) { organizationCount byOrganization { name figures { money } } } }";
     let all = app.graphql(Some(&official), top, json!({"n": 1000})).await;
     let count = all["data"]["donationTotals"]["organizationCount"].as_u64().unwrap();
     let listed = all["data"]["donationTotals"]["byOrganization"]
         .as_array()
         .unwrap()
         .clone();
-    assert!(count >= 2 && listed.len() as u64 == count, "{all}");
+    assert!(count >= 4 && listed.len() as u64 == count, "{all}");
+    let tied: Vec<&Value> = listed.iter().filter(|o| o["figures"]["money"] == "5.00").collect();
+    let mut by_name: Vec<&str> = tied.iter().map(|o| o["name"].as_str().unwrap()).collect();
+    by_name.sort_unstable();
+    assert_eq!(tied.len(), 3, "{all}");
+    assert_eq!(
+        tied.iter().map(|o| o["name"].as_str().unwrap()).collect::<Vec<_>>(),
+        by_name
+    );
+    // Cut inside the tie: the first of the tied by name is shown.
+    let position = listed.iter().position(|o| o["figures"]["money"] == "5.00").unwrap();
+    let cut = app.graphql(Some(&official), top, json!({"n": position + 1})).await;
+    assert_eq!(
+        cut["data"]["donationTotals"]["byOrganization"],
+        json!(listed[..=position]),
+        "{cut}"
+    );
     let one = app.graphql(Some(&official), top, json!({"n": 1})).await;
     assert_eq!(
         one["data"]["donationTotals"]["byOrganization"],
@@ -610,6 +626,13 @@ async fn the_running_tallies_always_equal_a_recount_of_the_ledger() {
         "{one}"
     );
     assert_eq!(one["data"]["donationTotals"]["organizationCount"].as_u64(), Some(count));
+    // The office desk asks for none: the count still comes.
+    let none = app.graphql(Some(&official), top, json!({"n": 0})).await;
+    assert_eq!(none["data"]["donationTotals"]["byOrganization"], json!([]), "{none}");
+    assert_eq!(
+        none["data"]["donationTotals"]["organizationCount"].as_u64(),
+        Some(count)
+    );
     assert_error(&app.graphql(Some(&official), top, json!({"n": -1})).await, "VALIDATION");
 }
 

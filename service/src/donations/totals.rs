@@ -12,6 +12,9 @@ use entity::app_user::Role;
 use entity::donation::{Channel, GiftKind};
 use entity::{campaign, donation_tally, organization};
 use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, ExprTrait, Func, Order, Query, QueryStatementBuilder, SimpleExpr, WithClause,
+};
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select};
 use uuid::Uuid;
 
@@ -79,22 +82,24 @@ async fn compute<C: ConnectionTrait>(
     top_organizations: usize,
 ) -> Result<Totals> {
     use donation_tally::Column as T;
-    // Organization, campaign and channel rows, summed over the years asked.
-    let per_subject: Vec<(Uuid, Uuid, String, GiftKind, i64, i64)> = tallies(tenant_id, year)
+    // Campaign and channel rows (the organization rows are ranked below),
+    // summed over the years asked.
+    let per_subject: Vec<(Uuid, String, GiftKind, i64, i64)> = tallies(tenant_id, year)
         .filter(T::Month.eq(0))
-        .column(T::OrganizationId)
+        .filter(T::OrganizationId.eq(Uuid::nil()))
         .column(T::CampaignId)
         .column(T::Channel)
         .column(T::GiftKind)
-        .column_as(Expr::cust("CAST(SUM(fen) AS BIGINT)"), "fen")
-        .column_as(Expr::cust("CAST(SUM(gifts) AS BIGINT)"), "gifts")
-        .group_by(T::OrganizationId)
+        .column_as(Expr::cust("CAST(SUM(donation_tally.fen) AS BIGINT)"), "fen")
+        .column_as(Expr::cust("CAST(SUM(donation_tally.gifts) AS BIGINT)"), "gifts")
         .group_by(T::CampaignId)
         .group_by(T::Channel)
         .group_by(T::GiftKind)
         .into_tuple()
         .all(conn)
         .await?;
+    // Every confirmed entry is in exactly one month row, so the months also
+    // give the overall figures.
     let per_month: Vec<(i32, i32, GiftKind, i64, i64)> = tallies(tenant_id, year)
         .filter(T::Month.gt(0))
         .column(T::Year)
@@ -105,17 +110,14 @@ async fn compute<C: ConnectionTrait>(
         .into_tuple()
         .all(conn)
         .await?;
+    let (by_organization, organization_count) =
+        top_organizations_by_money(conn, tenant_id, year, top_organizations).await?;
 
-    let mut overall = Figures::default();
-    let mut orgs: BTreeMap<Uuid, Figures> = BTreeMap::new();
     let mut campaigns: BTreeMap<Uuid, Figures> = BTreeMap::new();
     // Keyed by the stored name: the enum has no order of its own.
     let mut channels: BTreeMap<String, (Channel, Figures)> = BTreeMap::new();
-    for (org, campaign, channel, kind, fen, gifts) in per_subject {
-        if !org.is_nil() {
-            overall.add(kind, fen, gifts);
-            orgs.entry(org).or_default().add(kind, fen, gifts);
-        } else if !campaign.is_nil() {
+    for (campaign, channel, kind, fen, gifts) in per_subject {
+        if !campaign.is_nil() {
             campaigns.entry(campaign).or_default().add(kind, fen, gifts);
         } else if let Ok(c) = Channel::try_from_value(&channel) {
             channels
@@ -125,40 +127,15 @@ async fn compute<C: ConnectionTrait>(
                 .add(kind, fen, gifts);
         }
     }
+    let mut overall = Figures::default();
     let mut months: BTreeMap<String, Figures> = BTreeMap::new();
     for (year, month, kind, fen, gifts) in per_month {
+        overall.add(kind, fen, gifts);
         months
             .entry(format!("{year:04}-{month:02}"))
             .or_default()
             .add(kind, fen, gifts);
     }
-
-    // Only the organizations shown are named: a city has thousands. Those
-    // tied with the last one shown are named too, so that the order among
-    // equal sums is by name whatever the cut.
-    let organization_count = orgs.len();
-    let mut ranked: Vec<(Uuid, Figures)> = orgs.into_iter().collect();
-    ranked.sort_by_key(|r| std::cmp::Reverse(r.1.money_fen));
-    match top_organizations.checked_sub(1).map(|i| ranked.get(i)) {
-        None => ranked.clear(),
-        Some(None) => {} // fewer than asked for: all of them
-        Some(Some(&(_, last))) => {
-            let cut = ranked
-                .iter()
-                .position(|r| r.1.money_fen < last.money_fen)
-                .unwrap_or(ranked.len());
-            ranked.truncate(cut);
-        }
-    }
-    let org_names = names_of(conn, ranked.iter().map(|(id, _)| id), |ids| {
-        organization::Entity::find()
-            .select_only()
-            .column(organization::Column::Id)
-            .column(organization::Column::Name)
-            .filter(organization::Column::TenantId.eq(tenant_id))
-            .filter(organization::Column::Id.is_in(ids))
-    })
-    .await?;
     let campaign_names = names_of(conn, campaigns.keys(), |ids| {
         campaign::Entity::find()
             .select_only()
@@ -168,16 +145,9 @@ async fn compute<C: ConnectionTrait>(
             .filter(campaign::Column::Id.is_in(ids))
     })
     .await?;
-    let label = |map: &BTreeMap<Uuid, String>, id: &Uuid| map.get(id).cloned().unwrap_or_default();
-    let mut by_organization: Vec<_> = ranked
-        .into_iter()
-        .map(|(id, f)| (id, label(&org_names, &id), f))
-        .collect();
-    by_organization.sort_by(|a, b| b.2.money_fen.cmp(&a.2.money_fen).then_with(|| a.1.cmp(&b.1)));
-    by_organization.truncate(top_organizations);
     let mut by_campaign: Vec<_> = campaigns
         .into_iter()
-        .map(|(id, f)| (id, label(&campaign_names, &id), f))
+        .map(|(id, f)| (id, campaign_names.get(&id).cloned().unwrap_or_default(), f))
         .collect();
     by_campaign.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(Totals {
@@ -188,6 +158,114 @@ async fn compute<C: ConnectionTrait>(
         by_channel: channels.into_values().collect(),
         by_month: months.into_iter().collect(),
     })
+}
+
+/// The organizations that raised the most money, ties in order of name,
+/// and how many received gifts in all. Ranked by the database, so only the
+/// rows shown leave it: a city has a thousand organizations with gifts, and
+/// reading them all made the dashboard slower as the city grew (issue #9).
+///
+/// The names decide the order among equal sums, but looking up a thousand
+/// names to sort by them costs more than the sums themselves; so the sums
+/// are ranked first, and only those that reach the last sum shown (the
+/// `top`-th largest) are joined to their names.
+async fn top_organizations_by_money<C: ConnectionTrait>(
+    conn: &C,
+    tenant_id: Uuid,
+    year: Option<i32>,
+    top: usize,
+) -> Result<(Vec<(Uuid, String, Figures)>, usize)> {
+    use donation_tally::Column as T;
+    let sums = Alias::new("sums");
+    let money = Alias::new("money_fen");
+    let goods = Alias::new("goods_fen");
+    let gifts = Alias::new("gifts");
+    let count = Alias::new("organizations");
+    // At least one row, to learn the count even when none is shown.
+    let shown = u64::try_from(top.max(1)).unwrap_or(u64::MAX);
+
+    let per_organization = Query::select()
+        .columns([T::TenantId, T::OrganizationId])
+        .expr_as(
+            Expr::cust("CAST(SUM(CASE WHEN gift_kind = 'money' THEN fen ELSE 0 END) AS BIGINT)"),
+            money.clone(),
+        )
+        .expr_as(
+            Expr::cust("CAST(SUM(CASE WHEN gift_kind = 'goods' THEN fen ELSE 0 END) AS BIGINT)"),
+            goods.clone(),
+        )
+        .expr_as(Expr::cust("CAST(SUM(gifts) AS BIGINT)"), gifts.clone())
+        // Counted over the groups, before any limit.
+        .expr_as(Expr::cust("CAST(COUNT(*) OVER () AS BIGINT)"), count.clone())
+        .from(donation_tally::Entity)
+        .and_where(T::TenantId.eq(tenant_id))
+        .and_where(T::Month.eq(0))
+        .and_where(T::OrganizationId.ne(Uuid::nil()))
+        .and_where_option(year.map(|y| T::Year.eq(y)))
+        .group_by_columns([T::TenantId, T::OrganizationId])
+        .to_owned();
+    let last_shown = Query::select()
+        .column(money.clone())
+        .from(sums.clone())
+        .order_by(money.clone(), Order::Desc)
+        .limit(1)
+        .offset(shown - 1)
+        .to_owned();
+    let ranked = Query::select()
+        .column((sums.clone(), T::OrganizationId))
+        .column((organization::Entity, organization::Column::Name))
+        .columns([
+            (sums.clone(), money.clone()),
+            (sums.clone(), goods.clone()),
+            (sums.clone(), gifts.clone()),
+            (sums.clone(), count.clone()),
+        ])
+        .from(sums.clone())
+        .inner_join(
+            organization::Entity,
+            Expr::col((organization::Entity, organization::Column::TenantId))
+                .equals((sums.clone(), T::TenantId))
+                .and(
+                    Expr::col((organization::Entity, organization::Column::Id))
+                        .equals((sums.clone(), T::OrganizationId)),
+                ),
+        )
+        // Fewer organizations than asked for: every one reaches the cut.
+        .and_where(Expr::col((sums.clone(), money.clone())).gte(Func::coalesce([
+            SimpleExpr::SubQuery(None, Box::new(last_shown.into_sub_query_statement())),
+            Expr::val(i64::MIN),
+        ])))
+        .order_by((sums.clone(), money), Order::Desc)
+        .order_by((organization::Entity, organization::Column::Name), Order::Asc)
+        .limit(shown)
+        .to_owned()
+        .with(
+            WithClause::new()
+                .cte(
+                    CommonTableExpression::new()
+                        .query(per_organization)
+                        .table_name(sums)
+                        .to_owned(),
+                )
+                .to_owned(),
+        );
+    let rows = conn.query_all_raw(conn.get_database_backend().build(&ranked)).await?;
+    let mut organizations = 0;
+    let mut by_organization = Vec::new();
+    for row in rows {
+        organizations = row.try_get_by_index::<i64>(5)?;
+        by_organization.push((
+            row.try_get_by_index::<Uuid>(0)?,
+            row.try_get_by_index::<String>(1)?,
+            Figures {
+                money_fen: row.try_get_by_index(2)?,
+                goods_fen: row.try_get_by_index(3)?,
+                gifts: row.try_get_by_index(4)?,
+            },
+        ));
+    }
+    by_organization.truncate(top);
+    Ok((by_organization, usize::try_from(organizations).unwrap_or(usize::MAX)))
 }
 
 /// Names by id, fetched in chunks that stay under SQLite's limit on bound
