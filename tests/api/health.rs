@@ -52,3 +52,30 @@ async fn demo_data_is_seeded_once() {
         "a no-op seed writes no audit record"
     );
 }
+
+#[tokio::test]
+async fn the_database_connection_is_encrypted_when_the_url_asks_for_it() {
+    // Managed PostgreSQL services refuse connections without TLS: a URL with
+    // sslmode=require must get an encrypted session, not an error.
+    let app = spawn_app().await;
+    if !app.is_postgres() {
+        return; // SQLite is a file: there is no connection to encrypt.
+    }
+    let url = format!("{}?sslmode=require", app.app_url);
+    let db = sea_orm::Database::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("connecting with sslmode=require (is ssl on in the server?): {e}"));
+    let row = sea_orm::ConnectionTrait::query_one_raw(
+        &db,
+        sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+        ),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(row.try_get_by_index::<bool>(0).unwrap(), "the session is not encrypted");
+    // And the server itself runs on such a URL.
+    service::Db::connect(&url, 1).await.unwrap().ping().await.unwrap();
+}
