@@ -155,7 +155,9 @@ async fn postgres_restarting_under_load_fails_requests_clearly_and_the_service_r
         return; // A PostgreSQL drill: it runs on the PostgreSQL pass.
     }
     let cluster = Cluster::create();
-    let smtp = tests::smtp::start();
+    // The mail server holds each message until let through, so that the
+    // worker can be caught in the middle of sending when the database goes.
+    let (smtp, gate) = tests::smtp::start_gated();
     let (app_url, owner_url) = tests::postgres::create_database(&cluster.url()).await;
     let mut site = Site::on(tempfile::tempdir().unwrap(), app_url, owner_url, smtp.port).await;
     site.extra.push((
@@ -170,7 +172,12 @@ async fn postgres_restarting_under_load_fails_requests_clearly_and_the_service_r
 
     let mut load = Load::start(std::slice::from_ref(&server.url), &token, usize::MAX, 4);
     load.wait_for_recorded(20).await;
+    // The worker has claimed a batch and is sending its first email…
+    gate.wait_for_held(1).await;
     cluster.stop();
+    // …which goes out while the database is down: the worker cannot record
+    // it until the database is back, and must not send it twice.
+    gate.release_one();
 
     // Down: not ready, and a request fails with a clear error in bounded time.
     let unready = eventually(Duration::from_secs(15), || async {
@@ -222,6 +229,9 @@ async fn postgres_restarting_under_load_fails_requests_clearly_and_the_service_r
     let db = site.owner().await;
     let acknowledged = receipts(&outcomes);
     check_ledger(&db, &acknowledged).await;
+    for _ in 0..100_000 {
+        gate.release_one(); // the gate is open from now on
+    }
     check_mail_delivered_once(&db, &smtp, Duration::from_secs(60)).await;
     site.verify_audit_chains().await;
     assert!(terminate(&mut server.child, Duration::from_secs(40)).await);

@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::mailer::{Mailer, Sender};
 use crate::db::Db;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 #[derive(Clone, Debug)]
 pub struct WorkerSettings {
@@ -136,18 +136,19 @@ impl Worker {
             while let Some(row) = batch.next() {
                 if stop.is_cancelled() {
                     for unsent in std::iter::once(row).chain(batch.by_ref()) {
-                        self.release(&unsent).await?;
+                        self.recorded(&unsent, || self.release(&unsent)).await?;
                     }
                     break;
                 }
                 match self.mailer.send(&self.sender, &row).await {
                     Ok(()) => {
-                        self.mark_sent(&row, Utc::now()).await?;
+                        let at = Utc::now();
+                        self.recorded(&row, || self.mark_sent(&row, at)).await?;
                         delivered.sent += 1;
                     }
                     Err(e) => {
                         tracing::warn!(email = %row.id, attempts = row.attempts, permanent = e.permanent, error = %e.message, "email delivery failed");
-                        if self.mark_failed(&row, now, e.permanent).await? {
+                        if self.recorded(&row, || self.mark_failed(&row, now, e.permanent)).await? {
                             delivered.dead += 1;
                         } else {
                             delivered.retrying += 1;
@@ -243,6 +244,28 @@ impl Worker {
             },
         )
         .await
+    }
+
+    /// Write what became of an email, retrying while the database cannot be
+    /// reached (found by the drill that restarts PostgreSQL under load):
+    /// the email has gone out, or failed, and forgetting it would leave the
+    /// row leased for minutes and then send it again. Gives up a little
+    /// before the lease ends, when another worker may take the row over.
+    async fn recorded<T, F, Fut>(&self, row: &email_outbox::Model, write: F) -> Result<T>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let give_up = row.lease_until.unwrap_or_else(Utc::now) - Duration::seconds(10);
+        loop {
+            match write().await {
+                Err(Error::Unavailable(e)) if Utc::now() < give_up => {
+                    tracing::warn!(email = %row.id, error = %e, "the database is unreachable: retrying to record a delivery");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+                outcome => return outcome,
+            }
+        }
     }
 
     /// Hand a claimed but unsent email back: due as before, no lease, and
