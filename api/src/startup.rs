@@ -180,9 +180,16 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
         .context("connecting to the database (database.url)")?
         .with_public_url(&settings.server.public_url);
     if settings.database.seed_demo {
-        service::seed::seed_demo(&db)
+        // As the schema owner when one is configured: the seed refreshes the
+        // planner's statistics between a city's bulk inserts, which only
+        // the owner may (see `service::seed`).
+        let owner = Db::connect(owner_url(settings), 1)
+            .await
+            .context("connecting to seed the demo data")?;
+        service::seed::seed_demo(&owner)
             .await
             .map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
+        owner.close().await?;
     }
     Ok(db)
 }

@@ -1,5 +1,6 @@
-//! A community charity fund (社区发展慈善基金) of one village or urban
-//! community, managed by a charitable organization. `raised_fen` and
+//! A charity fund managed by a charitable organization: a community fund
+//! (社区发展慈善基金) of one village or urban community, or a special fund
+//! (专项基金) named for its cause and not tied to a community. `raised_fen` and
 //! `disbursed_fen` are running totals of its ledger (confirmed donations in,
 //! approved disbursements out), kept in the same transactions as the ledger
 //! rows; a CHECK keeps raised >= disbursed.
@@ -15,6 +16,8 @@ pub struct Model {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub name: String,
+    pub kind: FundKind,
+    /// Empty for a special fund.
     pub community: String,
     pub street: String,
     pub district: String,
@@ -22,6 +25,19 @@ pub struct Model {
     pub disbursed_fen: i64,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum FundKind {
+    /// 社区发展慈善基金: raised and spent for one community.
+    #[sea_orm(string_value = "community")]
+    Community,
+    /// 专项基金: for one cause across the city (e.g. elders in special
+    /// hardship, children in hardship).
+    #[sea_orm(string_value = "special")]
+    Special,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -35,6 +35,8 @@ pub struct Model {
     pub donor_user_id: Option<Uuid>,
     pub disclose: bool,
     pub campaign_id: Option<Uuid>,
+    /// The charity donation station (社会慈善捐助站) that took the gift.
+    pub station_id: Option<Uuid>,
     /// Designation (定向) to a community fund...
     pub fund_id: Option<Uuid>,
     /// ...or to a named project of the organization.

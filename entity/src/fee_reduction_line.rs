@@ -1,5 +1,6 @@
 //! One fee item of a report: what was charged, what the association did
-//! about it, how much it saved and for how many enterprises.
+//! about it, how much it saved and for how many enterprises. A line of the
+//! measure `support_policy` names the policy won instead of a fee.
 
 use sea_orm::entity::prelude::*;
 
@@ -65,6 +66,10 @@ pub enum Measure {
     /// 规范 / 清退.
     #[sea_orm(string_value = "standardize")]
     Standardize,
+    /// 为行业争取帮扶政策: support won for the industry (subsidies, policy
+    /// relief), which may carry no fee amount.
+    #[sea_orm(string_value = "support_policy")]
+    SupportPolicy,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

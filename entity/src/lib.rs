@@ -3,6 +3,7 @@
 
 pub mod allocation;
 pub mod annual_report;
+pub mod annual_report_reminder;
 pub mod app_user;
 pub mod assistance;
 pub mod audit_head;
@@ -13,6 +14,7 @@ pub mod charity_fund;
 pub mod complaint;
 pub mod disbursement;
 pub mod donation;
+pub mod donation_station;
 pub mod donation_tally;
 pub mod email_outbox;
 pub mod fee_reduction_line;

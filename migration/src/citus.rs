@@ -56,6 +56,21 @@ pub async fn is_installed<C: ConnectionTrait>(conn: &C) -> Result<bool, DbErr> {
     Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) > 0)
 }
 
+/// A tenant-owned table created after the schema was laid out: on Citus,
+/// distributed by `tenant_id` beside the others (co-located with
+/// `organization`); elsewhere nothing.
+pub async fn distribute_new_table(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    let conn = manager.get_connection();
+    if !crate::postgres::is_postgres(manager) || !is_installed(conn).await? {
+        return Ok(());
+    }
+    conn.execute_unprepared(&format!(
+        "SELECT create_distributed_table('{table}', 'tenant_id', colocate_with => 'organization')"
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Read the layout off PostgreSQL's catalogue (the public schema).
 pub async fn plan<C: ConnectionTrait>(conn: &C) -> Result<Distribution, DbErr> {
     let backend = conn.get_database_backend();

@@ -15,6 +15,9 @@ mod m20261126_000007_relief;
 mod m20261126_000008_donation_tally;
 mod m20261126_000009_fund_page_indexes;
 mod m20261126_000010_citus;
+mod m20261202_000011_donation_stations;
+mod m20261202_000012_special_funds;
+mod m20261202_000013_annual_report_reminders;
 pub mod postgres;
 
 pub use m20261126_000008_donation_tally::rebuild_donation_tally;
@@ -35,6 +38,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_donation_tally::Migration),
             Box::new(m20261126_000009_fund_page_indexes::Migration),
             Box::new(m20261126_000010_citus::Migration),
+            Box::new(m20261202_000011_donation_stations::Migration),
+            Box::new(m20261202_000012_special_funds::Migration),
+            Box::new(m20261202_000013_annual_report_reminders::Migration),
         ]
     }
 }

@@ -56,3 +56,24 @@ pub(crate) async fn enable_tenant_rls(manager: &SchemaManager<'_>, table: &str) 
     manager.get_connection().execute_unprepared(&sql).await?;
     Ok(())
 }
+
+/// A foreign key within the tenant, `(tenant_id, column)` to the target's
+/// `(tenant_id, id)`, added to an existing table. PostgreSQL only: SQLite
+/// cannot add a constraint to a table it has, so there the service's own
+/// check is the only one.
+pub(crate) async fn add_tenant_foreign_key(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    column: &str,
+    target: &str,
+) -> Result<(), DbErr> {
+    if !is_postgres(manager) {
+        return Ok(());
+    }
+    let sql = format!(
+        "ALTER TABLE {table} ADD CONSTRAINT fk_{table}_{column}
+             FOREIGN KEY (tenant_id, {column}) REFERENCES {target} (tenant_id, id)"
+    );
+    manager.get_connection().execute_unprepared(&sql).await?;
+    Ok(())
+}

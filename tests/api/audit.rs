@@ -42,7 +42,8 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
     let donor = app.login("liuzhou.donor").await;
     let donor_id = app.user_id("liuzhou.donor").await;
     let staff = app.login("liuzhou.org_staff").await;
-    let today = chrono::Utc::now().date_naive().to_string();
+    // The service's today is China's (UTC+8), whatever the machine's zone.
+    let today = service::clock::today().to_string();
     let fee_period = crate::fee_reductions::open_period(&app, &official, 10).await;
     let reviewer = crate::donations::second_staff(&app, "liuzhou").await;
     let pledger = crate::donations::new_donor(&app, "pledge.audit").await;
@@ -217,7 +218,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
             }
             "openFeeReductionPeriod" => (
                 Some(&official),
-                "mutation($d: NaiveDate!) { openFeeReductionPeriod(title: \"审计测试\", year: 2025, dueOn: $d) { id } }",
+                "mutation($d: NaiveDate!) { openFeeReductionPeriod(title: \"审计测试\", year: 2020, dueOn: $d) { id } }",
                 json!({"d": today}),
             ),
             "saveFeeReductionReport" => (
@@ -298,6 +299,25 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 "mutation($d: NaiveDate!) { createCampaign(input: {name: \"审计测试募捐\", startsOn: $d, endsOn: $d}) { id } }",
                 json!({"d": today}),
             ),
+            "createDonationStation" => (
+                Some(&staff),
+                "mutation { createDonationStation(input: {name: \"城中区审计测试捐助站\", district: \"城中区\", address: \"柳州市城中区文惠路1号\"}) { id } }",
+                json!({}),
+            ),
+            "closeDonationStation" => {
+                let body = app
+                    .graphql(
+                        Some(&staff),
+                        "mutation { createDonationStation(input: {name: \"审计关闭捐助站\", district: \"城中区\", address: \"柳州市城中区文惠路2号\"}) { id } }",
+                        json!({}),
+                    )
+                    .await;
+                (
+                    Some(&staff),
+                    "mutation($id: UUID!) { closeDonationStation(id: $id) { closedOn } }",
+                    json!({"id": body["data"]["createDonationStation"]["id"]}),
+                )
+            }
             "createFund" => (
                 Some(&staff),
                 crate::donations::CREATE_FUND,

@@ -265,6 +265,12 @@ async fn a_gift_gets_a_receipt_pays_for_a_disbursement_and_its_donor_can_trace_i
 async fn receipt_numbers_stay_gapless_under_fifty_concurrent_recordings() {
     let app = spawn_app_with(&[("SHANLIAN__DATABASE__MAX_CONNECTIONS", "20".into())]).await;
     let staff = app.login("liuzhou.org_staff").await;
+    let year = service::clock::today().year();
+    let sequence = format!(
+        "SELECT CAST(COALESCE(MAX(last_number), 0) AS BIGINT) FROM receipt_sequence WHERE year = {year} AND organization_id = (SELECT id FROM organization WHERE name = '柳州市慈善总会')"
+    );
+    // The demo's gifts of this year took the first numbers.
+    let start = app.count(&sequence).await as u32;
     let calls = (0..50).map(|n| {
         let gift = money_gift(&format!("{}.{:02}", 10 + n, n));
         let (app, staff) = (&app, &staff);
@@ -282,12 +288,8 @@ async fn receipt_numbers_stay_gapless_under_fifty_concurrent_recordings() {
             )
         })
         .collect();
-    assert_eq!(numbers, (1..=50).collect::<BTreeSet<u32>>());
-    let year = chrono::Utc::now().year();
-    assert_eq!(
-        app.count(&format!("SELECT CAST(last_number AS BIGINT) FROM receipt_sequence WHERE year = {year} AND organization_id = (SELECT id FROM organization WHERE name = '柳州市慈善总会')")).await,
-        50
-    );
+    assert_eq!(numbers, (start + 1..=start + 50).collect::<BTreeSet<u32>>());
+    assert_eq!(app.count(&sequence).await, i64::from(start) + 50);
 }
 
 #[tokio::test]
@@ -345,7 +347,7 @@ async fn a_hundred_concurrent_approvals_never_overdraw_a_fund() {
 async fn a_void_reverses_the_gift_and_its_match_and_never_reuses_the_number() {
     let app = spawn_app().await;
     let staff = app.login("liuzhou.org_staff").await;
-    let today = chrono::Utc::now().date_naive();
+    let today = service::clock::today();
     let campaign = app
         .graphql(
             Some(&staff),
@@ -486,7 +488,7 @@ async fn the_running_tallies_always_equal_a_recount_of_the_ledger() {
     let staff = app.login("liuzhou.org_staff").await;
     let official = app.login("liuzhou.city_official").await;
     let region = app.login("guangxi.region_official").await;
-    let today = chrono::Utc::now().date_naive();
+    let today = service::clock::today();
     let campaign = app
         .graphql(
             Some(&staff),
@@ -822,10 +824,34 @@ async fn a_donor_pledges_online_and_the_charity_confirms_it() {
 #[tokio::test]
 async fn a_million_gifts_of_one_fen_sum_to_exactly_ten_thousand_yuan() {
     let app = spawn_app().await;
-    // Guilin has no demo gifts, so its totals are exactly what goes in here.
+    // Guilin's demo has no gifts in 2019, so that year's totals are exactly
+    // what goes in here.
     let org = "(SELECT id FROM organization WHERE name = '桂林市慈善总会')";
     let tenant = "(SELECT id FROM tenant WHERE slug = 'guilin')";
-    let today = chrono::Utc::now().date_naive();
+    let today = chrono::NaiveDate::from_ymd_opt(2019, 6, 15).unwrap();
+    let region = app.login("guangxi.region_official").await;
+    let guilin_money = || async {
+        let cities = app
+            .graphql(
+                Some(&region),
+                "query { regionDonationTotals { citySlug figures { money } } }",
+                json!({}),
+            )
+            .await;
+        let guilin = cities["data"]["regionDonationTotals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["citySlug"] == "guilin")
+            .unwrap()
+            .clone();
+        guilin["figures"]["money"]
+            .as_str()
+            .unwrap()
+            .parse::<service::Money>()
+            .unwrap()
+    };
+    let before = guilin_money().await;
     let insert = if app.is_postgres() {
         format!(
             "INSERT INTO donation (tenant_id, id, organization_id, entry, status, gift_kind, amount_fen, channel, external_reference,
@@ -870,22 +896,12 @@ async fn a_million_gifts_of_one_fen_sum_to_exactly_ten_thousand_yuan() {
     );
     assert_eq!(t["byOrganization"][0]["figures"]["money"], "10000.00");
     assert_eq!(t["byMonth"][0]["figures"]["gifts"], 1_000_000);
-    let region = app.login("guangxi.region_official").await;
-    let cities = app
-        .graphql(
-            Some(&region),
-            "query { regionDonationTotals { citySlug figures { money } } }",
-            json!({}),
-        )
-        .await;
-    let guilin = cities["data"]["regionDonationTotals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["citySlug"] == "guilin")
-        .unwrap()
-        .clone();
-    assert_eq!(guilin["figures"]["money"], "10000.00", "{cities}");
+    // The region's figures (all years) grew by exactly as much.
+    assert_eq!(
+        guilin_money().await.fen() - before.fen(),
+        1_000_000,
+        "ten thousand yuan more"
+    );
 }
 
 #[tokio::test]
@@ -1177,4 +1193,120 @@ async fn the_receipt_email_link_opens_a_trace_page_without_the_donors_name() {
     assert_eq!(wrong.status(), 404);
     assert!(wrong.text().await.unwrap().contains("没有找到这张票据"));
     assert_eq!(get(format!("{}/atlantis/trace", app.address)).await.status(), 404);
+}
+
+/// A gift names the donation station that took it: the organization's own,
+/// open that day; the public sees what each station took. A special fund
+/// needs no community.
+#[tokio::test]
+async fn a_station_takes_gifts_while_open_and_the_public_sees_its_total() {
+    let app = spawn_app().await;
+    let staff = app.login("liuzhou.org_staff").await;
+    let create = "mutation($i: DonationStationInput!) { createDonationStation(input: $i) { id openedOn closedOn } }";
+    let station = app
+        .graphql(
+            Some(&staff),
+            create,
+            json!({"i": {"name": "鱼峰区五里亭社会慈善捐助站", "district": "鱼峰区", "address": "柳州市鱼峰区五里亭路8号", "openedOn": "2026-01-05"}}),
+        )
+        .await;
+    let id = station["data"]["createDonationStation"]["id"].clone();
+    assert!(id.is_string(), "{station}");
+    assert_error(
+        &app.graphql(
+            Some(&staff),
+            create,
+            json!({"i": {"name": "鱼峰区五里亭社会慈善捐助站", "district": "鱼峰区", "address": "另一处"}}),
+        )
+        .await,
+        "CONFLICT",
+    );
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(2))
+        .date_naive()
+        .to_string();
+    let future = app
+        .graphql(
+            Some(&staff),
+            create,
+            json!({"i": {"name": "未开放捐助站", "district": "鱼峰区", "address": "x", "openedOn": tomorrow}}),
+        )
+        .await;
+    assert_eq!(future["errors"][0]["extensions"]["field"], "openedOn", "{future}");
+
+    let at_station = |received_on: &str| {
+        merge(
+            money_gift("88.00"),
+            json!({"channel": "cash", "stationId": id, "receivedOn": received_on}),
+        )
+    };
+    let gift = record(&app, &staff, at_station("2026-02-01")).await;
+    assert!(gift["donation"]["receiptNumber"].is_string());
+    // Before the station opened: refused, beside the station.
+    let early = app
+        .graphql(Some(&staff), RECORD, json!({"i": at_station("2025-12-31")}))
+        .await;
+    assert_eq!(early["errors"][0]["extensions"]["field"], "stationId", "{early}");
+    assert!(
+        early["errors"][0]["extensions"]["messageZh"]
+            .as_str()
+            .unwrap()
+            .contains("捐助站")
+    );
+    // Another organization's station: not found among its own.
+    let other = app.login("guilin.org_staff").await;
+    let foreign = app
+        .graphql(Some(&other), RECORD, json!({"i": at_station("2026-02-01")}))
+        .await;
+    assert_eq!(foreign["errors"][0]["extensions"]["field"], "stationId", "{foreign}");
+
+    let public = "{ donationStations(tenant: \"liuzhou\") { name gifts money closedOn } }";
+    let listed = app.graphql(None, public, json!({})).await;
+    let mine = listed["data"]["donationStations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "鱼峰区五里亭社会慈善捐助站")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (mine["gifts"].as_i64(), mine["money"].as_str()),
+        (Some(1), Some("88.00"))
+    );
+
+    // Closed from today: no more gifts, and the count stays.
+    let close = "mutation($id: UUID!) { closeDonationStation(id: $id) { closedOn } }";
+    let closed = app.graphql(Some(&staff), close, json!({"id": id})).await;
+    assert!(
+        closed["data"]["closeDonationStation"]["closedOn"].is_string(),
+        "{closed}"
+    );
+    assert_error(&app.graphql(Some(&staff), close, json!({"id": id})).await, "CONFLICT");
+    let today = service::clock::today().to_string();
+    let after = app
+        .graphql(Some(&staff), RECORD, json!({"i": at_station(&today)}))
+        .await;
+    assert_eq!(after["errors"][0]["extensions"]["field"], "stationId", "{after}");
+    let listed = app.graphql(None, public, json!({})).await;
+    assert!(listed.to_string().contains("\"gifts\":1"), "{listed}");
+
+    // A special fund is named for its cause, not a community.
+    let special = app
+        .graphql(
+            Some(&staff),
+            "mutation { createFund(input: {name: \"困境儿童助学专项基金\", kind: special}) { kind community } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(special["data"]["createFund"]["kind"], "special", "{special}");
+    let community = app
+        .graphql(
+            Some(&staff),
+            "mutation { createFund(input: {name: \"无社区的社区基金\"}) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        community["errors"][0]["extensions"]["field"], "community",
+        "{community}"
+    );
 }

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod backup;
 mod browser;
+mod demo;
 mod distributable;
 mod donations;
 mod fee_reductions;

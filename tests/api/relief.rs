@@ -69,7 +69,7 @@ pub async fn referred(app: &TestApp, head_id: &str, needs: Value, others: &[&str
         .as_str()
         .unwrap_or_else(|| panic!("{case}"))
         .to_owned();
-    let deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(7)).to_string();
+    let deadline = (service::clock::today() + chrono::Duration::days(7)).to_string();
     let referral = app
         .graphql(
             Some(&official),
@@ -240,7 +240,7 @@ async fn a_referral_is_suggested_sent_accepted_helped_escalated_and_closed() {
         .graphql(Some(&official), REGISTER, json!({"i": household(&head)}))
         .await;
     let case_id = case["data"]["registerReliefCase"]["id"].as_str().unwrap().to_owned();
-    let today = chrono::Utc::now().date_naive();
+    let today = service::clock::today();
     let referral = app
         .graphql(
             Some(&official),

@@ -215,7 +215,7 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
         trail.contains(&listing) && !trail.contains("supervision.remove"),
         "{trail}"
     );
-    let today = chrono::Utc::now().date_naive();
+    let today = service::clock::today();
     let window = format!(
         "{audit}?entity_type=supervision_listing&from={}&to={}",
         today.pred_opt().unwrap(),
@@ -338,7 +338,7 @@ async fn an_official_refers_a_case_to_a_suggested_charity_and_closes_it() {
     let url = format!("{}/liuzhou/office/cases/{case}", app.address);
     let page = page_text(&client, &url).await;
     let key = hidden(&page, "idempotency_key");
-    let deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(5)).to_string();
+    let deadline = (service::clock::today() + chrono::Duration::days(5)).to_string();
     let refer = |amount: &str| {
         client
             .post(format!("{url}/referrals"))

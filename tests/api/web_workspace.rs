@@ -470,3 +470,91 @@ async fn a_funds_long_lists_page() {
     assert!(second.contains("¥10.00") && !second.contains("¥60.00"), "{second}");
     assert!(!second.contains(marker), "the last page has no next link");
 }
+
+/// Staff open a donation station in the browser (a missing field is shown
+/// beside it), record a gift taken there, see it named in the list, and
+/// close the station.
+#[tokio::test]
+async fn staff_open_a_station_record_a_gift_there_and_close_it() {
+    let app = spawn_app().await;
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    let page_url = format!("{}/liuzhou/workspace/stations", app.address);
+    let page = page_text(&staff, &page_url).await;
+    let form = |page: &str, name: &str| {
+        vec![
+            ("csrf", hidden(page, "csrf")),
+            ("idempotency_key", hidden(page, "idempotency_key")),
+            ("name", name.to_owned()),
+            ("district", "柳北区".to_owned()),
+            ("address", String::new()),
+            ("hours", "周六 9:00—12:00".to_owned()),
+            ("opened_on", "2026-03-01".to_owned()),
+        ]
+    };
+    let missing = staff
+        .post(&page_url)
+        .form(&form(&page, "柳北区解放社会慈善捐助站"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let missing = missing.text().await.unwrap();
+    assert!(
+        missing.contains(r#"id="address-error""#) && missing.contains(r#"value="柳北区解放社会慈善捐助站""#),
+        "{missing}"
+    );
+    let mut filled = form(&missing, "柳北区解放社会慈善捐助站");
+    filled[4].1 = "柳州市柳北区解放北路1号".to_owned();
+    let made = staff.post(&page_url).form(&filled).send().await.unwrap();
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    // The same form again (a double submit) opens nothing more.
+    staff.post(&page_url).form(&filled).send().await.unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM donation_station WHERE name = '柳北区解放社会慈善捐助站'")
+            .await,
+        1
+    );
+
+    // The gift form offers the open station; the list names it.
+    let new_gift = page_text(&staff, format!("{}/liuzhou/workspace/donations/new", app.address)).await;
+    assert!(new_gift.contains("柳北区解放社会慈善捐助站"), "{new_gift}");
+    let station = app
+        .scalar_string("SELECT id FROM donation_station WHERE name = '柳北区解放社会慈善捐助站'")
+        .await;
+    let recorded = staff
+        .post(format!("{}/liuzhou/workspace/donations/new", app.address))
+        .form(&[
+            ("csrf", hidden(&new_gift, "csrf")),
+            ("idempotency_key", hidden(&new_gift, "idempotency_key")),
+            ("gift_kind", "money".to_owned()),
+            ("amount", "66.00".to_owned()),
+            ("channel", "cash".to_owned()),
+            ("donor_kind", "individual".to_owned()),
+            ("donor_name", "捐助站捐赠人".to_owned()),
+            ("station_id", station.clone()),
+            ("received_on", "2026-03-02".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(recorded.status(), StatusCode::OK, "{}", recorded.text().await.unwrap());
+    let list = page_text(&staff, format!("{}/liuzhou/workspace/donations", app.address)).await;
+    assert!(list.contains("捐助站: 柳北区解放社会慈善捐助站"), "{list}");
+
+    let page = page_text(&staff, &page_url).await;
+    let closed = staff
+        .post(format!("{page_url}/{station}/close"))
+        .form(&[("csrf", hidden(&page, "csrf"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), StatusCode::SEE_OTHER);
+    let page = page_text(&staff, &page_url).await;
+    assert!(page.contains("已关闭"), "{page}");
+    let new_gift = page_text(&staff, format!("{}/liuzhou/workspace/donations/new", app.address)).await;
+    assert!(
+        !new_gift.contains("柳北区解放社会慈善捐助站"),
+        "a closed station takes no gifts"
+    );
+}

@@ -25,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/{tenant}/trace", web::get().to(trace::page))
         .route("/{tenant}/organizations", web::get().to(pages::public::register))
         .route("/{tenant}/funds", web::get().to(pages::public::funds))
+        .route("/{tenant}/stations", web::get().to(pages::public::stations))
         .route("/{tenant}/funds/{id}", web::get().to(pages::public::fund))
         .route(
             "/{tenant}/workspace/donations",
@@ -55,6 +56,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(pages::disbursements::decide),
         )
         .route("/{tenant}/workspace/referrals", web::get().to(pages::referrals::inbox))
+        .route("/{tenant}/workspace/stations", web::get().to(pages::stations::list))
+        .route("/{tenant}/workspace/stations", web::post().to(pages::stations::create))
+        .route(
+            "/{tenant}/workspace/stations/{id}/close",
+            web::post().to(pages::stations::close),
+        )
         .route(
             "/{tenant}/workspace/referrals/{target}/{action}",
             web::post().to(pages::referrals::act),
@@ -148,6 +155,8 @@ fn templates() -> Environment<'static> {
         "base.html",
         "overview.html",
         "funds.html",
+        "stations.html",
+        "workspace_stations.html",
         "fund.html",
         "login.html",
         "donation_form.html",

@@ -117,6 +117,10 @@ impl Donation {
     async fn campaign_id(&self) -> Option<Uuid> {
         self.0.gift.campaign_id
     }
+    /// The donation station that took it.
+    async fn station_id(&self) -> Option<Uuid> {
+        self.0.gift.station_id
+    }
     async fn fund_id(&self) -> Option<Uuid> {
         self.0.gift.fund_id
     }
@@ -548,7 +552,10 @@ pub struct DonationInput {
     #[graphql(default)]
     pub disclose: bool,
     pub campaign_id: Option<Uuid>,
-    /// Designation to a community fund of the organization...
+    /// The organization's donation station that took the gift, open on
+    /// the day it was received.
+    pub station_id: Option<Uuid>,
+    /// Designation to a fund of the organization...
     pub fund_id: Option<Uuid>,
     /// ...or to a project.
     pub project: Option<String>,
@@ -613,6 +620,7 @@ impl DonationMutation {
             donor_email: input.donor_email,
             disclose: input.disclose,
             campaign_id: input.campaign_id,
+            station_id: input.station_id,
             fund_id: input.fund_id,
             project: input.project,
             restricted_purpose: input.restricted_purpose.map(Into::into),

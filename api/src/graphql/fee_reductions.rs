@@ -38,7 +38,9 @@ pub enum FeeItem {
     Other,
 }
 
-/// 减负措施: 取消, 降低, 减免, 规范清退.
+/// 减负措施: 取消, 降低, 减免, 规范清退, and 为行业争取帮扶政策 (support
+/// won for the industry, which may carry no fee amount; the line's
+/// `feeItemDetail` names the policy).
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "entity::fee_reduction_line::Measure", rename_items = "snake_case")]
 pub enum Measure {
@@ -46,6 +48,7 @@ pub enum Measure {
     Lower,
     Waive,
     Standardize,
+    SupportPolicy,
 }
 
 pub struct FeeReductionPeriod(pub fee_reduction_period::Model);
@@ -227,6 +230,8 @@ pub struct AssociationFeeTotal {
     pub status: Option<FeeReportStatus>,
     pub sum: FeeSum,
     pub refunded: MoneyScalar,
+    /// Filed after the due date, or past it and not filed.
+    pub late: bool,
 }
 
 #[derive(SimpleObject)]
@@ -283,6 +288,7 @@ impl From<totals::PeriodTotals> for FeeReductionTotals {
                     status: a.status.map(Into::into),
                     sum: a.sum.into(),
                     refunded: MoneyScalar(a.refunded),
+                    late: a.late,
                 })
                 .collect(),
             refunded: MoneyScalar(t.refunded),

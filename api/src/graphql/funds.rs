@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::donations::PublicGift;
 use super::error::ApiResult;
+use super::relief::CareService;
 use super::scalars::MoneyScalar;
 use super::types::{connection, decode_after};
 use super::{db, request_meta, tenant};
@@ -35,6 +36,14 @@ pub enum Purpose {
     Administration,
 }
 
+/// 社区发展慈善基金 (one community) or 专项基金 (a cause across the city).
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::charity_fund::FundKind", rename_items = "snake_case")]
+pub enum FundKind {
+    Community,
+    Special,
+}
+
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "entity::disbursement::BeneficiaryKind", rename_items = "snake_case")]
 pub enum BeneficiaryKind {
@@ -52,11 +61,20 @@ pub enum DisbursementStatus {
     Paid,
 }
 
-/// A community fund, as the public sees it. Its reader carries the tenant
+/// A fund, as the public sees it. Its reader carries the tenant
 /// context it was read with, so its nested lists stay in that city; for one
 /// fund's page it also holds the parts the query asks for, read with the
 /// fund in one transaction (see [`page_parts`]).
 pub struct Fund(funds::FundReader);
+
+/// One service delivered on a fund's referrals, in all.
+#[derive(SimpleObject)]
+pub struct ServiceDelivered {
+    pub service: CareService,
+    pub person_times: i64,
+    /// Hours as a decimal string (e.g. "382.00").
+    pub hours: String,
+}
 
 #[derive(SimpleObject)]
 pub struct SpendingPoint {
@@ -78,6 +96,10 @@ impl Fund {
     async fn name(&self) -> &str {
         &self.0.fund().name
     }
+    async fn kind(&self) -> FundKind {
+        self.0.fund().kind.into()
+    }
+    /// Empty for a special fund, as are street and district.
     async fn community(&self) -> &str {
         &self.0.fund().community
     }
@@ -112,6 +134,21 @@ impl Fund {
                 month: p.month,
                 purpose: p.purpose.into(),
                 amount: money(p.amount_fen),
+            })
+            .collect())
+    }
+    /// Services charities delivered on the bureau's referrals to this fund,
+    /// by service.
+    async fn services(&self) -> ApiResult<Vec<ServiceDelivered>> {
+        Ok(self
+            .0
+            .services()
+            .await?
+            .into_iter()
+            .map(|s| ServiceDelivered {
+                service: s.service.into(),
+                person_times: s.person_times,
+                hours: super::relief::hours(s.hours_centi),
             })
             .collect())
     }
@@ -301,6 +338,7 @@ fn page_parts(ctx: &Context<'_>) -> funds::FundPageParts {
     };
     funds::FundPageParts {
         spending: fund.field("spending").exists(),
+        services: fund.field("services").exists(),
         disbursements: page("disbursements"),
         gifts: page("gifts"),
     }
@@ -309,8 +347,15 @@ fn page_parts(ctx: &Context<'_>) -> funds::FundPageParts {
 #[derive(InputObject)]
 pub struct FundInput {
     pub name: String,
+    /// A community fund unless said otherwise.
+    #[graphql(default_with = "FundKind::Community")]
+    pub kind: FundKind,
+    /// Required for a community fund, as are street and district.
+    #[graphql(default)]
     pub community: String,
+    #[graphql(default)]
     pub street: String,
+    #[graphql(default)]
     pub district: String,
 }
 
@@ -330,7 +375,8 @@ pub struct FundMutation;
 
 #[Object]
 impl FundMutation {
-    /// Org staff of a charity open a community fund it manages.
+    /// Org staff of a charity open a fund it manages: a community fund, or
+    /// a special fund for a cause (community, street and district left out).
     async fn create_fund(
         &self,
         ctx: &Context<'_>,
@@ -340,6 +386,7 @@ impl FundMutation {
         let ctx_ = tenant(ctx)?;
         let input = ServiceFundInput {
             name: input.name,
+            kind: input.kind.into(),
             community: input.community,
             street: input.street,
             district: input.district,

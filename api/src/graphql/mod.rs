@@ -12,6 +12,7 @@ mod query;
 mod relief;
 mod scalars;
 mod spending_rules;
+mod stations;
 mod types;
 
 use async_graphql::{Context, EmptySubscription, Schema};
@@ -29,6 +30,7 @@ pub struct Query(
     funds::FundQuery,
     spending_rules::SpendingRuleQuery,
     relief::ReliefQuery,
+    stations::StationQuery,
 );
 
 /// Every mutation, merged from the modules that define them.
@@ -41,6 +43,7 @@ pub struct Mutation(
     funds::FundMutation,
     spending_rules::SpendingRuleMutation,
     relief::ReliefMutation,
+    stations::StationMutation,
 );
 pub use scalars::MoneyScalar;
 

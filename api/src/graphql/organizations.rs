@@ -5,8 +5,7 @@ use async_graphql::connection::{Connection, OpaqueCursor};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    annual_report, change_application, complaint, organization, organization_version, registration_application,
-    supervision_listing,
+    change_application, complaint, organization, organization_version, registration_application, supervision_listing,
 };
 use service::organizations::workflow::{
     ChangeAction, ComplaintAction as ServiceComplaintAction, RegistrationAction, ReportAction,
@@ -279,37 +278,38 @@ impl ChangeApplication {
     }
 }
 
-pub struct AnnualReport(pub annual_report::Model);
+pub struct AnnualReport(pub orgs::annual_reports::ReportWithDue);
 
 #[Object]
 impl AnnualReport {
     async fn id(&self) -> Uuid {
-        self.0.id
+        self.0.report.id
     }
     async fn organization_id(&self) -> Uuid {
-        self.0.organization_id
+        self.0.report.organization_id
     }
     async fn year(&self) -> i32 {
-        self.0.year
+        self.0.report.year
     }
-    /// Due 31 May of the next year.
+    /// Due by 31 March of the next year for a foundation, by 31 May for
+    /// the other kinds.
     async fn due_on(&self) -> Option<NaiveDate> {
-        orgs::annual_reports::due_date(self.0.year)
+        self.0.due_on
     }
     async fn status(&self) -> ReportStatus {
-        self.0.status.into()
+        self.0.report.status.into()
     }
     async fn summary(&self) -> &str {
-        &self.0.summary
+        &self.0.report.summary
     }
     async fn submitted_at(&self) -> DateTime<Utc> {
-        self.0.submitted_at
+        self.0.report.submitted_at
     }
     async fn review_comment(&self) -> Option<&str> {
-        self.0.review_comment.as_deref()
+        self.0.report.review_comment.as_deref()
     }
     async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.reviewed_at
+        self.0.report.reviewed_at
     }
 }
 
@@ -581,7 +581,7 @@ impl OrganizationQuery {
             page,
         )
         .await?;
-        Ok(connection(result, has_previous, |r| r.id, AnnualReport))
+        Ok(connection(result, has_previous, |r| r.report.id, AnnualReport))
     }
 
     /// Supervision listings of the city (current only by default).

@@ -22,7 +22,7 @@ fn money(fen: i64) -> MoneyScalar {
 }
 
 /// Hundredths of an hour as a decimal string, e.g. `382.00`.
-fn hours(centi: i64) -> String {
+pub(super) fn hours(centi: i64) -> String {
     service::Money::from_fen(centi).to_string()
 }
 

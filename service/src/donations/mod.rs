@@ -8,6 +8,7 @@
 
 pub mod campaigns;
 pub mod receipts;
+pub mod stations;
 pub(crate) mod tally;
 pub mod totals;
 pub mod trace;
@@ -62,6 +63,8 @@ pub struct DonationInput {
     /// The donor agrees to be named on public pages.
     pub disclose: bool,
     pub campaign_id: Option<Uuid>,
+    /// The charity donation station that took the gift.
+    pub station_id: Option<Uuid>,
     pub fund_id: Option<Uuid>,
     pub project: Option<String>,
     pub restricted_purpose: Option<Purpose>,
@@ -85,6 +88,7 @@ struct ValidGift {
     donor_email: Option<String>,
     disclose: bool,
     campaign_id: Option<Uuid>,
+    station_id: Option<Uuid>,
     fund_id: Option<Uuid>,
     project: Option<String>,
     restricted_purpose: Option<Purpose>,
@@ -221,6 +225,7 @@ fn validate_gift(input: DonationInput) -> Result<ValidGift> {
         donor_email,
         disclose: input.disclose && input.donor_kind != DonorKind::Anonymous,
         campaign_id: input.campaign_id,
+        station_id: input.station_id,
         fund_id: input.fund_id,
         project: validate::optional_text("project", input.project.as_deref(), 200)?,
         restricted_purpose: input.restricted_purpose,
@@ -273,6 +278,9 @@ pub async fn record(
         Some(id) => Some(fund_for_gift(tx.conn(), ctx, &org, id).await?),
         None => None,
     };
+    if let Some(id) = gift.station_id {
+        stations::station_for_gift(tx.conn(), ctx, &org, id, gift.received_on).await?;
+    }
     let donor_user_id = donor_account(tx.conn(), ctx, gift.donor_email.as_deref()).await?;
     let now = Utc::now().trunc_subsecs(6);
     let donation = donation::Model {
@@ -296,6 +304,7 @@ pub async fn record(
         donor_user_id,
         disclose: gift.disclose,
         campaign_id: gift.campaign_id,
+        station_id: gift.station_id,
         fund_id: gift.fund_id,
         project: gift.project.clone(),
         restricted_purpose: gift.restricted_purpose,
@@ -573,6 +582,8 @@ async fn match_gift(
         donor_email: None,
         donor_user_id: None,
         disclose: true,
+        // The sponsor pays the platform, not a station's counter.
+        station_id: None,
         matches_id: Some(gift.id),
         receipt_number: Some(receipt_number),
         verification_hash: None,
@@ -685,6 +696,7 @@ pub async fn pledge(
         donor_email: Some(user.email.clone()),
         disclose: input.disclose,
         campaign_id: input.campaign_id,
+        station_id: None,
         fund_id: input.fund_id,
         project: None,
         restricted_purpose: input.restricted_purpose,
@@ -726,6 +738,7 @@ pub async fn pledge(
         donor_user_id: Some(user_id),
         disclose: gift.disclose,
         campaign_id: gift.campaign_id,
+        station_id: None,
         fund_id: gift.fund_id,
         project: None,
         restricted_purpose: gift.restricted_purpose,
@@ -1261,6 +1274,7 @@ mod tests {
             donor_email: None,
             disclose: false,
             campaign_id: None,
+            station_id: None,
             fund_id: None,
             project: None,
             restricted_purpose: None,

@@ -45,6 +45,7 @@ pub fn measure_label(measure: Measure) -> &'static str {
         Measure::Lower => "降低",
         Measure::Waive => "减免",
         Measure::Standardize => "规范清退",
+        Measure::SupportPolicy => "为行业争取帮扶政策",
     }
 }
 

@@ -348,6 +348,25 @@ fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
                     "收费项目为“其他”时，请写明收费名称",
                 ));
             }
+            // Support won for the industry is not a fee cut: there are no
+            // fee standards to compare, and the line is only worth its
+            // name (the amount, such as a subsidy won, may be zero).
+            if line.measure == Measure::SupportPolicy {
+                if line.standard_before.is_some() || line.standard_after.is_some() {
+                    return Err(line_err(
+                        "standardBefore",
+                        "a line securing support policies has no fee standards before and after",
+                        "“为行业争取帮扶政策”不涉及收费标准，请勿填写原标准和现标准",
+                    ));
+                }
+                if detail.is_empty() {
+                    return Err(line_err(
+                        "feeItemDetail",
+                        "name the support policy secured for the industry",
+                        "请写明为行业争取的帮扶政策",
+                    ));
+                }
+            }
             Ok(ValidLine {
                 fee_item: line.fee_item,
                 fee_item_detail: detail,
@@ -589,15 +608,7 @@ pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduct
         .filter(fee_reduction_line::Column::ReportId.eq(id))
         .exec(tx.conn())
         .await?;
-    let snapshot = json!({
-        "member_count": after.member_count, "irregular_charges_found": after.irregular_charges_found,
-        "refunded_fen": after.refunded_fen, "enterprises_refunded": after.enterprises_refunded,
-        "lines": lines.iter().map(|l| json!({
-            "fee_item": l.fee_item, "fee_item_detail": l.fee_item_detail, "measure": l.measure,
-            "standard_before_fen": l.standard_before_fen, "standard_after_fen": l.standard_after_fen,
-            "amount_fen": l.amount_fen, "enterprises": l.enterprises, "note": l.note,
-        })).collect::<Vec<_>>(),
-    });
+    let snapshot = snapshot(&after, &lines);
     fee_reduction_report_version::Entity::insert(fee_reduction_report_version::ActiveModel {
         tenant_id: Set(ctx.tenant_id),
         report_id: Set(id),
@@ -618,6 +629,20 @@ pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduct
     )
     .await?;
     Ok(after)
+}
+
+/// A submitted version as its history keeps it: the report's figures and
+/// its lines.
+pub(crate) fn snapshot(report: &fee_reduction_report::Model, lines: &[fee_reduction_line::Model]) -> serde_json::Value {
+    json!({
+        "member_count": report.member_count, "irregular_charges_found": report.irregular_charges_found,
+        "refunded_fen": report.refunded_fen, "enterprises_refunded": report.enterprises_refunded,
+        "lines": lines.iter().map(|l| json!({
+            "fee_item": l.fee_item, "fee_item_detail": l.fee_item_detail, "measure": l.measure,
+            "standard_before_fen": l.standard_before_fen, "standard_after_fen": l.standard_after_fen,
+            "amount_fen": l.amount_fen, "enterprises": l.enterprises, "note": l.note,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// Every submitted version of a report, oldest first.
@@ -846,5 +871,25 @@ mod tests {
             "other needs a name"
         );
         assert!(validate_report(&report(vec![line("1.00", 1); MAX_LINES + 1], None)).is_err());
+
+        // Support won for the industry: no amount needed, the policy named,
+        // no fee standards.
+        let field = |r: Result<Vec<ValidLine>>| match r {
+            Err(Error::Validation { field, .. }) => field,
+            _ => None,
+        };
+        let mut support = line("0.00", 12);
+        support.measure = Measure::SupportPolicy;
+        assert_eq!(
+            field(validate_report(&report(vec![support.clone()], None))),
+            Some("feeItemDetail")
+        );
+        support.fee_item_detail = Some("协助会员企业申领稳岗返还".into());
+        assert!(validate_report(&report(vec![support.clone()], None)).is_ok());
+        support.standard_before = Some(Money::from_fen(100));
+        assert_eq!(
+            field(validate_report(&report(vec![support], None))),
+            Some("standardBefore")
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! reported and who did not; and the region's roll-up across its cities.
 //! Sums run over integer fen in Rust, so they are exact on both databases.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use entity::app_user::Role;
 use entity::fee_reduction_line::{self, FeeItem, Measure};
@@ -46,6 +46,9 @@ pub struct AssociationTotal {
     pub refunded: Money,
     pub enterprises_refunded: i64,
     pub irregular_charges_found: i64,
+    /// Filed after the due date (China Standard Time), or past it and not
+    /// filed at all.
+    pub late: bool,
 }
 
 pub struct PeriodTotals {
@@ -84,10 +87,15 @@ pub(crate) async fn not_reported<C: ConnectionTrait>(
         .filter(fee_reduction_report::Column::PeriodId.eq(period_id))
         .all(conn)
         .await?;
+    let filed_by: HashSet<Uuid> = reports
+        .iter()
+        .filter(|r| filed(r.status))
+        .map(|r| r.organization_id)
+        .collect();
     Ok(associations(conn, tenant_id)
         .await?
         .into_iter()
-        .filter(|o| !reports.iter().any(|r| r.organization_id == o.id && filed(r.status)))
+        .filter(|o| !filed_by.contains(&o.id))
         .collect())
 }
 
@@ -149,10 +157,11 @@ async fn compute<C: ConnectionTrait>(
     // total, so it must be in the rows too.
     let mut associations_of_city = associations(conn, tenant_id).await?;
     let asked = associations_of_city.len();
+    let asked_ids: HashSet<Uuid> = associations_of_city.iter().map(|o| o.id).collect();
     let others: Vec<Uuid> = reports
         .iter()
         .map(|r| r.organization_id)
-        .filter(|id| !associations_of_city.iter().any(|o| o.id == *id))
+        .filter(|id| !asked_ids.contains(id))
         .collect();
     if !others.is_empty() {
         associations_of_city.extend(
@@ -166,8 +175,15 @@ async fn compute<C: ConnectionTrait>(
     let mut refunded = Money::ZERO;
     let (mut enterprises_refunded, mut irregular) = (0_i64, 0_i64);
     let mut rows = Vec::new();
+    let today = crate::clock::today();
+    let by_organization: HashMap<Uuid, &fee_reduction_report::Model> =
+        reports.iter().map(|r| (r.organization_id, r)).collect();
     for org in associations_of_city.iter().cloned() {
-        let report = reports.iter().find(|r| r.organization_id == org.id);
+        let report = by_organization.get(&org.id).copied();
+        let late = match report.filter(|r| filed(r.status)).and_then(|r| r.submitted_at) {
+            Some(at) => crate::clock::china_date(at) > period.due_on,
+            None => today > period.due_on,
+        };
         let approved = report.filter(|r| r.status == FeeReportStatus::Approved);
         let (r_refunded, r_enterprises, r_irregular) = approved
             .map(|r| {
@@ -189,12 +205,13 @@ async fn compute<C: ConnectionTrait>(
             refunded: r_refunded,
             enterprises_refunded: r_enterprises,
             irregular_charges_found: r_irregular,
+            late,
             organization: org,
         });
     }
     let reported = rows.iter().filter(|r| r.status.is_some_and(filed)).count();
     let not_reported = rows.iter().take(asked).filter(|r| !r.status.is_some_and(filed)).count();
-    let late = crate::clock::today() > period.due_on && not_reported > 0;
+    let late = today > period.due_on && not_reported > 0;
     Ok(PeriodTotals {
         total,
         by_measure: by_measure.into_values().collect(),

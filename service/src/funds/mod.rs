@@ -1,7 +1,9 @@
-//! Community charity funds (社区发展慈善基金): opened by the charitable
-//! organization that manages them, filled by designated gifts, emptied by
-//! approved disbursements, and disclosed to the public in full (with
-//! beneficiaries masked and undisclosed donors unnamed).
+//! Charity funds: community funds (社区发展慈善基金) and special funds
+//! (专项基金), opened by the charitable organization that manages them,
+//! filled by designated gifts, emptied by approved disbursements, and
+//! disclosed to the public in full (with beneficiaries masked and
+//! undisclosed donors unnamed), with the services charities delivered on
+//! referrals made to the fund.
 
 pub mod allocation;
 pub mod disbursements;
@@ -11,9 +13,12 @@ use std::sync::{Mutex, PoisonError};
 
 use chrono::{Datelike, SubsecRound, Utc};
 use entity::app_user::Role;
-use entity::charity_fund;
+use entity::charity_fund::{self, FundKind};
 use entity::disbursement::{self, BeneficiaryKind, DisbursementStatus, Purpose};
 use entity::donation::{self, DonationStatus, Entry};
+use entity::referral_need::{NeedKind, Service};
+use entity::{assistance, referral_target};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
@@ -29,12 +34,15 @@ use crate::validate;
 
 pub struct FundInput {
     pub name: String,
+    pub kind: FundKind,
+    /// Required for a community fund; a special fund may leave them empty.
     pub community: String,
     pub street: String,
     pub district: String,
 }
 
-/// A charity opens a fund for a community it serves.
+/// A charity opens a fund for a community it serves, or a special fund for
+/// a cause.
 pub async fn create(
     db: &Db,
     ctx: &TenantContext,
@@ -47,11 +55,16 @@ pub async fn create(
         .organization_id()
         .ok_or_else(|| Error::forbidden("this account does not act for an organization"))?;
     let name = validate::required_text("name", &input.name, 200)?;
-    let community = validate::required_text("community", &input.community, 100)?;
-    let street = validate::required_text("street", &input.street, 100)?;
-    let district = validate::required_text("district", &input.district, 100)?;
+    let place = |field: &'static str, value: &str| match input.kind {
+        FundKind::Community => validate::required_text(field, value, 100),
+        FundKind::Special => Ok(validate::optional_text(field, Some(value), 100)?.unwrap_or_default()),
+    };
+    let community = place("community", &input.community)?;
+    let street = place("street", &input.street)?;
+    let district = place("district", &input.district)?;
     let mut tx = db.write(ctx).await?;
-    let fingerprint = json!({"name": name, "community": community, "street": street, "district": district});
+    let fingerprint =
+        json!({"name": name, "kind": input.kind, "community": community, "street": street, "district": district});
     if let Some(id) = tx.idempotent(idempotency_key, "fund.create", &fingerprint).await? {
         let fund = find(tx.conn(), ctx, crate::users::replayed_id(&id)?).await?;
         drop(tx);
@@ -63,6 +76,7 @@ pub async fn create(
         id: Uuid::now_v7(),
         organization_id,
         name,
+        kind: input.kind,
         community,
         street,
         district,
@@ -134,6 +148,7 @@ pub async fn of_my_organization(db: &Db, ctx: &TenantContext) -> Result<Vec<char
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FundPageParts {
     pub spending: bool,
+    pub services: bool,
     pub disbursements: Option<PageRequest<Uuid>>,
     pub gifts: Option<PageRequest<Uuid>>,
 }
@@ -156,6 +171,7 @@ pub struct FundReader {
 #[derive(Default)]
 struct Prefetched {
     spending: Option<Vec<SpendingPoint>>,
+    services: Option<Vec<ServiceTotal>>,
     disbursements: Option<(PageRequest<Uuid>, Page<disbursement::Model>)>,
     gifts: Option<(PageRequest<Uuid>, Page<GiftView>)>,
 }
@@ -169,6 +185,9 @@ impl FundReader {
         let mut read = Prefetched::default();
         if parts.spending {
             read.spending = Some(spending_in(&tx, ctx, fund.id).await?);
+        }
+        if parts.services {
+            read.services = Some(services_in(&tx, ctx, fund.id).await?);
         }
         if let Some(page) = parts.disbursements {
             read.disbursements = Some((page, disbursements_in(&tx, ctx, fund.id, page).await?));
@@ -213,6 +232,17 @@ impl FundReader {
         let points = spending_in(&tx, &self.ctx, self.fund.id).await?;
         tx.commit().await?;
         Ok(points)
+    }
+
+    /// Services delivered on referrals made to this fund, by service.
+    pub async fn services(&self) -> Result<Vec<ServiceTotal>> {
+        if let Some(totals) = self.prefetched(|r| r.services.take()) {
+            return Ok(totals);
+        }
+        let tx = self.db.read(&self.ctx).await?;
+        let totals = services_in(&tx, &self.ctx, self.fund.id).await?;
+        tx.commit().await?;
+        Ok(totals)
     }
 
     /// Approved and paid disbursements, newest first (the caller masks the
@@ -271,6 +301,41 @@ async fn spending_in<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, fund_id:
         .collect())
 }
 
+/// Help in kind is attributed to a fund when the bureau referred the case
+/// to the fund's organization for that fund (the referral's target names
+/// it): the services delivered on those targets, summed by service.
+async fn services_in<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, fund_id: Uuid) -> Result<Vec<ServiceTotal>> {
+    let targets = Query::select()
+        .column(referral_target::Column::Id)
+        .from(referral_target::Entity)
+        .and_where(referral_target::Column::TenantId.eq(ctx.tenant_id))
+        .and_where(referral_target::Column::FundId.eq(fund_id))
+        .to_owned();
+    let rows: Vec<(Option<Service>, i32, i64)> = assistance::Entity::find()
+        .select_only()
+        .column(assistance::Column::Service)
+        .column(assistance::Column::PersonTimes)
+        .column(assistance::Column::HoursCenti)
+        .filter(assistance::Column::TenantId.eq(ctx.tenant_id))
+        .filter(assistance::Column::Kind.eq(NeedKind::Service))
+        .filter(assistance::Column::TargetId.in_subquery(targets))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut totals: BTreeMap<String, ServiceTotal> = BTreeMap::new();
+    for (service, person_times, hours_centi) in rows {
+        let Some(service) = service else { continue };
+        let total = totals.entry(format!("{service:?}")).or_insert(ServiceTotal {
+            service,
+            person_times: 0,
+            hours_centi: 0,
+        });
+        total.person_times += i64::from(person_times);
+        total.hours_centi += hours_centi;
+    }
+    Ok(totals.into_values().collect())
+}
+
 async fn disbursements_in<C: ConnectionTrait>(
     conn: &C,
     ctx: &TenantContext,
@@ -325,6 +390,14 @@ pub fn public_beneficiary(d: &disbursement::Model) -> String {
         BeneficiaryKind::Household => format!("{}户", privacy::mask_name(&d.beneficiary_name)),
         BeneficiaryKind::Project => d.beneficiary_name.clone(),
     }
+}
+
+/// One service delivered on the fund's referrals, in all.
+pub struct ServiceTotal {
+    pub service: Service,
+    pub person_times: i64,
+    /// Hours in hundredths, as recorded.
+    pub hours_centi: i64,
 }
 
 /// Spending of one purpose in one month.

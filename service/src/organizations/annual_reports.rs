@@ -1,11 +1,16 @@
 //! Annual work reports (年度工作报告): one per organization and year, due
-//! 31 May of the next year, submitted by staff and reviewed by officials.
+//! by 31 March of the next year for foundations (基金会管理条例, art. 36)
+//! and by 31 May for social groups and social service institutions,
+//! submitted by staff and reviewed by officials.
+
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
 use entity::annual_report::{self, ReportStatus};
 use entity::app_user::Role;
+use entity::organization::{self, OrganizationKind};
 use sea_orm::ActiveModelTrait;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -15,12 +20,40 @@ use crate::audit::AuditEvent;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result, is_unique_violation};
-use crate::page::{self, Page, PageRequest};
+use crate::page::{Page, PageRequest};
 use crate::validate;
 
-/// The report for `year` is due on 31 May of the year after.
-pub fn due_date(year: i32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year + 1, 5, 31)
+/// The report for `year` is due on 31 March of the year after for a
+/// foundation, on 31 May for the other kinds.
+pub fn due_date(kind: OrganizationKind, year: i32) -> Option<NaiveDate> {
+    match kind {
+        OrganizationKind::Foundation => NaiveDate::from_ymd_opt(year.checked_add(1)?, 3, 31),
+        OrganizationKind::SocialGroup | OrganizationKind::SocialServiceInstitution => {
+            NaiveDate::from_ymd_opt(year.checked_add(1)?, 5, 31)
+        }
+    }
+}
+
+/// The rule behind [`due_date`], in the words a reminder uses.
+pub fn due_rule(kind: OrganizationKind) -> (&'static str, &'static str) {
+    match kind {
+        OrganizationKind::Foundation => (
+            "基金会应于每年 3 月 31 日前报送上一年度工作报告。",
+            "Foundations file the previous year's report by 31 March.",
+        ),
+        OrganizationKind::SocialGroup | OrganizationKind::SocialServiceInstitution => (
+            "社会团体和社会服务机构应于每年 5 月 31 日前报送上一年度工作报告。",
+            "Social groups and social service institutions file the previous year's report by 31 May.",
+        ),
+    }
+}
+
+/// A report with the date it was due, which depends on its organization's
+/// kind.
+#[derive(Clone, Debug)]
+pub struct ReportWithDue {
+    pub report: annual_report::Model,
+    pub due_on: Option<NaiveDate>,
 }
 
 /// Submit the report for a year, or resubmit a failed one.
@@ -30,7 +63,7 @@ pub async fn submit(
     organization_id: Uuid,
     year: i32,
     summary: &str,
-) -> Result<annual_report::Model> {
+) -> Result<ReportWithDue> {
     let (me, _) = ctx.require_user()?;
     require_access(ctx, organization_id)?;
     let summary = validate::required_text("summary", summary, 20_000)?;
@@ -117,14 +150,17 @@ pub async fn submit(
                         e.into()
                     }
                 })?;
-            let late = due_date(year).is_some_and(|due| today > due);
+            let late = due_date(org.kind, year).is_some_and(|due| today > due);
             let event = AuditEvent::new("annual_report.submit", "annual_report", report.id)
                 .created(&json!({"year": year, "status": report.status, "late": late}));
             (report, event)
         }
     };
     tx.commit(event.organization(Some(org.id))).await?;
-    Ok(report)
+    Ok(ReportWithDue {
+        due_on: due_date(org.kind, report.year),
+        report,
+    })
 }
 
 /// Pass, pass with issues, or fail a submitted report.
@@ -134,7 +170,7 @@ pub async fn review(
     id: Uuid,
     outcome: ReportAction,
     comment: Option<&str>,
-) -> Result<annual_report::Model> {
+) -> Result<ReportWithDue> {
     let (official, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
     if outcome == ReportAction::Resubmit {
@@ -155,7 +191,7 @@ pub async fn review(
         .await?
         .ok_or(Error::NotFound("annual report"))?;
     let status = workflow::report(before.status, outcome)?;
-    load_for_update(tx.conn(), ctx, before.organization_id).await?;
+    let org = load_for_update(tx.conn(), ctx, before.organization_id).await?;
     let after = annual_report::Model {
         status,
         reviewed_by: Some(official),
@@ -175,7 +211,10 @@ pub async fn review(
             ),
     )
     .await?;
-    Ok(after)
+    Ok(ReportWithDue {
+        due_on: due_date(org.kind, after.year),
+        report: after,
+    })
 }
 
 pub async fn list(
@@ -185,7 +224,7 @@ pub async fn list(
     year: Option<i32>,
     status: Option<ReportStatus>,
     page: PageRequest<Uuid>,
-) -> Result<Page<annual_report::Model>> {
+) -> Result<Page<ReportWithDue>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let mut query = annual_report::Entity::find().filter(annual_report::Column::TenantId.eq(ctx.tenant_id));
     if role == Role::OrgStaff {
@@ -200,5 +239,41 @@ pub async fn list(
     if let Some(status) = status {
         query = query.filter(annual_report::Column::Status.eq(status));
     }
-    page::fetch_by_id(db, ctx, query, annual_report::Column::Id, page).await
+    if let Some(after) = page.after {
+        query = query.filter(annual_report::Column::Id.gt(after));
+    }
+    // The page and its organizations' kinds (for the due dates) in one
+    // transaction.
+    let tx = db.read(ctx).await?;
+    let rows = query
+        .order_by_asc(annual_report::Column::Id)
+        .limit(page.first + 1)
+        .all(&tx)
+        .await?;
+    let found = Page::from_overfetch(rows, page.first);
+    let kinds: HashMap<Uuid, OrganizationKind> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::Kind)
+        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+        .filter(organization::Column::Id.is_in(found.items.iter().map(|r| r.organization_id)))
+        .into_tuple::<(Uuid, OrganizationKind)>()
+        .all(&tx)
+        .await?
+        .into_iter()
+        .collect();
+    tx.commit().await?;
+    Ok(Page {
+        items: found
+            .items
+            .into_iter()
+            .map(|report| ReportWithDue {
+                due_on: kinds
+                    .get(&report.organization_id)
+                    .and_then(|k| due_date(*k, report.year)),
+                report,
+            })
+            .collect(),
+        has_next: found.has_next,
+    })
 }

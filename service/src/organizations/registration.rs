@@ -198,7 +198,11 @@ pub async fn decide(
             (
                 "registration.approve",
                 Template::ApplicationApproved,
-                json!({ "credit_code": code.as_str(), "organization": snapshot }),
+                json!({
+                    "credit_code": code.as_str(), "organization": snapshot,
+                    "report_rule": super::annual_reports::due_rule(org.kind).0,
+                    "report_rule_en": super::annual_reports::due_rule(org.kind).1,
+                }),
             )
         }
     };

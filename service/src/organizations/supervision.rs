@@ -3,19 +3,21 @@
 //! the daily check that fills them, and complaints about illegal
 //! (unregistered) organizations.
 
-use chrono::{Datelike, Months, NaiveDate, SubsecRound, Utc};
-use entity::annual_report;
+use std::collections::HashSet;
+
+use chrono::{Datelike, Days, Months, NaiveDate, SubsecRound, Utc};
 use entity::app_user::{self, Role};
 use entity::complaint::{self, ComplaintStatus};
 use entity::organization::{self, OrganizationStatus};
 use entity::registration_application::{self, ApplicationStatus};
 use entity::supervision_listing::{self, SupervisionList};
+use entity::{annual_report, annual_report_reminder};
 use sea_orm::ActiveModelTrait;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::annual_reports::due_date;
+use super::annual_reports::{due_date, due_rule};
 use super::load_for_update;
 use super::workflow::{self, ComplaintAction};
 use crate::audit::AuditEvent;
@@ -51,18 +53,32 @@ fn list_name(list: SupervisionList) -> &'static str {
     }
 }
 
+/// How many days before its due date an organization that has not filed
+/// its annual report is reminded.
+pub const REMINDER_DAYS: u64 = 30;
+
+/// The reason an abnormal listing ends when its organization moves onto
+/// the serious list.
+pub const MOVED_TO_SERIOUS: &str = "列入活动异常名录满两年，移入严重违法失信名单";
+
 /// What one check did.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct CheckReport {
     pub listed_abnormal: Vec<Uuid>,
     pub listed_serious: Vec<Uuid>,
+    /// Abnormal listings closed because their organization moved onto the
+    /// serious list.
+    pub moved_from_abnormal: Vec<Uuid>,
+    /// Organizations reminded of last year's annual report.
+    pub reminded: Vec<Uuid>,
     pub overdue_applications: Vec<Uuid>,
 }
 
-/// The daily check of one city as of a date: organizations that missed last
-/// year's annual report go onto the abnormal list; ones listed for two
-/// years move onto the serious list; applications waiting too long are
-/// reported to officials. One business event with one audit record.
+/// The daily check of one city as of a date: organizations whose annual
+/// report for last year is due soon are reminded, those that missed it go
+/// onto the abnormal list; ones listed for two years move onto the serious
+/// list; applications waiting too long are reported to officials. One
+/// business event with one audit record.
 pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Result<CheckReport> {
     if ctx.actor != Actor::System {
         ctx.require_role(&[Role::CityOfficial])?;
@@ -92,42 +108,61 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
         .await?;
     let is_listed = |org: Uuid, list: SupervisionList| open.iter().any(|l| l.organization_id == org && l.list == list);
 
-    // Missed annual report: last year's report is due 31 May of this year.
+    // Last year's annual report, due by kind (foundations 31 March, the
+    // others 31 May): missed, onto the abnormal list; due within
+    // REMINDER_DAYS, reminded once.
     let year = as_of.year() - 1;
-    if due_date(year).is_some_and(|due| as_of > due) {
-        let active = organization::Entity::find()
-            .filter(organization::Column::TenantId.eq(ctx.tenant_id))
-            .filter(organization::Column::Status.eq(OrganizationStatus::Active))
-            .filter(organization::Column::RegisteredOn.lte(NaiveDate::from_ymd_opt(year, 12, 31)))
-            .all(tx.conn())
-            .await?;
-        let reported: Vec<Uuid> = annual_report::Entity::find()
-            .select_only()
-            .column(annual_report::Column::OrganizationId)
-            .filter(annual_report::Column::TenantId.eq(ctx.tenant_id))
-            .filter(annual_report::Column::Year.eq(year))
-            .into_tuple()
-            .all(tx.conn())
-            .await?;
-        for org in active
-            .iter()
-            .filter(|o| !reported.contains(&o.id) && !is_listed(o.id, SupervisionList::Abnormal))
-        {
-            let reason = format!("未按规定报送{year}年度工作报告");
-            list(&tx, ctx, &city.name, org, SupervisionList::Abnormal, &reason, as_of).await?;
-            report.listed_abnormal.push(org.id);
+    let active = organization::Entity::find()
+        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+        .filter(organization::Column::Status.eq(OrganizationStatus::Active))
+        .filter(organization::Column::RegisteredOn.lte(NaiveDate::from_ymd_opt(year, 12, 31)))
+        .all(tx.conn())
+        .await?;
+    let reported: HashSet<Uuid> = annual_report::Entity::find()
+        .select_only()
+        .column(annual_report::Column::OrganizationId)
+        .filter(annual_report::Column::TenantId.eq(ctx.tenant_id))
+        .filter(annual_report::Column::Year.eq(year))
+        .into_tuple::<Uuid>()
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .collect();
+    let reminded: HashSet<Uuid> = annual_report_reminder::Entity::find()
+        .select_only()
+        .column(annual_report_reminder::Column::OrganizationId)
+        .filter(annual_report_reminder::Column::TenantId.eq(ctx.tenant_id))
+        .filter(annual_report_reminder::Column::Year.eq(year))
+        .into_tuple::<Uuid>()
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .collect();
+    for org in active.iter().filter(|o| !reported.contains(&o.id)) {
+        let Some(due) = due_date(org.kind, year) else {
+            continue;
+        };
+        if as_of > due {
+            // One moved onto the serious list for this stays there: not
+            // listed as abnormal again for the same missed report.
+            if !is_listed(org.id, SupervisionList::Abnormal) && !is_listed(org.id, SupervisionList::Serious) {
+                let reason = format!("未按规定报送{year}年度工作报告（截止日期 {due}）");
+                list(&tx, ctx, &city.name, org, SupervisionList::Abnormal, &reason, as_of).await?;
+                report.listed_abnormal.push(org.id);
+            }
+        } else if as_of >= due - Days::new(REMINDER_DAYS) && !reminded.contains(&org.id) {
+            remind(&tx, ctx, &city.name, org, year, due, as_of).await?;
+            report.reminded.push(org.id);
         }
     }
 
-    // Two years on the abnormal list: onto the serious list.
+    // Two years on the abnormal list: moved to the serious list (民政部令
+    // 第60号, art. 17): the abnormal listing ends as the serious one begins.
     let two_years_on = |listed: NaiveDate| listed.checked_add_months(Months::new(24)).is_some_and(|d| d <= as_of);
     for listing in open
         .iter()
         .filter(|l| l.list == SupervisionList::Abnormal && two_years_on(l.listed_on))
     {
-        if is_listed(listing.organization_id, SupervisionList::Serious) {
-            continue;
-        }
         let Some(org) = organization::Entity::find_by_id((ctx.tenant_id, listing.organization_id))
             .one(tx.conn())
             .await?
@@ -137,9 +172,22 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
         if org.status != OrganizationStatus::Active {
             continue;
         }
-        let reason = format!("自{}列入活动异常名录满两年仍未移出", listing.listed_on);
-        list(&tx, ctx, &city.name, &org, SupervisionList::Serious, &reason, as_of).await?;
-        report.listed_serious.push(org.id);
+        if !is_listed(org.id, SupervisionList::Serious) {
+            let reason = format!("自{}列入活动异常名录满两年仍未移出", listing.listed_on);
+            list(&tx, ctx, &city.name, &org, SupervisionList::Serious, &reason, as_of).await?;
+            report.listed_serious.push(org.id);
+        }
+        supervision_listing::Entity::update(supervision_listing::ActiveModel {
+            tenant_id: Set(ctx.tenant_id),
+            id: Set(listing.id),
+            removed_on: Set(Some(as_of)),
+            removal_reason: Set(Some(MOVED_TO_SERIOUS.to_owned())),
+            removed_by: Set(ctx.user_id()),
+            ..Default::default()
+        })
+        .exec(tx.conn())
+        .await?;
+        report.moved_from_abnormal.push(listing.id);
     }
 
     // Applications waiting too long: tell the city's officials, once.
@@ -204,6 +252,39 @@ async fn lock_city(tx: &crate::db::WriteTx<'_>, ctx: &TenantContext) -> Result<(
         .one(tx.conn())
         .await?;
     Ok(())
+}
+
+/// Remind an organization of the annual report it has not filed, once.
+async fn remind(
+    tx: &crate::db::WriteTx<'_>,
+    ctx: &TenantContext,
+    city_name: &str,
+    org: &organization::Model,
+    year: i32,
+    due: NaiveDate,
+    on: NaiveDate,
+) -> Result<()> {
+    annual_report_reminder::Entity::insert(annual_report_reminder::ActiveModel::from(
+        annual_report_reminder::Model {
+            tenant_id: ctx.tenant_id,
+            organization_id: org.id,
+            year,
+            sent_on: on,
+        },
+    ))
+    .exec_without_returning(tx.conn())
+    .await?;
+    let (rule, rule_en) = due_rule(org.kind);
+    tx.send_email(Email {
+        to: org.contact_email.clone(),
+        language: "zh-CN".into(),
+        template: Template::AnnualReportReminder,
+        context: json!({
+            "name": org.name, "year": year, "due_on": due.to_string(), "kind_rule": rule,
+            "kind_rule_en": rule_en, "tenant_name": city_name,
+        }),
+    })
+    .await
 }
 
 /// Put an organization on a list and tell it by email.

@@ -27,6 +27,9 @@ pub enum Template {
     /// The organization was put on a supervision list.
     ListedAbnormal,
     ListingRemoved,
+    /// Organizations: last year's annual work report is due soon and not
+    /// filed (foundations by 31 March, the others by 31 May).
+    AnnualReportReminder,
     /// Associations: a fee-reduction period is open.
     FeePeriodOpened,
     /// Associations: seven days before a period's due date.
@@ -60,7 +63,7 @@ pub enum Template {
 }
 
 impl Template {
-    pub const ALL: [Template; 22] = [
+    pub const ALL: [Template; 23] = [
         Template::AccountCreated,
         Template::PasswordChanged,
         Template::ApplicationAccepted,
@@ -71,6 +74,7 @@ impl Template {
         Template::ChangeReturned,
         Template::ListedAbnormal,
         Template::ListingRemoved,
+        Template::AnnualReportReminder,
         Template::FeePeriodOpened,
         Template::FeeReportReminder,
         Template::FeeReportReturned,
@@ -97,6 +101,7 @@ impl Template {
             Template::ChangeReturned => "change_returned",
             Template::ListedAbnormal => "listed_abnormal",
             Template::ListingRemoved => "listing_removed",
+            Template::AnnualReportReminder => "annual_report_reminder",
             Template::FeePeriodOpened => "fee_period_opened",
             Template::FeeReportReminder => "fee_report_reminder",
             Template::FeeReportReturned => "fee_report_returned",
@@ -173,6 +178,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "listing_removed.zh-CN.html",
         "listing_removed.en.txt",
         "listing_removed.en.html",
+        "annual_report_reminder.zh-CN.txt",
+        "annual_report_reminder.zh-CN.html",
+        "annual_report_reminder.en.txt",
+        "annual_report_reminder.en.html",
         "fee_period_opened.zh-CN.txt",
         "fee_period_opened.zh-CN.html",
         "fee_period_opened.en.txt",

@@ -3,7 +3,7 @@
 //! reports, a few organizations on the abnormal list and a few pending
 //! applications. Deterministic: the same city gets the same register.
 
-use chrono::{Datelike, Duration, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SubsecRound, Utc};
 use entity::annual_report::{self, ReportStatus};
 use entity::organization::{self, OrganizationKind, OrganizationStatus};
 use entity::registration_application::{self, ApplicationStatus};
@@ -115,42 +115,35 @@ pub(super) async fn seed_register(tx: &WriteTx<'_>, ctx: &TenantContext, city: &
         )
         .ok_or_else(|| Error::internal(anyhow::anyhow!("demo date")))?;
         let body = format!("{:08}", city_number * 100 + i as u32 + 1);
-        let code = CreditCode::assemble(*kind, &city.division_code, &body[body.len() - 8..])?;
-        let slug_email = format!("org{:02}@{}.demo.shanlian.invalid", i + 1, city.slug);
-        organizations.push(organization::Model {
-            tenant_id: city.id,
-            id: Uuid::now_v7(),
+        let org = Particulars {
             name: format!("{}{suffix}", city.name),
             kind: *kind,
-            is_industry_association: *association,
-            credit_code: code.to_string(),
-            business_scope: business_scope(*kind, *association).to_owned(),
-            registered_address: format!(
-                "{}{}路{}号",
-                city.name,
-                ["民主", "友谊", "中山", "解放", "文昌"][i % 5],
-                10 + i * 3
-            ),
-            legal_representative: ["王建国", "李秀兰", "张伟", "刘洋", "陈静", "黄志强", "周丽", "吴敏"][i % 8]
-                .to_owned(),
-            contact_email: slug_email,
-            supervising_unit: if *association {
-                String::new()
-            } else {
-                format!("{}民政局", city.name)
-            },
-            status: OrganizationStatus::Active,
+            association: *association,
+            division: &city.division_code,
+            body: &body[body.len() - 8..],
             registered_on,
+        }
+        .into_model(city, i, now)?;
+        organizations.push(organization::Model {
             charity_recognized_on: charity.then(|| (registered_on + Duration::days(400)).min(today)),
-            charity_recognized_by: None,
             public_fundraising_on: fundraising.then(|| (registered_on + Duration::days(800)).min(today)),
-            public_fundraising_by: None,
-            deregistered_on: None,
-            deregistration_reason: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
+            ..org
         });
+    }
+    // The district and county associations the fee-reduction story needs.
+    for (k, a) in super::associations::generated(city)?.iter().enumerate() {
+        let n = organizations.len();
+        organizations.push(
+            Particulars {
+                name: a.name.clone(),
+                kind: OrganizationKind::SocialGroup,
+                association: true,
+                division: a.division,
+                body: &super::associations::code_body(city, k),
+                registered_on: a.registered_on,
+            }
+            .into_model(city, n, now)?,
+        );
     }
     let versions: Vec<organization_version::ActiveModel> = organizations
         .iter()
@@ -167,20 +160,30 @@ pub(super) async fn seed_register(tx: &WriteTx<'_>, ctx: &TenantContext, city: &
             })
         })
         .collect::<Result<_>>()?;
-    organization::Entity::insert_many(organizations.iter().cloned().map(organization::ActiveModel::from))
-        .exec_without_returning(tx.conn())
-        .await?;
-    organization_version::Entity::insert_many(versions)
-        .exec_without_returning(tx.conn())
-        .await?;
+    for chunk in organizations.chunks(500) {
+        organization::Entity::insert_many(chunk.iter().cloned().map(organization::ActiveModel::from))
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    super::analyze(tx, &["organization"]).await?;
+    for chunk in versions.chunks(1000) {
+        organization_version::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
 
     // Annual reports for the last two years, except for the abnormal ones,
-    // which missed last year's.
+    // which missed last year's; the district associations show last year's
+    // only (all the daily check reads), which keeps the seed quick.
     let last_year = today.year() - 1;
     let mut reports = Vec::new();
     for (i, org) in organizations.iter().enumerate() {
         for year in [last_year - 1, last_year] {
-            if year < org.registered_on.year() || (year == last_year && ABNORMAL.contains(&i)) {
+            let generated = i >= REGISTER.len();
+            if year < org.registered_on.year()
+                || (year == last_year && ABNORMAL.contains(&i))
+                || (generated && year < last_year)
+            {
                 continue;
             }
             let status = if i % 9 == 4 {
@@ -203,9 +206,11 @@ pub(super) async fn seed_register(tx: &WriteTx<'_>, ctx: &TenantContext, city: &
             }));
         }
     }
-    annual_report::Entity::insert_many(reports)
-        .exec_without_returning(tx.conn())
-        .await?;
+    for chunk in reports.chunks(1000) {
+        annual_report::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
 
     let listed_on = NaiveDate::from_ymd_opt(today.year(), 6, 1)
         .filter(|d| *d <= today)
@@ -256,9 +261,64 @@ pub(super) async fn seed_register(tx: &WriteTx<'_>, ctx: &TenantContext, city: &
     registration_application::Entity::insert_many(applications)
         .exec_without_returning(tx.conn())
         .await?;
-    super::charity::seed_charity(tx, city, &organizations).await?;
-    super::relief::seed_relief(tx, city, &organizations).await?;
+    super::fee_reductions::seed_fee_reductions(tx, city, &organizations).await?;
+    let funds = super::charity::seed_charity(tx, city, &organizations).await?;
+    super::relief::seed_relief(tx, city, &organizations, &funds).await?;
     Ok(organizations.first().map(|o| o.id))
+}
+
+/// What a demo organization is registered as; the rest of its record is
+/// filled in alike for all of them.
+struct Particulars<'a> {
+    name: String,
+    kind: OrganizationKind,
+    association: bool,
+    /// The registering authority's division (the city's, or a district's).
+    division: &'a str,
+    /// The eight characters of its organization code before the check.
+    body: &'a str,
+    registered_on: NaiveDate,
+}
+
+impl Particulars<'_> {
+    /// The `n`th organization of the city's register, not (yet) a charity.
+    fn into_model(self, city: &tenant::Model, n: usize, now: DateTime<Utc>) -> Result<organization::Model> {
+        let code = CreditCode::assemble(self.kind, self.division, self.body)?;
+        Ok(organization::Model {
+            tenant_id: city.id,
+            id: Uuid::now_v7(),
+            name: self.name,
+            kind: self.kind,
+            is_industry_association: self.association,
+            credit_code: code.to_string(),
+            business_scope: business_scope(self.kind, self.association).to_owned(),
+            registered_address: format!(
+                "{}{}路{}号",
+                city.name,
+                ["民主", "友谊", "中山", "解放", "文昌"][n % 5],
+                10 + n * 3
+            ),
+            legal_representative: ["王建国", "李秀兰", "张伟", "刘洋", "陈静", "黄志强", "周丽", "吴敏"][n % 8]
+                .to_owned(),
+            contact_email: format!("org{:02}@{}.demo.shanlian.invalid", n + 1, city.slug),
+            supervising_unit: if self.association {
+                String::new()
+            } else {
+                format!("{}民政局", city.name)
+            },
+            status: OrganizationStatus::Active,
+            registered_on: self.registered_on,
+            charity_recognized_on: None,
+            charity_recognized_by: None,
+            public_fundraising_on: None,
+            public_fundraising_by: None,
+            deregistered_on: None,
+            deregistration_reason: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        })
+    }
 }
 
 fn business_scope(kind: OrganizationKind, association: bool) -> &'static str {

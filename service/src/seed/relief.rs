@@ -7,8 +7,13 @@
 //!   and goods worth 2,429,700.00 yuan (the goods came in as gifts to the
 //!   federation, see `charity.rs`, and went out in full).
 //!
-//! Plus the city's relief standards (DOMAIN.md's figures) and one fresh
-//! referral per city waiting in the federation's inbox.
+//! - Guilin: children in hardship referred to the federation's 六一 fund,
+//!   helped with tutoring, counselling and school supplies.
+//!
+//! Liuzhou's elders were referred to its named special fund and the
+//! Guilin children to the 六一 fund, so the services show on those funds'
+//! pages. Plus the city's relief standards (DOMAIN.md's figures) and one
+//! fresh referral per city waiting in the federation's inbox.
 
 use chrono::{Duration, NaiveDate, SubsecRound, TimeZone, Utc};
 use entity::referral::{ReferralStatus, Urgency};
@@ -23,6 +28,7 @@ use entity::{
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
+use super::charity::DemoFunds;
 use crate::db::WriteTx;
 use crate::error::Result;
 use crate::relief::identity;
@@ -74,8 +80,9 @@ impl Rows {
         category: (ReliefCategory, i64),
         referred_on: NaiveDate,
         needs: &[(NeedKind, Option<i64>, Option<Service>, &str)],
-        target_status: TargetStatus,
+        target: (TargetStatus, Option<Uuid>),
     ) -> (Uuid, Uuid, Uuid) {
+        let (target_status, fund_id) = target;
         let at = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(1, 30, 0).unwrap_or_default());
         let case_id = Uuid::now_v7();
         self.cases.push(relief_case::Model {
@@ -149,7 +156,7 @@ impl Rows {
             id: target_id,
             referral_id,
             organization_id: org,
-            fund_id: None,
+            fund_id,
             status: target_status,
             reason: None,
             decided_by: (target_status != TargetStatus::Sent).then_some(Uuid::nil()),
@@ -208,6 +215,11 @@ fn division(district: &str) -> &'static str {
         "兴宁区" => "450102",
         "西乡塘区" => "450107",
         "江南区" => "450105",
+        "秀峰区" => "450302",
+        "叠彩区" => "450303",
+        "象山区" => "450304",
+        "七星区" => "450305",
+        "临桂区" => "450312",
         _ => "450100",
     }
 }
@@ -217,6 +229,7 @@ fn standards(city: &tenant::Model) -> Vec<(ReliefCategory, Area, i64, Period)> {
     match city.slug.as_str() {
         "liuzhou" => vec![
             (MinimumLiving, Area::Urban, 77_000, Period::Month),
+            (MinimumLiving, Area::Rural, 600_000, Period::Year),
             (ExtremePoverty, Area::Urban, 101_000, Period::Month),
             (ExtremePoverty, Area::Rural, 65_000, Period::Month),
         ],
@@ -232,6 +245,7 @@ pub(super) async fn seed_relief(
     tx: &WriteTx<'_>,
     city: &tenant::Model,
     organizations: &[organization::Model],
+    funds: &DemoFunds,
 ) -> Result<()> {
     let Some(federation) = organizations.first() else {
         return Ok(());
@@ -304,7 +318,7 @@ pub(super) async fn seed_relief(
                     (ReliefCategory::ExtremePoverty, 101_000),
                     referred_on,
                     &needs,
-                    TargetStatus::Accepted,
+                    (TargetStatus::Accepted, funds.elders),
                 );
                 for (k, (service, times, hours)) in parts.iter().enumerate() {
                     let on = (referred_on + Duration::days(3 + k as i64 * 5)).min(today);
@@ -350,7 +364,7 @@ pub(super) async fn seed_relief(
                     (ReliefCategory::MinimumLiving, 81_000),
                     referred_on,
                     &needs,
-                    TargetStatus::Accepted,
+                    (TargetStatus::Accepted, None),
                 );
                 let on = (referred_on + Duration::days(2 + (n % 5) as i64)).min(today);
                 rows.help(
@@ -375,15 +389,79 @@ pub(super) async fn seed_relief(
                 );
             }
         }
+        "guilin" => {
+            let homes = [
+                ("秀峰区", "丽君街道", "丽狮社区"),
+                ("叠彩区", "北门街道", "东镇社区"),
+                ("七星区", "七星街道", "龙隐社区"),
+                ("临桂区", "临桂镇", "世纪社区"),
+            ];
+            for (n, (district, street, community)) in homes.into_iter().enumerate() {
+                let birth =
+                    NaiveDate::from_ymd_opt(2012 + n as i32, 3 + n as u32, 9 + n as u32 * 4).unwrap_or(NaiveDate::MIN);
+                let referred_on = start + Duration::days(40 + n as i64 * 25);
+                let category = if n % 2 == 0 {
+                    (ReliefCategory::MinimumLiving, 81_000)
+                } else {
+                    (ReliefCategory::Temporary, 150_000)
+                };
+                let ids = rows.case(
+                    city.id,
+                    org,
+                    n,
+                    (district, street, community, "桂林市"),
+                    birth,
+                    category,
+                    referred_on,
+                    &[
+                        (NeedKind::Service, None, Some(Service::EducationSupport), "课业辅导"),
+                        (NeedKind::Service, None, Some(Service::PsychologicalCare), "心理关爱"),
+                        (NeedKind::Goods, None, None, "学习用品"),
+                    ],
+                    (TargetStatus::Accepted, funds.children),
+                );
+                let on = |days: i64| (referred_on + Duration::days(days)).min(today);
+                rows.help(
+                    ids,
+                    city.id,
+                    org,
+                    NeedKind::Service,
+                    0,
+                    Some((Service::EducationSupport, 8, 16)),
+                    "志愿者每周课业辅导",
+                    on(7),
+                );
+                rows.help(
+                    ids,
+                    city.id,
+                    org,
+                    NeedKind::Service,
+                    0,
+                    Some((Service::PsychologicalCare, 4, 6)),
+                    "社工心理疏导",
+                    on(10),
+                );
+                rows.help(
+                    ids,
+                    city.id,
+                    org,
+                    NeedKind::Goods,
+                    38_000,
+                    None,
+                    "书包、文具和课外读物",
+                    on(3),
+                );
+            }
+        }
         _ => {}
     }
-    if city.slug == "liuzhou" || city.slug == "nanning" {
+    {
         // One fresh referral in the federation's inbox, waiting for an answer.
         let n = rows.cases.len();
-        let district = if city.slug == "liuzhou" {
-            ("城中区", "潭中街道")
-        } else {
-            ("青秀区", "中山街道")
+        let district = match city.slug.as_str() {
+            "liuzhou" => ("城中区", "潭中街道"),
+            "guilin" => ("象山区", "南门街道"),
+            _ => ("青秀区", "中山街道"),
         };
         rows.case(
             city.id,
@@ -397,7 +475,7 @@ pub(super) async fn seed_relief(
                 (NeedKind::Money, Some(300_000), None, "住院自付费用"),
                 (NeedKind::Service, None, Some(Service::MedicalEscort), "出院后复诊陪同"),
             ],
-            TargetStatus::Sent,
+            (TargetStatus::Sent, None),
         );
     }
     macro_rules! insert {

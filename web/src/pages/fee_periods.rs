@@ -85,7 +85,7 @@ pub async fn overview(page: Page, tenant: web::Path<String>, query: web::Query<C
             context! {
                 id => a.organization.id.to_string(), name => a.organization.name.clone(),
                 status => a.status.map_or_else(|| "none".to_owned(), key), amount => yuan(a.sum.amount),
-                enterprises => a.sum.enterprises, refunded => yuan(a.refunded),
+                enterprises => a.sum.enterprises, refunded => yuan(a.refunded), late => a.late,
             }
         })
         .collect();

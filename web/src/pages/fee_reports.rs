@@ -24,11 +24,12 @@ const FEE_ITEMS: [(FeeItem, &str, &str); 6] = [
     (FeeItem::Publication, "publication", "资料费"),
     (FeeItem::Other, "other", "其他"),
 ];
-const MEASURES: [(Measure, &str, &str); 4] = [
+const MEASURES: [(Measure, &str, &str); 5] = [
     (Measure::Cancel, "cancel", "取消"),
     (Measure::Lower, "lower", "降低"),
     (Measure::Waive, "waive", "减免"),
     (Measure::Standardize, "standardize", "规范清退"),
+    (Measure::SupportPolicy, "support_policy", "为行业争取帮扶政策"),
 ];
 
 /// A line as the form holds it: text, kept exactly as typed.

@@ -13,6 +13,7 @@ pub mod office;
 pub mod organizations;
 pub mod public;
 pub mod referrals;
+pub mod stations;
 pub mod workspace;
 
 use actix_web::cookie::Cookie;

@@ -46,7 +46,12 @@ async fn render(page: &Page, tenant: &str, failed: Option<Failed>) -> Reply {
         .await?
         .items
         .iter()
-        .map(|r| context! { year => r.year, status => key(r.status), comment => r.review_comment.clone() })
+        .map(|r| {
+            context! {
+                year => r.report.year, status => key(r.report.status), comment => r.report.review_comment.clone(),
+                due_on => r.due_on.map(|d| d.to_string()),
+            }
+        })
         .collect();
     let change_rows: Vec<_> = changes::list(db, ctx, None, first(50)?)
         .await?

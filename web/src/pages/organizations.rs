@@ -81,7 +81,12 @@ async fn show(page: &Page, tenant: &str, id: Uuid, error: Option<String>, status
             .await?
             .items
             .iter()
-            .map(|r| context! { year => r.year, status => key(r.status), comment => r.review_comment.clone() })
+            .map(|r| {
+                context! {
+                    year => r.report.year, status => key(r.report.status), comment => r.report.review_comment.clone(),
+                    due_on => r.due_on.map(|d| d.to_string()),
+                }
+            })
             .collect();
     let listings: Vec<_> = supervision::listings(db, ctx, Some(id), false)
         .await?

@@ -1,5 +1,5 @@
 //! Public pages of a city: the overview, the organization register, the
-//! funds and each fund.
+//! funds and each fund, and the charity donation stations.
 
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -8,6 +8,7 @@ use serde::Deserialize;
 use service::Money;
 use service::funds::disbursements::purpose_label;
 use service::page::PageRequest;
+use service::relief::referrals::service_label;
 use uuid::Uuid;
 
 use super::{Page, Reply, city};
@@ -20,6 +21,8 @@ fn yuan(fen: i64) -> String {
 pub async fn overview(page: Page, tenant: web::Path<String>) -> Reply {
     let (public, name) = city(&page.db, page.request(), &tenant).await?;
     let o = service::overview::city(&page.db, &public).await?;
+    let stations = service::donations::stations::list(&page.db, &public).await?;
+    let open_stations = stations.iter().filter(|s| s.station.closed_on.is_none()).count();
     let campaigns = service::donations::campaigns::list(&page.db, &public).await?;
     let campaigns: Vec<_> = campaigns
         .iter()
@@ -40,7 +43,10 @@ pub async fn overview(page: Page, tenant: web::Path<String>) -> Reply {
     Ok(page.render(
         "overview.html",
         StatusCode::OK,
-        context! { city => name, o => figures, campaigns => campaigns, ..page.base(Some(&tenant)) },
+        context! {
+            city => name, o => figures, campaigns => campaigns, open_stations => open_stations,
+            ..page.base(Some(&tenant))
+        },
     ))
 }
 
@@ -110,7 +116,7 @@ pub async fn funds(page: Page, tenant: web::Path<String>, query: web::Query<Afte
         .iter()
         .map(|f| {
             context! {
-                id => f.id.to_string(), name => f.name.clone(), district => f.district.clone(),
+                id => f.id.to_string(), name => f.name.clone(), district => f.district.clone(), kind => super::key(f.kind),
                 raised => yuan(f.raised_fen), disbursed => yuan(f.disbursed_fen), balance => yuan(f.raised_fen - f.disbursed_fen),
             }
         })
@@ -139,11 +145,23 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query
     );
     let parts = service::funds::FundPageParts {
         spending: true,
+        services: true,
         disbursements: Some(disbursement_page),
         gifts: Some(gift_page),
     };
     let reader = service::funds::FundReader::open(db, &public, id, parts).await?;
     let spending = reader.spending().await?;
+    let services: Vec<_> = reader
+        .services()
+        .await?
+        .iter()
+        .map(|s| {
+            context! {
+                service => service_label(s.service), person_times => s.person_times,
+                hours => Money::from_fen(s.hours_centi).to_string(),
+            }
+        })
+        .collect();
     let disbursements = reader.disbursements(disbursement_page).await?;
     let gifts = reader.gifts(gift_page).await?;
     let fund = reader.fund();
@@ -187,16 +205,41 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query
         })
         .collect();
     let fund_ctx = context! {
-        name => fund.name.clone(), district => fund.district.clone(), street => fund.street.clone(), community => fund.community.clone(),
+        name => fund.name.clone(), kind => super::key(fund.kind), district => fund.district.clone(), street => fund.street.clone(),
+        community => fund.community.clone(),
         raised => yuan(fund.raised_fen), disbursed => yuan(fund.disbursed_fen), balance => yuan(fund.raised_fen - fund.disbursed_fen),
     };
     Ok(page.render(
         "fund.html",
         StatusCode::OK,
         context! {
-            city => name, fund => fund_ctx, chart => svg, spending => spending, disbursements => disbursements, gifts => gifts,
+            city => name, fund => fund_ctx, chart => svg, spending => spending, services => services,
+            disbursements => disbursements, gifts => gifts,
             more_disbursements => more_disbursements, more_gifts => more_gifts, fund_id => id.to_string(),
             ..page.base(Some(&tenant))
         },
+    ))
+}
+
+/// The city's charity donation stations (社会慈善捐助站): where to hand in
+/// a gift, and what each has taken.
+pub async fn stations(page: Page, tenant: web::Path<String>) -> Reply {
+    let (public, name) = city(&page.db, page.request(), &tenant).await?;
+    let rows: Vec<_> = service::donations::stations::list(&page.db, &public)
+        .await?
+        .iter()
+        .map(|f| {
+            let s = &f.station;
+            context! {
+                name => s.name.clone(), district => s.district.clone(), address => s.address.clone(), hours => s.hours.clone(),
+                opened_on => s.opened_on.to_string(), closed_on => s.closed_on.map(|d| d.to_string()),
+                organization => f.organization_name.clone(), gifts => f.gifts, money => yuan(f.money_fen), goods => yuan(f.goods_fen),
+            }
+        })
+        .collect();
+    Ok(page.render(
+        "stations.html",
+        StatusCode::OK,
+        context! { city => name, stations => rows, ..page.base(Some(&tenant)) },
     ))
 }

@@ -65,6 +65,7 @@ async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<S
         Err(e) => (DonationFilter::default(), Some(page.say(&e))),
     };
     let result = donations::list(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
+    let c = choices(&page.db, ctx).await;
     let next = result
         .has_next
         .then(|| result.items.last().map(|g| super::next_page_query(query, g.gift.id)))
@@ -79,15 +80,15 @@ async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<S
                 date => g.gift.received_on.to_string(), donor => g.gift.donor_name.clone(),
                 kind => if g.gift.gift_kind == GiftKind::Money { "kind_money" } else { "kind_goods" },
                 amount => Money::from_fen(g.gift.amount_fen).to_string(),
+                station => g.gift.station_id.and_then(|s| c.station_names.get(&s).cloned()),
             }
         })
         .collect();
-    let (funds, _) = choices(&page.db, ctx).await;
     Ok(page.render(
         "donations.html",
         status,
         context! {
-            donations => rows, next => next, funds => funds, query => Value::from(minijinja::value::Serde(query)),
+            donations => rows, next => next, funds => c.funds, query => Value::from(minijinja::value::Serde(query)),
             error => error.or(filter_error), ..page.base(Some(tenant))
         },
     ))
@@ -145,8 +146,16 @@ fn recorded_page(page: &Page, tenant: &str, recorded: donations::Recorded) -> Ht
     )
 }
 
-/// The organization's funds and campaigns, as (value, label) options.
-async fn choices(db: &Db, ctx: &TenantContext) -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// The organization's funds, campaigns and open donation stations, as
+/// (value, label) options, and the names of all its stations.
+struct Choices {
+    funds: Vec<(String, String)>,
+    campaigns: Vec<(String, String)>,
+    stations: Vec<(String, String)>,
+    station_names: HashMap<Uuid, String>,
+}
+
+async fn choices(db: &Db, ctx: &TenantContext) -> Choices {
     let none = || vec![(String::new(), "—".to_owned())];
     let mut funds = none();
     if let Ok(list) = service::funds::of_my_organization(db, ctx).await {
@@ -160,17 +169,35 @@ async fn choices(db: &Db, ctx: &TenantContext) -> (Vec<(String, String)>, Vec<(S
                 .map(|c| (c.campaign.id.to_string(), c.campaign.name)),
         );
     }
-    (funds, campaigns)
+    let mut stations = none();
+    let mut station_names = HashMap::new();
+    if let Ok(list) = service::donations::stations::of_my_organization(db, ctx).await {
+        for s in list {
+            if s.closed_on.is_none() {
+                stations.push((s.id.to_string(), s.name.clone()));
+            }
+            station_names.insert(s.id, s.name);
+        }
+    }
+    Choices {
+        funds,
+        campaigns,
+        stations,
+        station_names,
+    }
 }
 
 /// The form as it is to be shown again: what was typed, what is wrong.
 async fn form_page(page: &Page, tenant: &str, form: Value, errors: Value, status: StatusCode) -> Reply {
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
-    let (funds, campaigns) = choices(&page.db, ctx).await;
+    let c = choices(&page.db, ctx).await;
     Ok(page.render(
         "donation_form.html",
         status,
-        context! { form => form, errors => errors, funds => funds, campaigns => campaigns, ..page.base(Some(tenant)) },
+        context! {
+            form => form, errors => errors, funds => c.funds, campaigns => c.campaigns, stations => c.stations,
+            ..page.base(Some(tenant))
+        },
     ))
 }
 
@@ -227,6 +254,7 @@ fn parse(form: &HashMap<String, String>) -> service::Result<DonationInput> {
         donor_email: text("donor_email"),
         disclose: text("disclose").as_deref() == Some("on"),
         campaign_id: uuid("campaign_id")?,
+        station_id: uuid("station_id")?,
         fund_id: uuid("fund_id")?,
         project: text("project"),
         restricted_purpose: None,
