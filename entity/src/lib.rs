@@ -6,6 +6,7 @@ pub mod annual_report;
 pub mod annual_report_reminder;
 pub mod app_user;
 pub mod assistance;
+pub mod attempt_counter;
 pub mod audit_head;
 pub mod audit_log;
 pub mod campaign;

@@ -18,6 +18,7 @@ mod m20261126_000010_citus;
 mod m20261202_000011_donation_stations;
 mod m20261202_000012_special_funds;
 mod m20261202_000013_annual_report_reminders;
+mod m20261202_000014_the_wall;
 pub mod postgres;
 
 pub use m20261126_000008_donation_tally::rebuild_donation_tally;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_donation_stations::Migration),
             Box::new(m20261202_000012_special_funds::Migration),
             Box::new(m20261202_000013_annual_report_reminders::Migration),
+            Box::new(m20261202_000014_the_wall::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 //! this migration fills them from the gifts already recorded.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
 use crate::postgres::enable_tenant_rls;
 
@@ -58,20 +58,23 @@ impl MigrationTrait for Migration {
 
 /// Recount every tenant's tallies from the ledger. For this migration, and
 /// after loading gifts in bulk outside the service (the benchmark's COPY, a
-/// restore from another system). Needs a connection that sees every tenant:
-/// the schema owner's on PostgreSQL.
+/// restore from another system). Run with the schema owner's connection,
+/// in a transaction: tenant by tenant, each named with `SET LOCAL
+/// app.tenant_id`, because row-level security is forced on the owner too.
 pub async fn rebuild_donation_tally<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
     let backend = conn.get_database_backend();
-    let (year, month, nil) = match backend {
+    let (year, month, nil, tenant) = match backend {
         DatabaseBackend::Postgres => (
             "CAST(EXTRACT(YEAR FROM received_on) AS INTEGER)",
             "CAST(EXTRACT(MONTH FROM received_on) AS INTEGER)",
             "'00000000-0000-0000-0000-000000000000'::uuid",
+            "$1",
         ),
         _ => (
             "CAST(strftime('%Y', received_on) AS INTEGER)",
             "CAST(strftime('%m', received_on) AS INTEGER)",
             "zeroblob(16)",
+            "?",
         ),
     };
     // (month, organization, campaign, channel, which gifts): one statement
@@ -82,27 +85,41 @@ pub async fn rebuild_donation_tally<C: ConnectionTrait>(conn: &C) -> Result<(), 
         ("0", nil, nil, "channel", "gift_kind = 'money' AND channel IS NOT NULL"),
         (month, nil, nil, "''", "TRUE"),
     ];
-    conn.execute_unprepared("DELETE FROM donation_tally").await?;
-    for (month, organization, campaign, channel, which) in dimensions {
-        // Group by the dimension's own column only: SQLite reads a constant
-        // in GROUP BY as a column position.
-        let constants = ["0", nil, "''"];
-        let group_by: Vec<&str> = [year, month, organization, campaign, channel, "gift_kind"]
-            .into_iter()
-            .filter(|term| !constants.contains(term))
-            .collect();
-        let group_by = group_by.join(", ");
-        let sql = format!(
-            "INSERT INTO donation_tally
-                 (tenant_id, year, month, organization_id, campaign_id, channel, gift_kind, fen, gifts)
-             SELECT tenant_id, {year}, {month}, {organization}, {campaign}, {channel}, gift_kind,
-                    CAST(SUM(amount_fen) AS BIGINT),
-                    CAST(SUM(CASE WHEN entry = 'gift' THEN 1 ELSE -1 END) AS BIGINT)
-             FROM donation
-             WHERE status = 'confirmed' AND {which}
-             GROUP BY tenant_id, {group_by}"
-        );
-        conn.execute_unprepared(&sql).await?;
+    let tenants = conn
+        .query_all_raw(Statement::from_string(backend, "SELECT id FROM tenant"))
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<uuid::Uuid>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    for id in tenants {
+        if backend == DatabaseBackend::Postgres {
+            conn.execute_unprepared(&format!("SET LOCAL app.tenant_id = '{id}'"))
+                .await?;
+        }
+        let run = |sql: String| Statement::from_sql_and_values(backend, sql, [id.into()]);
+        conn.execute_raw(run(format!("DELETE FROM donation_tally WHERE tenant_id = {tenant}")))
+            .await?;
+        for (month, organization, campaign, channel, which) in dimensions {
+            // Group by the dimension's own column only: SQLite reads a
+            // constant in GROUP BY as a column position.
+            let constants = ["0", nil, "''"];
+            let group_by: Vec<&str> = [year, month, organization, campaign, channel, "gift_kind"]
+                .into_iter()
+                .filter(|term| !constants.contains(term))
+                .collect();
+            let group_by = group_by.join(", ");
+            conn.execute_raw(run(format!(
+                "INSERT INTO donation_tally
+                     (tenant_id, year, month, organization_id, campaign_id, channel, gift_kind, fen, gifts)
+                 SELECT tenant_id, {year}, {month}, {organization}, {campaign}, {channel}, gift_kind,
+                        CAST(SUM(amount_fen) AS BIGINT),
+                        CAST(SUM(CASE WHEN entry = 'gift' THEN 1 ELSE -1 END) AS BIGINT)
+                 FROM donation
+                 WHERE tenant_id = {tenant} AND status = 'confirmed' AND {which}
+                 GROUP BY tenant_id, {group_by}"
+            )))
+            .await?;
+        }
     }
     Ok(())
 }

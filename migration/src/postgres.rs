@@ -41,7 +41,11 @@ pub(crate) async fn create_app_role(manager: &SchemaManager<'_>) -> Result<(), D
     Ok(())
 }
 
-/// Turn on row-level security for a tenant-owned table.
+/// Turn on row-level security for a tenant-owned table, forced so that the
+/// owner too sees only the tenant it names. A data migration that reads or
+/// writes across cities therefore names them one by one with `SET LOCAL
+/// app.tenant_id` (as `rebuild_donation_tally` does): otherwise it sees
+/// no rows, and says nothing.
 pub(crate) async fn enable_tenant_rls(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
     if !is_postgres(manager) {
         return Ok(());
@@ -49,6 +53,7 @@ pub(crate) async fn enable_tenant_rls(manager: &SchemaManager<'_>, table: &str) 
     let sql = format!(
         r#"
         ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
         CREATE POLICY tenant_isolation ON {table}
             USING ({TENANT_PREDICATE}) WITH CHECK ({TENANT_PREDICATE});
         "#

@@ -128,7 +128,7 @@ pub(crate) async fn append(tx: &DatabaseTransaction, ctx: &TenantContext, event:
 
 /// Make sure the head row exists, then take its row lock (on SQLite the
 /// `BEGIN IMMEDIATE` of every write transaction already serialises).
-async fn lock_head(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<audit_head::Model> {
+pub(crate) async fn lock_head(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<audit_head::Model> {
     audit_head::Entity::insert(audit_head::ActiveModel {
         tenant_id: Set(tenant_id),
         seq: Set(0),

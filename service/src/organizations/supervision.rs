@@ -245,13 +245,12 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
     Ok(report)
 }
 
-/// Serialise supervision writes of one city on its tenant row.
+/// Serialise supervision writes of one city, from their start, on the
+/// city's audit head: every write of the city takes that row at its commit
+/// anyway, and the tenant row is not the server's to lock (its role may
+/// not write it, and a row lock needs that right).
 async fn lock_city(tx: &crate::db::WriteTx<'_>, ctx: &TenantContext) -> Result<()> {
-    entity::tenant::Entity::find_by_id(ctx.tenant_id)
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?;
-    Ok(())
+    crate::audit::lock_head(tx.conn(), ctx.tenant_id).await.map(drop)
 }
 
 /// Remind an organization of the annual report it has not filed, once.
