@@ -83,7 +83,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Seed => {
             let settings = Settings {
                 database: DatabaseSettings {
-                    seed_demo: true,
+                    seed_demo: Some(true),
                     ..settings.database
                 },
                 ..settings
@@ -182,7 +182,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
 fn without_demo(settings: Settings) -> Settings {
     Settings {
         database: DatabaseSettings {
-            seed_demo: false,
+            seed_demo: Some(false),
             ..settings.database
         },
         ..settings
@@ -193,7 +193,7 @@ fn without_demo(settings: Settings) -> Settings {
 fn without_start_up_writes(settings: Settings) -> Settings {
     Settings {
         database: DatabaseSettings {
-            seed_demo: false,
+            seed_demo: Some(false),
             migrate_on_start: false,
             ..settings.database
         },

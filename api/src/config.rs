@@ -51,8 +51,15 @@ pub struct ServerSettings {
     /// the server stops anyway; keep it below the orchestrator's grace
     /// period (Kubernetes' `terminationGracePeriodSeconds`).
     pub shutdown_timeout_secs: u64,
-    /// Where people reach the service, for links in emails.
+    /// Where people reach the service, for links in emails; also the
+    /// audience of its tokens.
     pub public_url: String,
+    /// Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is
+    /// believed: the client's address is the last one they did not add.
+    /// Empty: the peer's address, whatever the header says. In the
+    /// environment, comma-separated (`10.0.0.0/8,192.168.1.5`).
+    #[serde(deserialize_with = "proxies")]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -71,7 +78,9 @@ pub struct DatabaseSettings {
     /// no limit.
     pub statement_timeout_secs: u64,
     pub migrate_on_start: bool,
-    pub seed_demo: bool,
+    /// Seed the demo data at start-up. Unset: yes in development, no in
+    /// production; production refuses `true`.
+    pub seed_demo: Option<bool>,
 }
 
 impl DatabaseSettings {
@@ -89,18 +98,30 @@ impl DatabaseSettings {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
-    /// HMAC key for access tokens: required (32 bytes or more) in production.
+    /// HMAC key for access tokens, 32 bytes or more: required in production
+    /// and to serve beyond this machine. Unset in development, the server
+    /// makes a random one for its own lifetime (sessions end at a restart).
     pub jwt_secret: Option<SecretString>,
     pub token_ttl_minutes: i64,
+    /// True when `jwt_secret` was made up at start-up, not configured.
+    #[serde(skip)]
+    pub ephemeral_secret: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GraphqlSettings {
     pub max_depth: usize,
+    /// The cost a signed-in caller's operation may reach (lists count by
+    /// their page size, expensive fields by their weight).
     pub max_complexity: usize,
-    /// Serve the GraphiQL explorer at `GET /graphql`.
-    pub graphiql: bool,
+    /// The same for anonymous callers, lower: the public needs little.
+    pub max_complexity_anonymous: usize,
+    /// Serve the GraphiQL explorer at `GET /graphql`. Unset: in
+    /// development only.
+    pub graphiql: Option<bool>,
+    /// Answer introspection queries. Unset: in development only.
+    pub introspection: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -144,10 +165,6 @@ pub struct LogSettings {
     pub filter: String,
 }
 
-/// The key used in development when none is configured: tokens signed with
-/// it are worthless anywhere else, and production refuses to start with it.
-const DEVELOPMENT_JWT_SECRET: &str = "shanlian-development-only-secret-do-not-use-in-production";
-
 const DEFAULTS: &str = r#"
 environment = "development"
 
@@ -157,6 +174,7 @@ port = 8080
 body_limit_bytes = 1048576
 shutdown_timeout_secs = 30
 public_url = "http://127.0.0.1:8080"
+trusted_proxies = []
 
 [database]
 url = "sqlite://data/shanlian.db?mode=rwc"
@@ -164,7 +182,6 @@ max_connections = 10
 acquire_timeout_secs = 5
 statement_timeout_secs = 30
 migrate_on_start = true
-seed_demo = true
 
 [auth]
 token_ttl_minutes = 480
@@ -172,7 +189,7 @@ token_ttl_minutes = 480
 [graphql]
 max_depth = 12
 max_complexity = 2000
-graphiql = true
+max_complexity_anonymous = 1000
 
 [mail]
 from = "善联 Shanlian <noreply@shanlian.localhost>"
@@ -225,6 +242,8 @@ impl Settings {
                 .prefix_separator("__")
                 .separator("__")
                 .try_parsing(true)
+                .list_separator(",")
+                .with_list_parse_key("server.trusted_proxies")
                 .source(Some(prefixed)),
         );
         for (variable, key) in [
@@ -236,12 +255,39 @@ impl Settings {
                 builder = builder.set_override(key, value)?;
             }
         }
-        let settings: Settings = builder
+        let mut settings: Settings = builder
             .build()
             .and_then(|c| c.try_deserialize())
             .context("reading the configuration")?;
         settings.validate()?;
+        if settings.auth.jwt_secret.is_none() {
+            // Development on this machine only (validate saw to that): a
+            // key nobody else knows, for this process's lifetime.
+            settings.auth.jwt_secret = Some(SecretString::from(format!(
+                "{}{}",
+                service::token::random_token(),
+                service::token::random_token()
+            )));
+            settings.auth.ephemeral_secret = true;
+        }
         Ok(settings)
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Whether start-up seeds the demo: as configured, else in development.
+    pub fn seed_demo(&self) -> bool {
+        self.database.seed_demo.unwrap_or(!self.is_production())
+    }
+
+    pub fn graphiql(&self) -> bool {
+        self.graphql.graphiql.unwrap_or(!self.is_production())
+    }
+
+    pub fn introspection(&self) -> bool {
+        self.graphql.introspection.unwrap_or(!self.is_production())
     }
 
     fn validate(&self) -> anyhow::Result<()> {
@@ -274,23 +320,88 @@ impl Settings {
         }
         match (&self.auth.jwt_secret, self.environment) {
             (Some(secret), _) if secret.expose_secret().len() < 32 => {
-                bail!("auth.jwt_secret must be at least 32 bytes");
+                bail!(
+                    "auth.jwt_secret must be at least 32 bytes: set SHANLIAN__AUTH__JWT_SECRET to a longer random key (openssl rand -base64 48)"
+                );
             }
             (None, Environment::Production) => {
-                bail!("auth.jwt_secret is required in production: set SHANLIAN__AUTH__JWT_SECRET");
+                bail!(
+                    "auth.jwt_secret is required in production: set SHANLIAN__AUTH__JWT_SECRET to 32 random bytes or more"
+                );
+            }
+            (None, Environment::Development) if !is_loopback(&self.server.host) => {
+                bail!(
+                    "server.host is {}, reachable from other machines, and auth.jwt_secret is not set: set SHANLIAN__AUTH__JWT_SECRET (and SHANLIAN__ENVIRONMENT=production for a real deployment), or serve on 127.0.0.1",
+                    self.server.host
+                );
             }
             _ => {}
+        }
+        if self.is_production() {
+            let url = url::Url::parse(&self.server.public_url)
+                .with_context(|| format!("server.public_url \"{}\" is not a URL", self.server.public_url))?;
+            let local = url.host_str().is_some_and(is_loopback);
+            if url.scheme() != "https" && !local {
+                bail!(
+                    "server.public_url is {}: production is reached over https, so that sessions and passwords never travel in the clear (cookies are marked Secure, HSTS is sent); set SHANLIAN__SERVER__PUBLIC_URL to the https address people use",
+                    self.server.public_url
+                );
+            }
+        }
+        if self.is_production() && self.database.seed_demo == Some(true) {
+            bail!(
+                "database.seed_demo is true, and production never seeds the demo (its accounts' password is published): set SHANLIAN__DATABASE__SEED_DEMO=false or leave it unset"
+            );
+        }
+        if self.is_production()
+            && self.database.migrate_on_start
+            && self.database.admin_url.is_none()
+            && self.database.url.expose_secret().starts_with("postgres")
+        {
+            bail!(
+                "database.migrate_on_start is true without database.admin_url: migrations would make the server's own role the tables' owner, and row-level security would no longer apply to it. Set SHANLIAN__DATABASE__ADMIN_URL to the owner's connection, or run `api migrate` as a job and set SHANLIAN__DATABASE__MIGRATE_ON_START=false"
+            );
+        }
+        if self.graphql.max_complexity_anonymous > self.graphql.max_complexity {
+            bail!("graphql.max_complexity_anonymous may not exceed graphql.max_complexity");
         }
         Ok(())
     }
 
-    /// The token signing key; the development key only outside production.
+    /// The token signing key (configured, or made up at start-up in
+    /// development).
     pub fn jwt_secret(&self) -> &[u8] {
-        match &self.auth.jwt_secret {
-            Some(secret) => secret.expose_secret().as_bytes(),
-            None => DEVELOPMENT_JWT_SECRET.as_bytes(),
-        }
+        self.auth
+            .jwt_secret
+            .as_ref()
+            .map_or(&[][..], |secret| secret.expose_secret().as_bytes())
     }
+}
+
+/// Whether a listen address is this machine only.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Trusted proxies: each one address or a CIDR range (empty entries, as
+/// an empty environment variable gives, are none).
+fn proxies<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<ipnet::IpNet>, D::Error> {
+    use serde::de::Error as _;
+    let texts = Vec::<String>::deserialize(deserializer)?;
+    texts
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .map(|text| {
+            text.parse::<ipnet::IpNet>()
+                .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| D::Error::custom(format!("\"{text}\" is not an IP address or a CIDR range")))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -318,7 +429,7 @@ mod tests {
         ]))
         .unwrap_or_else(|e| panic!("{e:#}"));
         assert_eq!(s.server.body_limit_bytes, 4096);
-        assert!(!s.database.seed_demo);
+        assert!(!s.seed_demo());
         assert_eq!(s.database.url.expose_secret(), "postgres://app@127.0.0.1/shanlian");
         assert_eq!(s.server.port, 9000);
     }
@@ -337,10 +448,54 @@ mod tests {
     }
 
     #[test]
+    fn production_is_reached_over_https_unless_on_this_machine() {
+        let at = |url: &str| {
+            Settings::from_sources(&vars(&[
+                ("SHANLIAN__ENVIRONMENT", "production"),
+                ("SHANLIAN__AUTH__JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+                ("SHANLIAN__SERVER__PUBLIC_URL", url),
+            ]))
+            .err()
+            .map(|e| format!("{e:#}"))
+        };
+        let refused = at("http://shanlian.example.org");
+        assert!(
+            refused
+                .as_deref()
+                .is_some_and(|e| e.contains("SHANLIAN__SERVER__PUBLIC_URL")),
+            "{refused:?}"
+        );
+        assert_eq!(at("https://shanlian.example.org"), None);
+        assert_eq!(at("http://localhost:8080"), None);
+        assert_eq!(at("http://[::1]:8080"), None);
+    }
+
+    #[test]
     fn a_bad_value_names_its_key() {
         let err = Settings::from_sources(&vars(&[("PORT", "eighty")]))
             .err()
             .map(|e| format!("{e:#}"));
         assert!(err.is_some_and(|e| e.contains("port")), "the error names the key");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges_separated_by_commas() {
+        let s = Settings::from_sources(&vars(&[(
+            "SHANLIAN__SERVER__TRUSTED_PROXIES",
+            "10.0.0.0/8, 192.168.1.5",
+        )]))
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        let shown: Vec<String> = s.server.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.168.1.5/32"]);
+        let none = Settings::from_sources(&vars(&[("SHANLIAN__SERVER__TRUSTED_PROXIES", "")]));
+        assert!(none.is_ok_and(|s| s.server.trusted_proxies.is_empty()));
+        let err = Settings::from_sources(&vars(&[("SHANLIAN__SERVER__TRUSTED_PROXIES", "10.0.0.0/8,the-proxy")]))
+            .err()
+            .map(|e| format!("{e:#}"));
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.contains("trusted_proxies") && e.contains("\"the-proxy\"")),
+            "{err:?}"
+        );
     }
 }

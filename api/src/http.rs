@@ -12,12 +12,12 @@ use service::token::TokenKeys;
 use service::{Db, RequestMeta, TenantContext};
 use tracing_actix_web::RequestId;
 
-use crate::graphql::{AppSchema, RequestState, code_of, error_codes};
+use crate::graphql::{RequestState, Schemas, code_of, error_codes};
 
 pub struct AppState {
     pub db: Db,
     pub keys: TokenKeys,
-    pub schema: AppSchema,
+    pub schemas: Schemas,
     pub body_limit: usize,
     pub graphiql: bool,
 }
@@ -92,7 +92,7 @@ async fn graphql(
 
     let meta = RequestMeta {
         request_id: Some(request_id.to_string()),
-        client_addr: req.peer_addr().map(|a| a.ip().to_string()),
+        client_addr: ::web::client::address(&req),
     };
     let tenant = match bearer_context(&req, &state, meta.clone()).await {
         Ok(ctx) => ctx,
@@ -109,8 +109,9 @@ async fn graphql(
         }
         Err(e) => return request_error(StatusCode::UNAUTHORIZED, error_codes::UNAUTHENTICATED, &e.to_string()),
     };
-    let request = request.data(RequestState { tenant, meta });
-    let mut response = state.schema.execute(request).await;
+    let schema = state.schemas.for_caller(tenant.is_some());
+    let request = request.data(RequestState::new(tenant, meta));
+    let mut response = schema.execute(request).await;
     // Parse and validation errors from the GraphQL engine carry no code;
     // give them the one their kind deserves.
     for error in &mut response.errors {
@@ -151,7 +152,7 @@ async fn bearer_context(
 async fn fee_reduction_export(req: HttpRequest, path: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
     let meta = RequestMeta {
         request_id: None,
-        client_addr: req.peer_addr().map(|a| a.ip().to_string()),
+        client_addr: ::web::client::address(&req),
     };
     let ctx = match bearer_context(&req, &state, meta).await {
         Ok(Some(ctx)) => ctx,

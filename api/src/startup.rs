@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use secrecy::ExposeSecret;
@@ -19,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
-use crate::graphql::{self, AppSchema};
+use crate::graphql::{self, Schemas};
 use crate::http;
 
 pub struct Application {
@@ -35,12 +36,22 @@ impl Application {
     /// Prepare the database (migrate, seed, as configured), build the schema
     /// and bind the listener. Nothing is served until [`Application::run`].
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        if settings.auth.ephemeral_secret {
+            tracing::warn!(
+                "auth.jwt_secret is not set: tokens are signed with a random key of this process, so sessions end when it stops and no other server accepts them; set SHANLIAN__AUTH__JWT_SECRET"
+            );
+        }
+        tracing::info!(
+            environment = ?settings.environment, graphiql = settings.graphiql(), introspection = settings.introspection(),
+            seed_demo = settings.seed_demo(), "starting"
+        );
         let db = prepare_database(&settings).await?;
         let keys = TokenKeys::new(
             settings.jwt_secret(),
             chrono::Duration::minutes(settings.auth.token_ttl_minutes),
+            &settings.server.public_url,
         );
-        let schema = graphql::build_schema(db.clone(), keys.clone(), &settings.graphql);
+        let schema = graphql::build_schema(db.clone(), keys.clone(), &settings.graphql, settings.introspection());
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .with_context(|| format!("binding {}:{}", settings.server.host, settings.server.port))?;
         let port = listener.local_addr()?.port();
@@ -179,7 +190,21 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
         .await
         .context("connecting to the database (database.url)")?
         .with_public_url(&settings.server.public_url);
-    if settings.database.seed_demo {
+    let problems = db.role_problems().await.context("checking the database role")?;
+    if !problems.is_empty() {
+        let message = format!(
+            "the server's database role is not held by row-level security ({}): connect with database.url as the application role (shanlian_app, which migrations create) and give migrations the owner's connection in database.admin_url",
+            problems.join("; ")
+        );
+        if settings.is_production() {
+            anyhow::bail!(message);
+        }
+        tracing::warn!("{message} (development: serving anyway)");
+    }
+    if settings.seed_demo() {
+        if settings.is_production() {
+            anyhow::bail!("production never seeds the demo data: its accounts' password is published");
+        }
         // As the schema owner when one is configured: the seed refreshes the
         // planner's statistics between a city's bulk inserts, which only
         // the owner may (see `service::seed`).
@@ -246,19 +271,32 @@ fn serve(
     listener: TcpListener,
     db: Db,
     keys: TokenKeys,
-    schema: AppSchema,
+    schemas: Schemas,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let state = web::Data::new(http::AppState {
         db: db.clone(),
         keys: keys.clone(),
-        schema,
+        schemas,
         body_limit: settings.server.body_limit_bytes,
-        graphiql: settings.graphql.graphiql,
+        graphiql: settings.graphiql(),
     });
+    let proxies = web::Data::new(::web::client::TrustedProxies::new(
+        settings.server.trusted_proxies.clone(),
+    ));
+    let https = settings.server.public_url.starts_with("https://");
     let server = HttpServer::new(move || {
+        let mut headers = DefaultHeaders::new()
+            .add(("x-content-type-options", "nosniff"))
+            .add(("referrer-policy", "same-origin"))
+            .add(("x-frame-options", "DENY"));
+        if https {
+            headers = headers.add(("strict-transport-security", "max-age=31536000; includeSubDomains"));
+        }
         App::new()
-            .wrap(TracingLogger::default())
+            .wrap(headers)
+            .wrap(TracingLogger::<crate::telemetry::RequestSpans>::new())
+            .app_data(proxies.clone())
             .app_data(state.clone())
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(keys.clone()))

@@ -21,6 +21,7 @@ use crate::error::Result;
 use crate::idempotency::{self, Claim, ClaimedKey};
 use crate::outbox::{self, Email};
 use crate::tenants::TenantCache;
+use crate::throttle::Bursts;
 
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -30,6 +31,8 @@ pub struct Db {
     /// could point at a phishing site).
     public_url: String,
     tenants: Arc<TenantCache>,
+    /// Guesses from one address, per process (see [`crate::throttle`]).
+    bursts: Arc<Bursts>,
 }
 
 /// How the pool behaves when the database is slow or gone.
@@ -89,6 +92,7 @@ impl Db {
             conn: Database::connect(options).await?,
             public_url: "http://127.0.0.1:8080".into(),
             tenants: Arc::default(),
+            bursts: Arc::default(),
         })
     }
 
@@ -104,6 +108,10 @@ impl Db {
 
     pub(crate) fn tenant_cache(&self) -> &TenantCache {
         &self.tenants
+    }
+
+    pub(crate) fn bursts(&self) -> &Bursts {
+        &self.bursts
     }
 
     pub fn backend(&self) -> DatabaseBackend {
@@ -131,6 +139,54 @@ impl Db {
         let tx = self.conn.begin().await?;
         migration::rebuild_donation_tally(&tx).await?;
         tx.commit().await
+    }
+
+    /// What is wrong with the role this pool connects as, for serving: on
+    /// PostgreSQL a superuser, a role with `BYPASSRLS` or the owner of a
+    /// tenant-owned table is not held by row-level security, so one city's
+    /// request could read another's. Empty when the wall stands (and on
+    /// SQLite, which has no roles).
+    pub async fn role_problems(&self) -> Result<Vec<String>, DbErr> {
+        if self.backend() != DatabaseBackend::Postgres {
+            return Ok(Vec::new());
+        }
+        let role = self
+            .conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                DatabaseBackend::Postgres,
+                "SELECT current_user::text, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
+            ))
+            .await?;
+        let mut problems = Vec::new();
+        if let Some(row) = role {
+            let name: String = row.try_get_by_index(0)?;
+            if row.try_get_by_index::<bool>(1)? {
+                problems.push(format!("{name} is a superuser"));
+            }
+            if row.try_get_by_index::<bool>(2)? {
+                problems.push(format!("{name} has BYPASSRLS"));
+            }
+        }
+        let owned = self
+            .conn
+            .query_all_raw(sea_orm::Statement::from_string(
+                DatabaseBackend::Postgres,
+                r#"
+                SELECT c.relname::text
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+                  AND pg_get_userbyid(c.relowner) = current_user
+                  AND EXISTS (SELECT 1 FROM pg_attribute a
+                              WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+                ORDER BY 1
+                "#,
+            ))
+            .await?;
+        if !owned.is_empty() {
+            let tables: Vec<String> = owned.iter().map(|r| r.try_get_by_index(0)).collect::<Result<_, _>>()?;
+            problems.push(format!("it owns the tables {}", tables.join(", ")));
+        }
+        Ok(problems)
     }
 
     /// A round trip to the database, for `/readyz`.

@@ -31,6 +31,10 @@ pub enum Error {
     /// in English and in Chinese like `Validation`.
     #[error("{message}")]
     Conflict { message: String, zh: String },
+    /// Too many failed attempts (sign-in, password, receipt codes) from this
+    /// account or address: wait, then try again.
+    #[error("too many failed attempts: try again in {retry_after_secs} seconds")]
+    TooManyAttempts { retry_after_secs: u64 },
     /// The database cannot be reached (down, restarting, or the pool gave
     /// up waiting for a connection). Worth retrying in a moment; the cause
     /// goes to the log.
@@ -56,6 +60,9 @@ impl Error {
     pub fn message_in(&self, lang: &str) -> String {
         match self {
             Self::Validation { zh, .. } | Self::Conflict { zh, .. } if lang.starts_with("zh") => zh.clone(),
+            Self::TooManyAttempts { retry_after_secs } if lang.starts_with("zh") => {
+                too_many_attempts_zh(*retry_after_secs)
+            }
             other => other.to_string(),
         }
     }
@@ -75,6 +82,11 @@ impl Error {
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         Self::Internal(err.into())
     }
+}
+
+/// The Chinese of [`Error::TooManyAttempts`].
+pub fn too_many_attempts_zh(retry_after_secs: u64) -> String {
+    format!("失败次数过多，请 {retry_after_secs} 秒后再试")
 }
 
 impl From<DbErr> for Error {

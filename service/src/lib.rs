@@ -29,6 +29,7 @@ pub mod relief;
 pub mod seed;
 pub mod spending_rules;
 pub mod tenants;
+pub mod throttle;
 pub mod token;
 pub mod users;
 pub mod validate;

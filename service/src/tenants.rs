@@ -39,6 +39,13 @@ impl TenantCache {
         map.get(slug).cloned()
     }
 
+    /// By id: a scan of the few tenants a deployment has (the map is keyed
+    /// by slug, which every public request uses).
+    fn get_by_id(&self, id: Uuid) -> Option<tenant::Model> {
+        let map = self.by_slug.read().unwrap_or_else(PoisonError::into_inner);
+        map.values().find(|t| t.id == id).cloned()
+    }
+
     fn keep(&self, tenant: &tenant::Model) {
         let mut map = self.by_slug.write().unwrap_or_else(PoisonError::into_inner);
         map.insert(tenant.slug.clone(), tenant.clone());
@@ -60,10 +67,15 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> Result<tenant::Model> {
 }
 
 pub async fn find_by_id(db: &Db, id: Uuid) -> Result<tenant::Model> {
-    tenant::Entity::find_by_id(id)
+    if let Some(tenant) = db.tenant_cache().get_by_id(id) {
+        return Ok(tenant);
+    }
+    let tenant = tenant::Entity::find_by_id(id)
         .one(db.pool())
         .await?
-        .ok_or(Error::NotFound("tenant"))
+        .ok_or(Error::NotFound("tenant"))?;
+    db.tenant_cache().keep(&tenant);
+    Ok(tenant)
 }
 
 /// Regions and cities, for public listings (the platform itself is not a

@@ -18,6 +18,7 @@ use crate::outbox::{Email, Template};
 use crate::page::{self, Page, PageRequest};
 use crate::password;
 use crate::tenants;
+use crate::throttle;
 use crate::token::{Claims, TokenKeys};
 use crate::validate;
 
@@ -58,11 +59,28 @@ pub async fn login(
     if password.expose_secret().chars().count() > password::MAX_PASSWORD_CHARS {
         return Err(bad_credentials());
     }
+    // Throttled before any password is hashed: by this server for bursts,
+    // then by the counts every server shares.
+    db.bursts().check(request.client_addr.as_deref())?;
+    let account = throttle::Key::new(
+        &throttle::SIGN_IN_ACCOUNT,
+        format!("{}/{}", tenant_slug.trim(), username.trim()),
+    );
+    let address = throttle::Key::address(&throttle::SIGN_IN_ADDRESS, request.client_addr.as_deref());
+    throttle::check(db, &[&account, &address]).await?;
     let tenant = match tenants::find_by_slug(db, tenant_slug).await {
         Ok(t) => t,
         Err(Error::NotFound(_)) => {
             // Spend the same time as a real check before answering.
             password::verify(password, password::DUMMY_HASH.to_owned()).await?;
+            let locked = throttle::failed(db, &[&account, &address]).await?;
+            if !locked.is_empty() {
+                tracing::warn!(
+                    client = request.client_addr.as_deref().unwrap_or("unknown"),
+                    ?locked,
+                    "repeated sign-ins to a city that does not exist: locked for a while"
+                );
+            }
             return Err(bad_credentials());
         }
         Err(e) => return Err(e),
@@ -81,8 +99,12 @@ pub async fn login(
     let matches = password::verify(password, phc).await?;
     let user = match user {
         Some(user) if matches => user,
-        _ => {
+        user => {
             tracing::warn!(tenant = %tenant.slug, "failed sign-in");
+            let locked = throttle::failed(db, &[&account, &address]).await?;
+            if !locked.is_empty() {
+                locked_out(db, &tenant, user.as_ref(), &locked, request).await?;
+            }
             return Err(bad_credentials());
         }
     };
@@ -91,6 +113,7 @@ pub async fn login(
             "this account has been deactivated: ask your bureau to re-enable it".into(),
         ));
     }
+    throttle::succeeded(db, &account).await?;
     let issued = keys.issue(&user, &tenant)?;
     let ctx = tenants::context_for(
         &tenant,
@@ -111,19 +134,79 @@ pub async fn login(
     })
 }
 
+/// A burst of failed sign-ins just locked an account or an address
+/// (`locked` names which): said in the log and on the city's audit trail,
+/// against the account when it exists (the client's address is the
+/// record's own).
+async fn locked_out(
+    db: &Db,
+    tenant: &entity::tenant::Model,
+    user: Option<&app_user::Model>,
+    locked: &[&'static str],
+    request: RequestMeta,
+) -> Result<()> {
+    tracing::warn!(
+        tenant = %tenant.slug, client = request.client_addr.as_deref().unwrap_or("unknown"), ?locked,
+        "repeated failed sign-ins: locked for a while"
+    );
+    let ctx = tenants::context_for(tenant, Actor::Anonymous, request);
+    let event = match user {
+        Some(user) => AuditEvent::new("user.sign_in_locked", "user", user.id).organization(user.organization_id),
+        None => AuditEvent::new("user.sign_in_locked", "tenant", tenant.id),
+    };
+    let tx = db.write(&ctx).await?;
+    tx.commit(event.detail(json!({"locked": locked}))).await
+}
+
 /// Turn a verified token into the request's context, checking that the
 /// session is still good: the account exists, is active, and has not ended
 /// its sessions (deactivation, password change) since the token was issued.
+///
+/// The context is built from the user's row and its tenant's, not from
+/// the claims: a token names a user and a session, and what the user may
+/// do (role, organization, city) is what the database says now.
 pub async fn authenticate(db: &Db, claims: Claims, request: RequestMeta) -> Result<TenantContext> {
-    let ctx = claims.clone().into_context(request);
     let ended = || Error::Unauthenticated("this session has ended: sign in again".into());
-    let tx = db.read(&ctx).await?;
-    let user = app_user::Entity::find_by_id((claims.tid, claims.sub)).one(&tx).await?;
+    let tenant = match tenants::find_by_id(db, claims.tid).await {
+        Ok(t) => t,
+        Err(Error::NotFound(_)) => return Err(ended()),
+        Err(e) => return Err(e),
+    };
+    let reader = tenants::context_for(&tenant, Actor::Anonymous, request.clone());
+    let tx = db.read(&reader).await?;
+    let user = app_user::Entity::find_by_id((tenant.id, claims.sub)).one(&tx).await?;
     tx.commit().await?;
     match user {
-        Some(u) if u.active && u.session_version == claims.ver && u.role == claims.role => Ok(ctx),
+        Some(u) if u.active && u.session_version == claims.ver && u.role == claims.role => Ok(tenants::context_for(
+            &tenant,
+            Actor::User {
+                id: u.id,
+                role: u.role,
+                organization_id: u.organization_id,
+            },
+            request,
+        )),
         _ => Err(ended()),
     }
+}
+
+/// Sign out: every token of this user's sessions stops working at once
+/// (the session version moves on, as a password change does).
+pub async fn sign_out(db: &Db, ctx: &TenantContext) -> Result<()> {
+    let (id, _) = ctx.require_user()?;
+    let user = find(db, ctx, id).await?;
+    let tx = db.write(ctx).await?;
+    app_user::Entity::update(app_user::ActiveModel {
+        tenant_id: Set(ctx.tenant_id),
+        id: Set(id),
+        session_version: Set(user.session_version + 1),
+        updated_at: Set(Utc::now().trunc_subsecs(6)),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    tx.commit(AuditEvent::new("user.sign_out", "user", id).organization(user.organization_id))
+        .await
 }
 
 /// The signed-in user.
@@ -461,14 +544,29 @@ pub async fn change_password(
 ) -> Result<app_user::Model> {
     let (id, _) = ctx.require_user()?;
     password::validate_new(&new)?;
+    // A stolen session must not become a way to guess the password.
+    db.bursts().check(ctx.request.client_addr.as_deref())?;
+    let guesses = throttle::Key::new(&throttle::PASSWORD, id.to_string());
+    throttle::check(db, &[&guesses]).await?;
     let user = find(db, ctx, id).await?;
     if !password::verify(current, user.password_hash.clone()).await? {
+        if !throttle::failed(db, &[&guesses]).await?.is_empty() {
+            tracing::warn!(tenant = %ctx.tenant_slug, user = %id, "repeated wrong current passwords: locked for a while");
+            let tx = db.write(ctx).await?;
+            tx.commit(
+                AuditEvent::new("user.password_locked", "user", id)
+                    .organization(user.organization_id)
+                    .detail(json!({"locked": [throttle::PASSWORD.kind]})),
+            )
+            .await?;
+        }
         return Err(Error::validation(
             "currentPassword",
             "the current password is wrong",
             "当前密码不正确",
         ));
     }
+    throttle::succeeded(db, &guesses).await?;
     let password_hash = password::hash(new).await?;
     let updated_at = Utc::now().trunc_subsecs(6);
     let tenant = tenants::find_by_id(db, ctx.tenant_id).await?;

@@ -97,15 +97,28 @@ pub fn identifier(field: &'static str, value: &str, min: usize, max: usize) -> R
     }
 }
 
+/// A bare address (`name@example.org`): no display text (`王五 <…>`), no
+/// domain literal, no whitespace or control characters, which would let a
+/// value add headers to the mail it is written into.
 pub fn email(field: &'static str, value: &str) -> Result<String> {
+    use email_address::{EmailAddress, Options};
     let value = value.trim();
-    if value.len() <= 254 && email_address::EmailAddress::is_valid(value) {
-        Ok(value.to_owned())
+    let options = Options::default().without_display_text().without_domain_literal();
+    let clean = !value.chars().any(|c| c.is_control() || c.is_whitespace());
+    if clean && value.len() <= 254 && EmailAddress::parse_with_options(value, options).is_ok() {
+        return Ok(value.to_owned());
+    }
+    if clean {
+        Err(Error::validation(
+            field,
+            format!("\"{value}\" is not an email address: write it as name@example.org"),
+            format!("“{value}”不是有效的邮箱地址，请写成 name@example.org 的形式"),
+        ))
     } else {
         Err(Error::validation(
             field,
-            format!("\"{value}\" is not a valid email address"),
-            format!("“{value}”不是有效的邮箱地址"),
+            "an email address has no spaces, line breaks or other control characters",
+            "邮箱地址不能含空格、换行或其他控制字符",
         ))
     }
 }
@@ -113,6 +126,23 @@ pub fn email(field: &'static str, value: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn email_is_a_bare_address() {
+        assert_eq!(
+            email("e", " wang@example.org ").ok().as_deref(),
+            Some("wang@example.org")
+        );
+        for bad in [
+            "王五 <wang@example.org>",
+            "wang@example.org\r\nBcc: all@example.org",
+            "wang @example.org",
+            "wang@[127.0.0.1]",
+            "not-an-address",
+        ] {
+            assert!(email("e", bad).is_err(), "{bad:?} accepted");
+        }
+    }
 
     #[test]
     fn text_is_trimmed_and_bounded() {

@@ -47,6 +47,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
     let fee_period = crate::fee_reductions::open_period(&app, &official, 10).await;
     let reviewer = crate::donations::second_staff(&app, "liuzhou").await;
     let pledger = crate::donations::new_donor(&app, "pledge.audit").await;
+    let leaving = app.login("nanning.donor").await;
 
     for name in &names {
         let (token, query, vars) = match name.as_str() {
@@ -67,6 +68,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 "mutation($id: UUID!) { setUserActive(id: $id, active: true) { id } }",
                 json!({"id": donor_id}),
             ),
+            "logout" => (Some(&leaving), "mutation { logout }", json!({})),
             "changePassword" => (
                 Some(&donor),
                 "mutation { changePassword(currentPassword: \"shanlian-demo\", newPassword: \"another-pass-1\") { id } }",

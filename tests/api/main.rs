@@ -21,6 +21,7 @@ mod organizations;
 mod outbox;
 mod relief;
 mod rls;
+mod security;
 mod tenancy;
 mod web;
 mod web_office;

@@ -4,6 +4,7 @@
 //! workspace, the bureau's desk and the region's comparison.
 
 mod chart;
+pub mod client;
 mod i18n;
 mod pages;
 mod session;
@@ -209,11 +210,31 @@ async fn home(page: pages::Page) -> pages::Reply {
     ))
 }
 
+/// The pages' Content-Security-Policy: nothing from elsewhere, no framing,
+/// forms posting only here, and no script but the one in `base.html`,
+/// allowed by its hash (computed from the template, so an edit to the
+/// script cannot leave the policy behind). Styles stay inline.
+static CONTENT_SECURITY_POLICY: LazyLock<String> = LazyLock::new(|| {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let base = include_str!("../templates/base.html");
+    let script = base
+        .split_once("<script>")
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map_or("", |(script, _)| script);
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+    format!(
+        "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; img-src 'self' data:; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+});
+
 /// Render a page; a template error is logged and shown as a plain 500.
 pub(crate) fn render(name: &str, status: StatusCode, ctx: Value) -> HttpResponse {
     match TEMPLATES.get_template(name).and_then(|t| t.render(ctx)) {
         Ok(html) => HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
+            .insert_header(("content-security-policy", CONTENT_SECURITY_POLICY.as_str()))
             .body(html),
         Err(e) => {
             tracing::error!(error = %e, page = name, "rendering a page");

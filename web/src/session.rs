@@ -1,70 +1,114 @@
 //! Browser sessions: the same JWT the API issues, kept in an HttpOnly,
-//! SameSite=Strict cookie, and a CSRF token (a random value in its own
-//! cookie that every form echoes: a forged cross-site post cannot read it).
+//! SameSite=Strict session cookie (no Max-Age: it ends with the browser,
+//! and sign-out revokes the token itself). On https the cookies are
+//! `Secure` and named `__Host-…`, so no subdomain can set them.
+//!
+//! Forms carry a CSRF token. Once signed in it is derived from the session
+//! token (a hash of it: a cross-site page can neither read the cookie nor
+//! compute the hash), so it is bound to that session and changes with it;
+//! before sign-in it is a random value in its own cookie that the form
+//! echoes.
 
-use actix_web::cookie::{Cookie, SameSite, time::Duration};
-use actix_web::{HttpRequest, web};
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::web;
 use service::token::TokenKeys;
 use service::{Db, RequestMeta, TenantContext};
+use sha2::{Digest, Sha256};
 
-pub const SESSION: &str = "shanlian_session";
-pub const CSRF: &str = "shanlian_csrf";
+/// Whether the deployment is reached over https (its public URL says).
+pub fn secure(db: &Db) -> bool {
+    db.public_url().starts_with("https://")
+}
+
+fn session_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-shanlian_session"
+    } else {
+        "shanlian_session"
+    }
+}
+
+fn csrf_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-shanlian_csrf"
+    } else {
+        "shanlian_csrf"
+    }
+}
 
 pub fn meta(req: &HttpRequest) -> RequestMeta {
     RequestMeta {
         request_id: None,
-        client_addr: req.peer_addr().map(|a| a.ip().to_string()),
+        client_addr: crate::client::address(req),
     }
+}
+
+fn session_token(req: &HttpRequest, secure: bool) -> Option<String> {
+    req.cookie(session_name(secure))
+        .map(|c| c.value().to_owned())
+        .filter(|t| !t.is_empty())
 }
 
 /// The signed-in caller, if the cookie holds a live session.
 pub async fn signed_in(req: &HttpRequest, db: &Db, keys: &TokenKeys) -> Option<TenantContext> {
-    let token = req.cookie(SESSION)?.value().to_owned();
+    let token = session_token(req, secure(db))?;
     let claims = keys.verify(&token).ok()?;
     service::users::authenticate(db, claims, meta(req)).await.ok()
 }
 
-pub fn session_cookie(token: &str, secure: bool, max_age_seconds: i64) -> Cookie<'static> {
-    Cookie::build(SESSION, token.to_owned())
+fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(name, value)
         .path("/")
         .http_only(true)
         .secure(secure)
         .same_site(SameSite::Strict)
-        .max_age(Duration::seconds(max_age_seconds))
         .finish()
 }
 
-pub fn cleared_session() -> Cookie<'static> {
-    let mut cookie = Cookie::build(SESSION, "")
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .finish();
+pub fn session_cookie(token: &str, secure: bool) -> Cookie<'static> {
+    cookie(session_name(secure), token.to_owned(), secure)
+}
+
+pub fn cleared_session(secure: bool) -> Cookie<'static> {
+    let mut cookie = cookie(session_name(secure), String::new(), secure);
     cookie.make_removal();
     cookie
 }
 
-/// The form token: the cookie's, or a new one the response must set.
-pub fn csrf(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
-    match req.cookie(CSRF) {
+/// The session's form token.
+fn derived(session: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"shanlian-csrf\0")
+        .chain_update(session.as_bytes())
+        .finalize();
+    hex::encode(&digest[..16])
+}
+
+/// The form token: the session's, or before sign-in the cookie's (or a new
+/// one the response must set).
+pub fn csrf(req: &HttpRequest, secure: bool) -> (String, Option<Cookie<'static>>) {
+    if let Some(session) = session_token(req, secure) {
+        return (derived(&session), None);
+    }
+    match req.cookie(csrf_name(secure)) {
         Some(c) if c.value().len() == 32 => (c.value().to_owned(), None),
         _ => {
             let token = service::token::random_token();
-            let cookie = Cookie::build(CSRF, token.clone())
-                .path("/")
-                .http_only(true)
-                .same_site(SameSite::Strict)
-                .finish();
-            (token, Some(cookie))
+            (token.clone(), Some(cookie(csrf_name(secure), token, secure)))
         }
     }
 }
 
-/// Whether a posted form carries the caller's CSRF token.
-pub fn csrf_ok(req: &HttpRequest, posted: Option<&String>) -> bool {
-    match (req.cookie(CSRF), posted) {
-        (Some(cookie), Some(posted)) => !posted.is_empty() && cookie.value() == posted,
-        _ => false,
+/// Whether a posted form carries the token of the caller's session (or,
+/// before sign-in, of its form cookie).
+pub fn csrf_ok(req: &HttpRequest, secure: bool, posted: Option<&String>) -> bool {
+    let Some(posted) = posted.filter(|p| !p.is_empty()) else {
+        return false;
+    };
+    match session_token(req, secure) {
+        Some(session) => *posted == derived(&session),
+        None => req.cookie(csrf_name(secure)).is_some_and(|c| c.value() == posted),
     }
 }
 

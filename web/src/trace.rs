@@ -10,7 +10,7 @@ use minijinja::value::{Serde, Value};
 use serde::{Deserialize, Serialize};
 use service::donations::trace::{self, Trace};
 use service::funds::disbursements::purpose_label;
-use service::{Db, Error, Money, RequestMeta};
+use service::{Db, Error, Money};
 
 use crate::render;
 
@@ -79,10 +79,7 @@ pub(crate) async fn page(
     query: web::Query<TraceQuery>,
     request: HttpRequest,
 ) -> HttpResponse {
-    let meta = RequestMeta {
-        request_id: None,
-        client_addr: request.peer_addr().map(|a| a.ip().to_string()),
-    };
+    let meta = crate::session::meta(&request);
     let city = match service::tenants::find_by_slug(&db, &tenant).await {
         Ok(city) => city,
         Err(Error::NotFound(_)) => return HttpResponse::NotFound().body("no such city"),
@@ -102,7 +99,15 @@ pub(crate) async fn page(
             Err(Error::NotFound(_)) => (
                 StatusCode::NOT_FOUND,
                 None,
-                Some("没有找到这张票据，请核对票据号码和验证码。No receipt matches this number and code; check both."),
+                Some(
+                    "没有找到这张票据，请核对票据号码和验证码。No receipt matches this number and code; check both."
+                        .to_owned(),
+                ),
+            ),
+            Err(e @ Error::TooManyAttempts { .. }) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                None,
+                Some(format!("{} {}", e.message_in("zh-CN"), e)),
             ),
             Err(e) => {
                 tracing::error!(error = ?e, "trace page");

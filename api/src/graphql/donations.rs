@@ -409,6 +409,7 @@ pub struct DonationQuery;
 impl DonationQuery {
     /// Gifts, newest first: org staff see their organization's, officials
     /// the city's, donors their own.
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn donations(
         &self,
         ctx: &Context<'_>,
@@ -442,6 +443,7 @@ impl DonationQuery {
 
     /// Public: where a gift went, with the receipt number and the
     /// verification code from the receipt email.
+    #[graphql(complexity = 100)]
     async fn trace_donation(
         &self,
         ctx: &Context<'_>,
@@ -469,6 +471,7 @@ impl DonationQuery {
     /// month, money and goods apart; all years when `year` is left out.
     /// `byOrganization` lists the `organizations` that raised the most
     /// money (20 unless asked); `organizationCount` says how many there are.
+    #[graphql(complexity = 200)]
     async fn donation_totals(
         &self,
         ctx: &Context<'_>,
@@ -517,6 +520,7 @@ impl DonationQuery {
     }
 
     /// Region officials: each city's donations, sums only.
+    #[graphql(complexity = 200)]
     async fn region_donation_totals(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<Vec<CityDonationTotals>> {
         Ok(totals::region(db(ctx), tenant(ctx)?, year)
             .await?

@@ -14,6 +14,7 @@ pub mod error_codes {
     pub const VALIDATION: &str = "VALIDATION";
     pub const CONFLICT: &str = "CONFLICT";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const INTERNAL: &str = "INTERNAL";
 }
 
@@ -44,6 +45,7 @@ pub fn code_of(err: &service::Error) -> &'static str {
         E::NotFound(_) => error_codes::NOT_FOUND,
         E::Validation { .. } => error_codes::VALIDATION,
         E::Conflict { .. } => error_codes::CONFLICT,
+        E::TooManyAttempts { .. } => error_codes::RATE_LIMITED,
         E::Unavailable(cause) => {
             tracing::warn!(error = %cause, "database unavailable");
             error_codes::UNAVAILABLE
@@ -63,7 +65,14 @@ impl From<service::Error> for ApiError {
             E::Validation { field, zh, .. } => (*field, Some(zh.clone())),
             E::Conflict { zh, .. } => (None, Some(zh.clone())),
             E::Unavailable(_) => (None, Some(UNAVAILABLE_ZH.to_owned())),
+            E::TooManyAttempts { retry_after_secs } => {
+                (None, Some(service::error::too_many_attempts_zh(*retry_after_secs)))
+            }
             _ => (None, None),
+        };
+        let retry_after = match &err {
+            E::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         };
         Self(async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
             ext.set("code", code);
@@ -73,6 +82,9 @@ impl From<service::Error> for ApiError {
             // The same message in Chinese, for clients that show it.
             if let Some(zh) = zh {
                 ext.set("messageZh", zh);
+            }
+            if let Some(seconds) = retry_after {
+                ext.set("retryAfter", seconds);
             }
         }))
     }

@@ -345,6 +345,7 @@ pub struct FeeReductionQuery;
 
 #[Object]
 impl FeeReductionQuery {
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn fee_reduction_periods(
         &self,
         ctx: &Context<'_>,
@@ -363,6 +364,7 @@ impl FeeReductionQuery {
         ))
     }
 
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn fee_reduction_reports(
         &self,
         ctx: &Context<'_>,
@@ -380,11 +382,13 @@ impl FeeReductionQuery {
     /// The period's totals over approved reports, per association, measure
     /// and fee item, and who has not reported (officials). The same data
     /// downloads as `/exports/fee-reductions/{periodId}.csv` or `.xlsx`.
+    #[graphql(complexity = 200)]
     async fn fee_reduction_totals(&self, ctx: &Context<'_>, period_id: Uuid) -> ApiResult<FeeReductionTotals> {
         Ok(totals::period_totals(db(ctx), tenant(ctx)?, period_id).await?.into())
     }
 
     /// Region officials: each city's approved totals for a year.
+    #[graphql(complexity = 200)]
     async fn region_fee_reductions(&self, ctx: &Context<'_>, year: i32) -> ApiResult<Vec<CityFeeReductions>> {
         let rows = totals::region_year(db(ctx), tenant(ctx)?, year).await?;
         Ok(rows

@@ -153,6 +153,7 @@ impl Fund {
             .collect())
     }
     /// Approved and paid disbursements, newest first, beneficiaries masked.
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn disbursements(
         &self,
         first: Option<i32>,
@@ -164,6 +165,7 @@ impl Fund {
         Ok(connection(result, has_previous, |d| d.id, PublicDisbursement))
     }
     /// Confirmed gifts, newest first; undisclosed donors show as 爱心人士.
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn gifts(
         &self,
         first: Option<i32>,
@@ -269,6 +271,7 @@ pub struct FundQuery;
 #[Object]
 impl FundQuery {
     /// Public: a city's community funds.
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn funds(
         &self,
         ctx: &Context<'_>,
@@ -298,6 +301,7 @@ impl FundQuery {
 
     /// Disbursements with beneficiaries in full: the managing organization's
     /// staff, and the city's officials.
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn disbursements(
         &self,
         ctx: &Context<'_>,

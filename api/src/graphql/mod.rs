@@ -56,15 +56,52 @@ pub struct RequestState {
     /// `None` for anonymous callers.
     pub tenant: Option<TenantContext>,
     pub meta: RequestMeta,
+    /// `login` fields run so far in this request (at most one may).
+    pub sign_ins: std::sync::atomic::AtomicUsize,
 }
 
-pub fn build_schema(db: Db, keys: TokenKeys, settings: &GraphqlSettings) -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .data(db)
-        .data(keys)
-        .limit_depth(settings.max_depth)
-        .limit_complexity(settings.max_complexity)
-        .finish()
+impl RequestState {
+    pub fn new(tenant: Option<TenantContext>, meta: RequestMeta) -> Self {
+        Self {
+            tenant,
+            meta,
+            sign_ins: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
+/// The schema twice over, alike but for what an operation may cost: the
+/// public (no token) gets the lower budget.
+#[derive(Clone)]
+pub struct Schemas {
+    pub signed_in: AppSchema,
+    pub anonymous: AppSchema,
+}
+
+impl Schemas {
+    /// The schema for a caller with or without a session.
+    pub fn for_caller(&self, signed_in: bool) -> &AppSchema {
+        if signed_in { &self.signed_in } else { &self.anonymous }
+    }
+}
+
+pub fn build_schema(db: Db, keys: TokenKeys, settings: &GraphqlSettings, introspection: bool) -> Schemas {
+    let build = |complexity: usize| {
+        let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+            .data(db.clone())
+            .data(keys.clone())
+            .limit_depth(settings.max_depth)
+            .limit_complexity(complexity);
+        if introspection {
+            builder.finish()
+        } else {
+            builder.disable_introspection().finish()
+        }
+    };
+    Schemas {
+        signed_in: build(settings.max_complexity),
+        anonymous: build(settings.max_complexity_anonymous),
+    }
 }
 
 /// The SDL, for `api schema` and for clients that generate code.
@@ -82,7 +119,7 @@ pub(crate) fn keys<'a>(ctx: &Context<'a>) -> &'a TokenKeys {
     ctx.data_unchecked::<TokenKeys>()
 }
 
-fn state<'a>(ctx: &Context<'a>) -> Option<&'a RequestState> {
+pub(crate) fn state<'a>(ctx: &Context<'a>) -> Option<&'a RequestState> {
     ctx.data_opt::<RequestState>()
 }
 

@@ -64,6 +64,7 @@ pub struct CreateUserInput {
 #[Object]
 impl BaseMutation {
     /// Sign in to a tenant (`platform` for the platform admin).
+    #[graphql(complexity = 200)]
     async fn login(
         &self,
         ctx: &Context<'_>,
@@ -71,6 +72,17 @@ impl BaseMutation {
         username: String,
         password: String,
     ) -> ApiResult<LoginPayload> {
+        // One password per request: aliases must not multiply the guesses
+        // a single request may make (mutations run one after another).
+        if let Some(state) = super::state(ctx)
+            && state.sign_ins.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0
+        {
+            return Err(super::error::invalid(
+                "login",
+                "one sign-in per request: send each login on its own",
+                "每个请求只能登录一次",
+            ));
+        }
         let signed_in = service::users::login(
             db(ctx),
             keys(ctx),
@@ -150,6 +162,13 @@ impl BaseMutation {
     }
 
     /// Change one's own password.
+    /// Sign out: every token of the caller's sessions stops working at
+    /// once (on every device, as a password change does).
+    async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        service::users::sign_out(db(ctx), tenant(ctx)?).await?;
+        Ok(true)
+    }
+
     async fn change_password(
         &self,
         ctx: &Context<'_>,

@@ -490,6 +490,7 @@ pub struct OrganizationQuery;
 #[Object]
 impl OrganizationQuery {
     /// The organizations of the caller's city (staff see their own).
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -509,6 +510,7 @@ impl OrganizationQuery {
 
     /// The public register of a city (anyone): active organizations with
     /// their kind, credit code, date and supervision lists.
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn public_organizations(
         &self,
         ctx: &Context<'_>,
@@ -529,6 +531,7 @@ impl OrganizationQuery {
         ))
     }
 
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn registration_applications(
         &self,
         ctx: &Context<'_>,
@@ -548,6 +551,7 @@ impl OrganizationQuery {
         ))
     }
 
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn change_applications(
         &self,
         ctx: &Context<'_>,
@@ -561,6 +565,7 @@ impl OrganizationQuery {
         Ok(connection(result, has_previous, |a| a.id, ChangeApplication))
     }
 
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn annual_reports(
         &self,
         ctx: &Context<'_>,
@@ -595,6 +600,7 @@ impl OrganizationQuery {
         Ok(rows.into_iter().map(SupervisionListing).collect())
     }
 
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn complaints(
         &self,
         ctx: &Context<'_>,

@@ -51,6 +51,7 @@ impl BaseQuery {
     }
 
     /// The users of the caller's tenant (city officials, platform admins).
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -70,6 +71,7 @@ impl BaseQuery {
     }
 
     /// Region officials: their cities with counts, never personal data.
+    #[graphql(complexity = 100)]
     async fn region_overview(&self, ctx: &Context<'_>) -> ApiResult<RegionOverview> {
         Ok(service::region::overview(db(ctx), tenant(ctx)?).await?.into())
     }
@@ -83,6 +85,7 @@ impl BaseQuery {
 
     /// The audit trail, newest first: officials see their tenant's, staff
     /// their organization's.
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -107,6 +110,7 @@ impl BaseQuery {
 
     /// The outbox of the caller's tenant, newest first (officials): filter
     /// by `dead` to see what could not be delivered.
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn emails(
         &self,
         ctx: &Context<'_>,
@@ -121,6 +125,7 @@ impl BaseQuery {
     }
 
     /// Walk the caller's tenant's chain and report the first broken record.
+    #[graphql(complexity = 1000)]
     async fn audit_verify(&self, ctx: &Context<'_>) -> ApiResult<AuditVerifyReport> {
         Ok(service::audit::verify(db(ctx), tenant(ctx)?).await?.into())
     }

@@ -486,6 +486,7 @@ impl ReliefQuery {
     }
 
     /// Officials: the city's cases, newest first (an audited, unmasked read).
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn relief_cases(
         &self,
         ctx: &Context<'_>,
@@ -508,6 +509,7 @@ impl ReliefQuery {
     }
 
     /// Referrals: officials see the city's, org staff their inbox.
+    #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn referrals(
         &self,
         ctx: &Context<'_>,
@@ -523,6 +525,7 @@ impl ReliefQuery {
 
     /// Organizations and funds that could meet a referral's needs, best
     /// first, with the reasons.
+    #[graphql(complexity = 100)]
     async fn referral_suggestions(&self, ctx: &Context<'_>, referral_id: Uuid) -> ApiResult<Vec<ReferralSuggestion>> {
         Ok(referrals::suggestions(db(ctx), tenant(ctx)?, referral_id)
             .await?
@@ -553,11 +556,13 @@ impl ReliefQuery {
 
     /// Officials: referrals and what charity delivered; all years when
     /// `year` is left out.
+    #[graphql(complexity = 200)]
     async fn relief_dashboard(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<ReliefDashboard> {
         Ok(dashboard::city(db(ctx), tenant(ctx)?, year).await?.into())
     }
 
     /// Region officials: each city's dashboard, without personal data.
+    #[graphql(complexity = 200)]
     async fn region_relief_dashboard(
         &self,
         ctx: &Context<'_>,

@@ -148,6 +148,7 @@ impl SpendingRuleQuery {
     /// City officials: every charitable organization against the annual
     /// spending rules; with `outOfBoundsOnly`, those that miss one or have
     /// not filed.
+    #[graphql(complexity = 200)]
     async fn spending_rule_check(
         &self,
         ctx: &Context<'_>,

@@ -333,3 +333,16 @@ where
     );
     conn
 }
+
+/// What a page of a list costs in a query's complexity: each of its rows
+/// costs what the selection under it does, so `first: 100` of an object
+/// with five fields weighs a hundred times one of them. Aliases add up, so
+/// one request cannot fetch a register five hundred times over.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.map_or(service::page::DEFAULT_PAGE_SIZE as usize, |n| {
+        usize::try_from(n)
+            .unwrap_or(0)
+            .clamp(1, service::page::MAX_PAGE_SIZE as usize)
+    });
+    rows.saturating_mul(child_complexity).saturating_add(1)
+}

@@ -20,6 +20,7 @@ use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::funds::public_beneficiary;
+use crate::throttle;
 
 /// One disbursement a gift paid (part of).
 pub struct TracedUse {
@@ -89,6 +90,13 @@ fn named_gifts(ctx: &TenantContext) -> Select<donation::Entity> {
 /// wrong pair reads as "not found" either way, so numbers cannot be probed.
 pub async fn by_receipt(db: &Db, ctx: &TenantContext, receipt_number: &str, code: &str) -> Result<Trace> {
     let not_found = Error::NotFound("donation with this receipt number and verification code");
+    // Codes are guessed from an address: its failures are counted like
+    // sign-ins'. No per-second limit as on sign-in: a trace that succeeds
+    // costs no hash, and a giving day brings many donors behind one
+    // carrier's address.
+    let address = ctx.request.client_addr.as_deref();
+    let guesses = throttle::Key::address(&throttle::TRACE_ADDRESS, address);
+    throttle::check(db, &[&guesses]).await?;
     let tx = db.read(ctx).await?;
     let found = named_gifts(ctx)
         .filter(donation::Column::ReceiptNumber.eq(receipt_number.trim().to_uppercase()))
@@ -97,7 +105,16 @@ pub async fn by_receipt(db: &Db, ctx: &TenantContext, receipt_number: &str, code
         .await?;
     let found = match found {
         Some(f) if f.gift.verification_hash.as_deref() == Some(super::receipts::hash_code(code).as_str()) => f,
-        _ => return Err(not_found),
+        _ => {
+            tx.commit().await?;
+            if !throttle::failed(db, &[&guesses]).await?.is_empty() {
+                tracing::warn!(
+                    client = address.unwrap_or("unknown"),
+                    "repeated wrong receipt codes: address locked"
+                );
+            }
+            return Err(not_found);
+        }
     };
     let trace = build(&tx, ctx, found).await?;
     tx.commit().await?;

@@ -49,6 +49,21 @@ pub fn measure_label(measure: Measure) -> &'static str {
     }
 }
 
+/// Text typed by associations, made safe to open in a spreadsheet: a cell
+/// that starts like a formula (`=`, `+`, `-`, `@`, a tab or a line break,
+/// or their full-width forms `＝＋－＠`, which spreadsheets in Chinese read
+/// the same way, even after leading spaces) is prefixed with `'`.
+pub fn formula_safe(s: &str) -> String {
+    const STARTS: [char; 10] = [
+        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ];
+    if s.trim_start_matches([' ', '\u{3000}']).starts_with(STARTS) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
 fn status_label(status: FeeReportStatus) -> &'static str {
     match status {
         FeeReportStatus::Draft => "草稿",
@@ -84,14 +99,7 @@ pub async fn rows(db: &Db, ctx: &TenantContext, period_id: uuid::Uuid) -> Result
         .await?;
     tx.commit().await?;
     let money = |fen: Option<i64>| fen.map(|f| Money::from_fen(f).to_string()).unwrap_or_default();
-    // Text typed by associations must never become a spreadsheet formula.
-    let text = |s: &str| {
-        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_owned()
-        }
-    };
+    let text = formula_safe;
     let mut out = Vec::with_capacity(lines.len());
     for org in &orgs {
         let Some(report) = reports.iter().find(|r| r.organization_id == org.id) else {
@@ -175,4 +183,29 @@ pub fn to_xlsx(title: &str, rows: &[[String; 11]]) -> Result<Vec<u8>> {
         }
     }
     workbook.save_to_buffer().map_err(Error::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::formula_safe;
+
+    #[test]
+    fn formulas_are_defused_in_either_width() {
+        for bad in [
+            "=1+1",
+            "+cmd",
+            "-1",
+            "@SUM(A1)",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠A",
+            " =1",
+            "\u{3000}＝1",
+        ] {
+            assert!(formula_safe(bad).starts_with('\''), "{bad:?}");
+        }
+        assert_eq!(formula_safe("会费降低"), "会费降低");
+        assert_eq!(formula_safe("1-2"), "1-2");
+    }
 }

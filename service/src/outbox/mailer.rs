@@ -67,7 +67,8 @@ impl Sender {
         let to: Mailbox = row
             .recipient
             .parse()
-            .map_err(|e| SendError::permanent(format!("recipient {} is not an address: {e}", row.recipient)))?;
+            // The address itself stays out of the message: it goes to the log.
+            .map_err(|e| SendError::permanent(format!("the recipient is not an address: {e}")))?;
         Message::builder()
             .from(self.from.clone())
             .to(to)

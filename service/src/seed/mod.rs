@@ -114,6 +114,19 @@ async fn analyze(tx: &WriteTx<'_>, tables: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// Whether the demo seed created this tenant: its trail opens with the
+/// seed's record saying so.
+async fn made_by_demo(tx: &WriteTx<'_>, tenant_id: uuid::Uuid) -> Result<bool> {
+    use entity::audit_log;
+    let created = audit_log::Entity::find()
+        .filter(audit_log::Column::TenantId.eq(tenant_id))
+        .filter(audit_log::Column::Action.eq("seed.demo"))
+        .filter(audit_log::Column::Changes.contains("\"tenant_created\":true"))
+        .one(tx.conn())
+        .await?;
+    Ok(created.is_some())
+}
+
 /// Seed what is missing. Each tenant is one transaction with one audit
 /// record, so a crash mid-way leaves whole tenants and a rerun completes.
 pub async fn seed_demo(db: &Db) -> Result<()> {
@@ -146,6 +159,12 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
         };
         let ctx = tenants::context_for(&tenant, Actor::System, RequestMeta::default());
         let tx = db.write(&ctx).await?;
+        if !created_tenant && !made_by_demo(&tx, tenant.id).await? {
+            // A real tenant that shares a demo slug (a production platform
+            // with `platform`): the demo's accounts must never appear in it.
+            tracing::warn!(tenant = demo.slug, "exists and was not made by the demo: left alone");
+            continue;
+        }
         if created_tenant {
             tenant::Entity::insert(tenant::ActiveModel::from(tenant.clone()))
                 .exec_without_returning(tx.conn())

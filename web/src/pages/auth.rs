@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
+use actix_web::{HttpResponse, web};
 use minijinja::context;
 use secrecy::SecretString;
 use service::Role;
@@ -42,8 +41,7 @@ pub async fn submit(page: Page, keys: Keys, form: web::Form<HashMap<String, Stri
     let meta = session::meta(page.request());
     match service::users::login(&page.db, &keys, &tenant, &field("username"), password, meta).await {
         Ok(signed) => {
-            let secure = page.db.public_url().starts_with("https://");
-            let max_age = (signed.expires_at - Utc::now()).num_seconds().max(0);
+            let secure = session::secure(&page.db);
             let to = match signed.user.role {
                 Role::OrgStaff => format!("/{tenant}/workspace/donations"),
                 Role::CityOfficial => format!("/{tenant}/office"),
@@ -52,21 +50,25 @@ pub async fn submit(page: Page, keys: Keys, form: web::Form<HashMap<String, Stri
                 _ => "/".to_owned(),
             };
             let mut response = redirect(&to);
-            let _ = response.add_cookie(&session::session_cookie(&signed.token, secure, max_age));
+            let _ = response.add_cookie(&session::session_cookie(&signed.token, secure));
             Ok(response)
         }
         Err(service::Error::Unauthenticated(_) | service::Error::Validation { .. }) => {
             again(&text("wrong_sign_in"), StatusCode::UNAUTHORIZED)
         }
+        Err(e @ service::Error::TooManyAttempts { .. }) => again(&page.say(&e), StatusCode::TOO_MANY_REQUESTS),
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn logout(req: HttpRequest, form: web::Form<HashMap<String, String>>) -> HttpResponse {
-    if !session::csrf_ok(&req, form.get("csrf")) {
-        return HttpResponse::Forbidden().body("the form expired; go back and try again");
+/// Sign out: the session's token stops working everywhere (not only in
+/// this browser, whose cookie is cleared too).
+pub async fn logout(page: Page, form: web::Form<HashMap<String, String>>) -> Reply {
+    page.check_csrf(&form)?;
+    if let Some(ctx) = &page.frame.user {
+        service::users::sign_out(&page.db, ctx).await?;
     }
     let mut response = redirect("/");
-    let _ = response.add_cookie(&session::cleared_session());
-    response
+    let _ = response.add_cookie(&session::cleared_session(session::secure(&page.db)));
+    Ok(response)
 }

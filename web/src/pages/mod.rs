@@ -41,7 +41,7 @@ pub struct Frame {
 
 impl Frame {
     pub async fn of(req: &HttpRequest, db: &Db, keys: &Keys) -> Self {
-        let (csrf, new_csrf) = session::csrf(req);
+        let (csrf, new_csrf) = session::csrf(req, session::secure(db));
         let user = session::signed_in(req, db, keys).await;
         let username = match &user {
             Some(ctx) => service::users::me(db, ctx)
@@ -113,7 +113,7 @@ pub async fn set_language(req: HttpRequest, code: web::Path<String>) -> HttpResp
         .headers()
         .get(actix_web::http::header::REFERER)
         .and_then(|r| r.to_str().ok())
-        .and_then(url_path)
+        .and_then(|referer| same_site_path(referer, req.connection_info().host()))
         .unwrap_or_else(|| "/".to_owned());
     let cookie = Cookie::build(i18n::COOKIE, lang)
         .path("/")
@@ -125,13 +125,22 @@ pub async fn set_language(req: HttpRequest, code: web::Path<String>) -> HttpResp
     response
 }
 
-/// The path of a same-site URL (never redirect to another host).
-fn url_path(referer: &str) -> Option<String> {
-    let rest = referer.split_once("://").map_or(referer, |(_, r)| r);
-    let path = &rest[rest.find('/')?..];
-    path.starts_with('/')
-        .then(|| path.to_owned())
-        .filter(|p| !p.starts_with("//"))
+/// The path (and query) of a URL on this host, to redirect to; `None` for
+/// another host, or for a path a browser would read as one (`//evil`,
+/// `/\evil`, which a URL parser turns into `//evil`).
+fn same_site_path(referer: &str, host: &str) -> Option<String> {
+    let url = url::Url::parse(referer).ok()?;
+    let authority = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str()?),
+        None => url.host_str()?.to_owned(),
+    };
+    let path = url.path();
+    (authority.eq_ignore_ascii_case(host) && path.starts_with('/') && !path.starts_with("//")).then(|| {
+        match url.query() {
+            Some(q) => format!("{path}?{q}"),
+            None => path.to_owned(),
+        }
+    })
 }
 
 /// What a page handler starts from: the database, the common frame and
@@ -189,7 +198,7 @@ impl Page {
 
     /// Whether a posted form carries this browser's CSRF token.
     pub fn csrf_ok(&self, form: &HashMap<String, String>) -> bool {
-        session::csrf_ok(&self.req, form.get("csrf"))
+        session::csrf_ok(&self.req, session::secure(&self.db), form.get("csrf"))
     }
 
     /// The frame's part of a template context.
@@ -294,6 +303,7 @@ impl PageError {
             E::Forbidden(_) => StatusCode::FORBIDDEN,
             E::Validation { .. } => StatusCode::BAD_REQUEST,
             E::Conflict { .. } => StatusCode::CONFLICT,
+            E::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             E::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -348,5 +358,23 @@ pub async fn city(db: &Db, req: &HttpRequest, slug: &str) -> Result<(service::Te
         )),
         Ok(_) | Err(service::Error::NotFound(_)) => Err(PageError(service::Error::NotFound("city"))),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn redirects_go_only_to_paths_of_this_site() {
+        let host = "127.0.0.1:8080";
+        assert_eq!(
+            same_site_path("http://127.0.0.1:8080/nanning/funds?x=1", host).as_deref(),
+            Some("/nanning/funds?x=1")
+        );
+        assert_eq!(same_site_path("http://evil.example/nanning", host), None);
+        assert_eq!(same_site_path("http://127.0.0.1:8080/\\evil.example", host), None);
+        assert_eq!(same_site_path("http://127.0.0.1:8080//evil.example/x", host), None);
+        assert_eq!(same_site_path("/relative", host), None);
     }
 }
