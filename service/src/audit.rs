@@ -5,7 +5,7 @@
 //! transaction of the change they describe: a change that rolls back leaves
 //! no record, one that commits always has one.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use entity::app_user::Role;
 use entity::{audit_head, audit_log};
 use sea_orm::sea_query::OnConflict;
@@ -15,10 +15,12 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::clock;
 use crate::context::{Actor, TenantContext, role_name};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Order, Page, PageRequest};
+use crate::scoped::TenantOwned;
 
 /// The hash a chain starts from.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -96,7 +98,7 @@ pub(crate) async fn append(tx: &DatabaseTransaction, ctx: &TenantContext, event:
         seq: head.seq + 1,
         id: Uuid::now_v7(),
         // Microseconds: what PostgreSQL stores, so the hash survives a round trip.
-        occurred_at: Utc::now().trunc_subsecs(6),
+        occurred_at: clock::now(),
         actor_kind: actor_kind.to_owned(),
         actor_user_id,
         actor_role: actor_role.map(str::to_owned),
@@ -133,12 +135,12 @@ pub(crate) async fn lock_head(tx: &DatabaseTransaction, tenant_id: Uuid) -> Resu
         tenant_id: Set(tenant_id),
         seq: Set(0),
         hash: Set(GENESIS_HASH.to_owned()),
-        updated_at: Set(Utc::now().trunc_subsecs(6)),
+        updated_at: Set(clock::now()),
     })
     .on_conflict(OnConflict::column(audit_head::Column::TenantId).do_nothing().to_owned())
     .exec_without_returning(tx)
     .await?;
-    audit_head::Entity::find_by_id(tenant_id)
+    audit_head::Entity::scoped(tenant_id)
         .lock_exclusive()
         .one(tx)
         .await?
@@ -187,7 +189,7 @@ pub struct ChainHead {
 
 pub async fn head(db: &Db, ctx: &TenantContext) -> Result<ChainHead> {
     let tx = db.read(ctx).await?;
-    let head = audit_head::Entity::find_by_id(ctx.tenant_id).one(&tx).await?;
+    let head = audit_head::Entity::scoped(ctx).one(&tx).await?;
     tx.commit().await?;
     Ok(match head {
         Some(h) => ChainHead {
@@ -231,8 +233,7 @@ pub async fn verify(db: &Db, ctx: &TenantContext) -> Result<VerifyReport> {
     let (mut expected_seq, mut prev_hash, mut checked) = (1_i64, GENESIS_HASH.to_owned(), 0_i64);
     let mut first_broken = None;
     'walk: loop {
-        let batch = audit_log::Entity::find()
-            .filter(audit_log::Column::TenantId.eq(ctx.tenant_id))
+        let batch = audit_log::Entity::scoped(ctx)
             .filter(audit_log::Column::Seq.gte(expected_seq))
             // Records appended after the head was read are not this walk's.
             .filter(audit_log::Column::Seq.lte(head.seq))
@@ -309,7 +310,7 @@ pub async fn search(
     page: PageRequest<i64>,
 ) -> Result<Page<audit_log::Model>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff, Role::PlatformAdmin])?;
-    let mut query = audit_log::Entity::find().filter(audit_log::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = audit_log::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         let org = ctx
             .organization_id()
@@ -334,15 +335,8 @@ pub async fn search(
     if let Some(v) = filter.to {
         query = query.filter(audit_log::Column::OccurredAt.lt(v));
     }
-    if let Some(after) = page.after {
-        query = query.filter(audit_log::Column::Seq.lt(after));
-    }
     let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_desc(audit_log::Column::Seq)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
+    let page = page::fetch(&tx, query, audit_log::Column::Seq, Order::NewestFirst, page).await?;
     tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    Ok(page)
 }

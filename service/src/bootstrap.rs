@@ -3,7 +3,6 @@
 //! platform tenant and its administrator, who then opens the region and the
 //! cities (`createTenant`) with their first officials.
 
-use chrono::{SubsecRound, Utc};
 use entity::app_user::{self, Role};
 use entity::tenant::{self, TenantKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -11,9 +10,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::{Actor, RequestMeta};
 use crate::db::Db;
 use crate::error::Result;
+use crate::scoped::TenantOwned;
 use crate::tenants::{self, PLATFORM_SLUG};
 use crate::users::{self, NewUser};
 
@@ -50,7 +51,7 @@ pub async fn first_admin(db: &Db, admin: NewUser) -> Result<FirstAdmin> {
         kind: TenantKind::Platform,
         division_code: "000000".to_owned(),
         parent_id: None,
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
     });
     let ctx = tenants::context_for(&platform, Actor::System, RequestMeta::default());
     let tx = db.write(&ctx).await?;
@@ -59,8 +60,7 @@ pub async fn first_admin(db: &Db, admin: NewUser) -> Result<FirstAdmin> {
             .exec_without_returning(tx.conn())
             .await?;
     }
-    let current = app_user::Entity::find()
-        .filter(app_user::Column::TenantId.eq(platform.id))
+    let current = app_user::Entity::scoped(platform.id)
         .filter(app_user::Column::Role.eq(Role::PlatformAdmin))
         .one(tx.conn())
         .await?;

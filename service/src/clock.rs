@@ -3,9 +3,16 @@
 //! report filed at 07:00 in Liuzhou on 1 June is filed on 1 June, not on
 //! 31 May as UTC would have it.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, SubsecRound, Utc};
 
 const CHINA_STANDARD_TIME_SECONDS: i32 = 8 * 3600;
+
+/// Now, to the microsecond: what PostgreSQL stores, so a time written and
+/// read back compares equal to the one kept in memory (and in the audit
+/// record's hash) on both databases.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
 
 /// Today's date in China Standard Time.
 pub fn today() -> NaiveDate {

@@ -60,6 +60,12 @@ impl TenantContext {
         }
     }
 
+    /// The organization the caller acts for, or FORBIDDEN.
+    pub fn require_organization(&self) -> Result<Uuid> {
+        self.organization_id()
+            .ok_or_else(|| Error::forbidden("this account does not act for an organization"))
+    }
+
     /// The signed-in user's id, or UNAUTHENTICATED.
     pub fn require_user(&self) -> Result<(Uuid, Role)> {
         match self.actor {

@@ -215,11 +215,19 @@ impl Db {
         })
     }
 
+    /// A write transaction bound to one tenant for bookkeeping that is no
+    /// business event of its own and so has no audit record: the outbox
+    /// worker's leases and delivery outcomes. Business changes go through
+    /// [`Db::write`].
+    pub(crate) async fn write_bookkeeping(&self, tenant_id: Uuid) -> Result<DatabaseTransaction> {
+        self.begin_for(tenant_id, true).await
+    }
+
     /// Begin a transaction and bind it to `tenant_id`. Writes on SQLite take
     /// the write lock up front (`BEGIN IMMEDIATE`): SQLite ignores
     /// `FOR UPDATE`, and a deferred transaction that reads then writes fails
     /// with SQLITE_BUSY under concurrency.
-    pub(crate) async fn begin_for(&self, tenant_id: Uuid, write: bool) -> Result<DatabaseTransaction> {
+    async fn begin_for(&self, tenant_id: Uuid, write: bool) -> Result<DatabaseTransaction> {
         let options = TransactionOptions {
             sqlite_transaction_mode: write.then_some(SqliteTransactionMode::Immediate),
             ..Default::default()
@@ -279,6 +287,21 @@ impl WriteTx<'_> {
                 self.claimed_key = Some(claimed);
                 Ok(None)
             }
+        }
+    }
+
+    /// [`WriteTx::idempotent`] for a request that creates one row: the id
+    /// the earlier request created, if this one repeats it.
+    pub async fn replayed(
+        &mut self,
+        key: Option<&str>,
+        operation: &'static str,
+        input: &impl Serialize,
+    ) -> Result<Option<Uuid>> {
+        match self.idempotent(key, operation, input).await? {
+            // Written by us, so an unreadable one is internal.
+            Some(id) => Uuid::parse_str(&id).map(Some).map_err(crate::error::Error::internal),
+            None => Ok(None),
         }
     }
 

@@ -126,3 +126,16 @@ fn is_unavailable(err: &DbErr) -> bool {
 pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
+
+/// An insert whose duplicate is the caller's mistake: a unique-key
+/// violation becomes the CONFLICT `conflict` builds, anything else stays a
+/// database error.
+pub(crate) trait OrConflict<T> {
+    fn or_conflict(self, conflict: impl FnOnce() -> Error) -> Result<T>;
+}
+
+impl<T> OrConflict<T> for std::result::Result<T, DbErr> {
+    fn or_conflict(self, conflict: impl FnOnce() -> Error) -> Result<T> {
+        self.map_err(|e| if is_unique_violation(&e) { conflict() } else { e.into() })
+    }
+}

@@ -5,15 +5,17 @@
 //! commit (see [`crate::db::WriteTx::idempotent`]), so a rolled-back
 //! mutation leaves no claim behind.
 
-use chrono::{Duration, SubsecRound, Utc};
+use chrono::Duration;
 use entity::idempotency_key;
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::clock;
 use crate::context::TenantContext;
 use crate::error::{Error, Result, is_unique_violation};
+use crate::scoped::TenantOwned;
 
 /// How long a key is remembered.
 pub const KEY_LIFETIME_HOURS: i64 = 24;
@@ -49,9 +51,15 @@ pub(crate) async fn claim(
     }
     let (user_id, _) = ctx.require_user()?;
     let request_hash = request_hash(operation, input);
-    let now = Utc::now().trunc_subsecs(6);
-    let pk = (ctx.tenant_id, user_id, key.to_owned());
-    if let Some(existing) = idempotency_key::Entity::find_by_id(pk.clone()).one(tx).await? {
+    let now = clock::now();
+    let this_key = Condition::all()
+        .add(idempotency_key::Column::UserId.eq(user_id))
+        .add(idempotency_key::Column::Key.eq(key));
+    let existing = idempotency_key::Entity::scoped(ctx)
+        .filter(this_key.clone())
+        .one(tx)
+        .await?;
+    if let Some(existing) = existing {
         if existing.created_at > now - Duration::hours(KEY_LIFETIME_HOURS) {
             return match existing.entity_id {
                 Some(id) if existing.request_hash == request_hash => Ok(Claim::Replay(id)),
@@ -66,7 +74,10 @@ pub(crate) async fn claim(
             };
         }
         // Expired: the key may be used afresh.
-        idempotency_key::Entity::delete_by_id(pk).exec(tx).await?;
+        idempotency_key::Entity::scoped_delete(ctx)
+            .filter(this_key)
+            .exec(tx)
+            .await?;
     }
     idempotency_key::Entity::insert(idempotency_key::ActiveModel {
         tenant_id: Set(ctx.tenant_id),

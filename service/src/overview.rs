@@ -3,14 +3,15 @@
 
 use entity::charity_fund;
 use entity::tenant;
+use sea_orm::QuerySelect;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::audit::{self, ChainHead};
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::Result;
 use crate::organizations;
+use crate::scoped::TenantOwned;
 use crate::tenants;
 
 pub struct CityOverview {
@@ -32,12 +33,11 @@ pub async fn city(db: &Db, ctx: &TenantContext) -> Result<CityOverview> {
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.read(ctx).await?;
     let counts = organizations::city_counts(&tx, ctx.tenant_id).await?;
-    let funds: Option<(i64, Option<i64>, Option<i64>)> = charity_fund::Entity::find()
+    let funds: Option<(i64, Option<i64>, Option<i64>)> = charity_fund::Entity::scoped(ctx)
         .select_only()
         .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
         .column_as(Expr::cust("CAST(SUM(raised_fen) AS BIGINT)"), "raised")
         .column_as(Expr::cust("CAST(SUM(disbursed_fen) AS BIGINT)"), "disbursed")
-        .filter(charity_fund::Column::TenantId.eq(ctx.tenant_id))
         .into_tuple()
         .one(&tx)
         .await?;

@@ -2,7 +2,7 @@
 //! time-ordered), and a page starts after the last key the client saw, so
 //! pages stay stable while rows are added and cost the same at any depth.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value};
 use uuid::Uuid;
 
 use crate::context::TenantContext;
@@ -58,22 +58,61 @@ impl<T> Page<T> {
     }
 }
 
-/// Run a tenant-scoped list query one page at a time, keyed on a UUID v7
-/// id column (time-ordered, so oldest first).
+/// Which way a list runs along its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// Ascending: registers and name lists, where new rows join the end.
+    OldestFirst,
+    /// Descending: ledgers and logs, where people look for the latest.
+    NewestFirst,
+}
+
+/// One page of `query` along `key` (unique, so no row is skipped or shown
+/// twice): the rows after the key the client saw last, plus one more that
+/// only tells whether a next page exists.
+pub(crate) async fn fetch<E, K, C>(
+    conn: &C,
+    mut query: Select<E>,
+    key: E::Column,
+    order: Order,
+    page: PageRequest<K>,
+) -> Result<Page<E::Model>>
+where
+    E: EntityTrait,
+    K: Into<Value>,
+    C: ConnectionTrait,
+{
+    query = match order {
+        Order::OldestFirst => {
+            if let Some(after) = page.after {
+                query = query.filter(key.gt(after));
+            }
+            query.order_by_asc(key)
+        }
+        Order::NewestFirst => {
+            if let Some(after) = page.after {
+                query = query.filter(key.lt(after));
+            }
+            query.order_by_desc(key)
+        }
+    };
+    let rows = query.limit(page.first + 1).all(conn).await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}
+
+/// [`fetch`] in a read transaction of its own, oldest first by a UUID v7
+/// id (time-ordered).
 pub(crate) async fn fetch_by_id<E: EntityTrait>(
     db: &Db,
     ctx: &TenantContext,
-    mut query: Select<E>,
+    query: Select<E>,
     id: E::Column,
     page: PageRequest<Uuid>,
 ) -> Result<Page<E::Model>> {
-    if let Some(after) = page.after {
-        query = query.filter(id.gt(after));
-    }
     let tx = db.read(ctx).await?;
-    let rows = query.order_by_asc(id).limit(page.first + 1).all(&tx).await?;
+    let page = fetch(&tx, query, id, Order::OldestFirst, page).await?;
     tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    Ok(page)
 }
 
 #[cfg(test)]

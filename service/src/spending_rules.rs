@@ -6,7 +6,7 @@
 //! Every comparison is exact integer arithmetic on fen: "at least 70% of
 //! income" is `spending * 100 >= income * 70`, never a rounded ratio.
 
-use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
+use chrono::{Datelike, NaiveDate};
 use entity::app_user::Role;
 use entity::financial_statement;
 use entity::organization::{self, OrganizationKind, OrganizationStatus};
@@ -16,11 +16,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::organizations::{load_for_update, require_access};
+use crate::scoped::TenantOwned;
 
 const YUAN: i64 = 100;
 const MILLION: i64 = 1_000_000 * YUAN;
@@ -262,7 +264,9 @@ pub async fn submit_statement(
             format!("{}尚未认定为慈善组织，不适用慈善组织支出规定", org.name),
         ));
     }
-    let before = financial_statement::Entity::find_by_id((ctx.tenant_id, organization_id, year))
+    let before = financial_statement::Entity::scoped(ctx)
+        .filter(financial_statement::Column::OrganizationId.eq(organization_id))
+        .filter(financial_statement::Column::Year.eq(year))
         .one(tx.conn())
         .await?;
     let statement = financial_statement::Model {
@@ -275,7 +279,7 @@ pub async fn submit_statement(
         total_spending_fen: input.total_spending.fen(),
         net_assets_fen: input.net_assets.fen(),
         submitted_by: user,
-        submitted_at: Utc::now().trunc_subsecs(6),
+        submitted_at: clock::now(),
     };
     let figures = |s: &financial_statement::Model| {
         json!({
@@ -340,15 +344,13 @@ pub async fn check(db: &Db, ctx: &TenantContext, year: i32, out_of_bounds_only: 
         ));
     }
     let tx = db.read(ctx).await?;
-    let charities = organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+    let charities = organization::Entity::scoped(ctx)
         .filter(organization::Column::Status.eq(OrganizationStatus::Active))
         .filter(organization::Column::CharityRecognizedOn.is_not_null())
         .order_by_asc(organization::Column::Name)
         .all(&tx)
         .await?;
-    let statements = financial_statement::Entity::find()
-        .filter(financial_statement::Column::TenantId.eq(ctx.tenant_id))
+    let statements = financial_statement::Entity::scoped(ctx)
         .filter(financial_statement::Column::Year.between(year - 3, year))
         .all(&tx)
         .await?;

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
 
-use chrono::{SubsecRound, Utc};
 use entity::app_user::Role;
 use entity::tenant::{self, TenantKind};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -14,9 +13,10 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::{Actor, RequestMeta, TenantContext};
 use crate::db::{Db, bind_tenant};
-use crate::error::{Error, Result, is_unique_violation};
+use crate::error::{Error, OrConflict, Result};
 use crate::users::{self, NewUser};
 use crate::validate;
 
@@ -251,12 +251,12 @@ pub async fn create(
         kind: input.kind,
         division_code,
         parent_id: parent,
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
     };
     let mut tx = db.write(ctx).await?;
-    if let Some(id) = tx.idempotent(idempotency_key, "tenant.create", &fingerprint).await? {
+    if let Some(id) = tx.replayed(idempotency_key, "tenant.create", &fingerprint).await? {
         drop(tx);
-        return replay(db, users::replayed_id(&id)?).await;
+        return replay(db, id).await;
     }
     tenant::Entity::insert(tenant::ActiveModel {
         id: Set(tenant.id),
@@ -269,15 +269,11 @@ pub async fn create(
     })
     .exec_without_returning(tx.conn())
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            Error::conflict(
-                format!("a tenant with the slug \"{}\" already exists", tenant.slug),
-                format!("标识“{}”已被使用，请换一个", tenant.slug),
-            )
-        } else {
-            e.into()
-        }
+    .or_conflict(|| {
+        Error::conflict(
+            format!("a tenant with the slug \"{}\" already exists", tenant.slug),
+            format!("标识“{}”已被使用，请换一个", tenant.slug),
+        )
     })?;
     // The official's row belongs to the new tenant: write it under that
     // tenant's row-level security, then return to the platform's for the

@@ -9,13 +9,14 @@
 
 use std::num::NonZeroU32;
 
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, Utc};
 use entity::attempt_counter;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
+use crate::clock;
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -173,7 +174,7 @@ pub async fn check(db: &Db, keys: &[&Key]) -> Result<()> {
 /// Count a failure against each key; returns the kinds of those that have
 /// just reached their lock (for the caller's audit record and log line).
 pub async fn failed(db: &Db, keys: &[&Key]) -> Result<Vec<&'static str>> {
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let mut locked = Vec::new();
     for key in keys {
         if increment(db.pool(), key, now).await? == key.policy.lock_at {

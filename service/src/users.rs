@@ -1,22 +1,24 @@
 //! Users: sign-in, the signed-in user, and the accounts a city official
 //! manages.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use entity::app_user::{self, Role};
 use entity::organization;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::{Actor, RequestMeta, TenantContext, role_name, tenant_kind_for};
 use crate::db::Db;
-use crate::error::{Error, Result, is_unique_violation};
+use crate::error::{Error, OrConflict, Result};
 use crate::outbox::{Email, Template};
 use crate::page::{self, Page, PageRequest};
 use crate::password;
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::tenants;
 use crate::throttle;
 use crate::token::{Claims, TokenKeys};
@@ -87,8 +89,7 @@ pub async fn login(
     };
     let anonymous = tenants::context_for(&tenant, Actor::Anonymous, request.clone());
     let tx = db.read(&anonymous).await?;
-    let user = app_user::Entity::find()
-        .filter(app_user::Column::TenantId.eq(tenant.id))
+    let user = app_user::Entity::scoped(tenant.id)
         .filter(app_user::Column::Username.eq(username.trim()))
         .one(&tx)
         .await?;
@@ -174,7 +175,7 @@ pub async fn authenticate(db: &Db, claims: Claims, request: RequestMeta) -> Resu
     };
     let reader = tenants::context_for(&tenant, Actor::Anonymous, request.clone());
     let tx = db.read(&reader).await?;
-    let user = app_user::Entity::find_by_id((tenant.id, claims.sub)).one(&tx).await?;
+    let user = app_user::Entity::find_owned_opt(&tx, tenant.id, claims.sub).await?;
     tx.commit().await?;
     match user {
         Some(u) if u.active && u.session_version == claims.ver && u.role == claims.role => Ok(tenants::context_for(
@@ -200,7 +201,7 @@ pub async fn sign_out(db: &Db, ctx: &TenantContext) -> Result<()> {
         tenant_id: Set(ctx.tenant_id),
         id: Set(id),
         session_version: Set(user.session_version + 1),
-        updated_at: Set(Utc::now().trunc_subsecs(6)),
+        updated_at: Set(clock::now()),
         ..Default::default()
     })
     .exec(tx.conn())
@@ -233,10 +234,7 @@ async fn find(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<app_user::Model>
 }
 
 async fn find_in<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, id: Uuid) -> Result<app_user::Model> {
-    app_user::Entity::find_by_id((tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("user"))
+    app_user::Entity::find_owned(conn, tenant_id, id).await
 }
 
 /// The tenant's users, oldest first, optionally of one role.
@@ -247,7 +245,7 @@ pub async fn list(
     page: PageRequest<Uuid>,
 ) -> Result<Page<app_user::Model>> {
     ctx.require_role(&[Role::CityOfficial, Role::PlatformAdmin])?;
-    let mut query = app_user::Entity::find().filter(app_user::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = app_user::Entity::scoped(ctx);
     if let Some(role) = role {
         query = query.filter(app_user::Column::Role.eq(role));
     }
@@ -335,7 +333,7 @@ pub(crate) fn with_hash(user: ValidUser, password_hash: String) -> HashedUser {
 }
 
 pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, new: HashedUser) -> Result<app_user::Model> {
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let HashedUser { user, password_hash } = new;
     let model = app_user::Model {
         tenant_id,
@@ -355,15 +353,11 @@ pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, new: H
     app_user::Entity::insert(app_user::ActiveModel::from(model.clone()))
         .exec_without_returning(conn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                Error::conflict(
-                    format!("the username \"{}\" is taken in this tenant", model.username),
-                    format!("用户名“{}”已被占用", model.username),
-                )
-            } else {
-                e.into()
-            }
+        .or_conflict(|| {
+            Error::conflict(
+                format!("the username \"{}\" is taken in this tenant", model.username),
+                format!("用户名“{}”已被占用", model.username),
+            )
         })?;
     Ok(model)
 }
@@ -387,11 +381,6 @@ pub(crate) fn account_created_email(
             "login_url": format!("{}/", db.public_url()),
         }),
     }
-}
-
-/// An id saved by an idempotency key; ours, so a bad one is internal.
-pub(crate) fn replayed_id(id: &str) -> Result<Uuid> {
-    Uuid::parse_str(id).map_err(Error::internal)
 }
 
 impl ValidUser {
@@ -459,13 +448,12 @@ pub async fn create(
     // second pooled connection can starve the pool under load.
     let tenant = tenants::find_by_id(db, ctx.tenant_id).await?;
     let mut tx = db.write(ctx).await?;
-    if let Some(id) = tx.idempotent(idempotency_key, "user.create", &fingerprint).await? {
+    if let Some(id) = tx.replayed(idempotency_key, "user.create", &fingerprint).await? {
         drop(tx);
-        return find(db, ctx, replayed_id(&id)?).await;
+        return find(db, ctx, id).await;
     }
     if let Some(org) = user.user.organization_id {
-        organization::Entity::find_by_id((ctx.tenant_id, org))
-            .one(tx.conn())
+        organization::Entity::find_owned_opt(tx.conn(), ctx, org)
             .await?
             .ok_or_else(|| {
                 Error::validation(
@@ -498,12 +486,8 @@ pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) ->
         ));
     }
     let tx = db.write(ctx).await?;
-    let before = app_user::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("user"))?;
-    let now = Utc::now().trunc_subsecs(6);
+    let before = app_user::Entity::lock_owned(tx.conn(), ctx, id).await?;
+    let now = clock::now();
     let after = app_user::Model {
         active,
         updated_at: now,
@@ -568,7 +552,7 @@ pub async fn change_password(
     }
     throttle::succeeded(db, &guesses).await?;
     let password_hash = password::hash(new).await?;
-    let updated_at = Utc::now().trunc_subsecs(6);
+    let updated_at = clock::now();
     let tenant = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
     app_user::Entity::update(app_user::ActiveModel {

@@ -1,7 +1,7 @@
 //! Fundraising campaigns (e.g. 慈善一日捐, 99公益日) and their public
 //! figures.
 
-use chrono::{NaiveDate, SubsecRound, Utc};
+use chrono::NaiveDate;
 use entity::app_user::Role;
 use entity::donation::GiftKind;
 use entity::{campaign, donation_tally};
@@ -12,10 +12,12 @@ use uuid::Uuid;
 
 use super::receiving_organization;
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::Db;
-use crate::error::{Error, Result, is_unique_violation};
+use crate::error::{Error, OrConflict, Result};
 use crate::money::Money;
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::validate;
 
 pub struct CampaignInput {
@@ -37,9 +39,7 @@ pub async fn create(
 ) -> Result<campaign::Model> {
     let (user, _) = ctx.require_user()?;
     ctx.require_role(&[Role::OrgStaff])?;
-    let organization_id = ctx
-        .organization_id()
-        .ok_or_else(|| Error::forbidden("this account does not act for an organization"))?;
+    let organization_id = ctx.require_organization()?;
     let name = validate::required_text("name", &input.name, 200)?;
     let description = validate::optional_text("description", input.description.as_deref(), 2000)?.unwrap_or_default();
     if input.ends_on < input.starts_on {
@@ -93,10 +93,8 @@ pub async fn create(
         "target_fen": input.target.map(Money::fen), "match_sponsor": sponsor, "match_percent": matching.0,
         "match_cap_fen": matching.1,
     });
-    if let Some(id) = tx.idempotent(idempotency_key, "campaign.create", &fingerprint).await? {
-        let campaign = find(tx.conn(), ctx, crate::users::replayed_id(&id)?).await?;
-        drop(tx);
-        return Ok(campaign);
+    if let Some(id) = tx.replayed(idempotency_key, "campaign.create", &fingerprint).await? {
+        return find(tx.conn(), ctx, id).await;
     }
     receiving_organization(tx.conn(), ctx, organization_id).await?;
     let campaign = campaign::Model {
@@ -113,20 +111,16 @@ pub async fn create(
         match_cap_fen: matching.1,
         matched_fen: 0,
         created_by: user,
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
     };
     campaign::Entity::insert(campaign::ActiveModel::from(campaign.clone()))
         .exec_without_returning(tx.conn())
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                Error::conflict(
-                    format!("your organization already has a campaign named {}", campaign.name),
-                    format!("本机构已有名为“{}”的募捐活动", campaign.name),
-                )
-            } else {
-                e.into()
-            }
+        .or_conflict(|| {
+            Error::conflict(
+                format!("your organization already has a campaign named {}", campaign.name),
+                format!("本机构已有名为“{}”的募捐活动", campaign.name),
+            )
         })?;
     tx.commit(
         AuditEvent::new("campaign.create", "campaign", campaign.id)
@@ -138,10 +132,7 @@ pub async fn create(
 }
 
 pub(crate) async fn find<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<campaign::Model> {
-    campaign::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("campaign"))
+    campaign::Entity::find_owned(conn, ctx, id).await
 }
 
 /// A campaign with what it raised so far (voids deducted).
@@ -155,20 +146,18 @@ pub struct CampaignFigures {
 /// The city's campaigns, newest first, with their figures: public.
 pub async fn list(db: &Db, ctx: &TenantContext) -> Result<Vec<CampaignFigures>> {
     let tx = db.read(ctx).await?;
-    let campaigns = campaign::Entity::find()
-        .filter(campaign::Column::TenantId.eq(ctx.tenant_id))
+    let campaigns = campaign::Entity::scoped(ctx)
         .order_by_desc(campaign::Column::StartsOn)
         .order_by_desc(campaign::Column::Id)
         .all(&tx)
         .await?;
     // The campaigns' rows of the running tallies, over all years.
-    let sums: Vec<(Uuid, GiftKind, i64, i64)> = donation_tally::Entity::find()
+    let sums: Vec<(Uuid, GiftKind, i64, i64)> = donation_tally::Entity::scoped(ctx)
         .select_only()
         .column(donation_tally::Column::CampaignId)
         .column(donation_tally::Column::GiftKind)
         .column_as(Expr::cust("CAST(SUM(fen) AS BIGINT)"), "fen")
         .column_as(Expr::cust("CAST(SUM(gifts) AS BIGINT)"), "gifts")
-        .filter(donation_tally::Column::TenantId.eq(ctx.tenant_id))
         .filter(donation_tally::Column::CampaignId.ne(Uuid::nil()))
         .group_by(donation_tally::Column::CampaignId)
         .group_by(donation_tally::Column::GiftKind)

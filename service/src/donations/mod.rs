@@ -13,7 +13,7 @@ pub(crate) mod tally;
 pub mod totals;
 pub mod trace;
 
-use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
+use chrono::{Datelike, NaiveDate};
 use entity::app_user::{self, Role};
 use entity::campaign;
 use entity::charity_fund;
@@ -22,22 +22,22 @@ use entity::donation::{self, Channel, DonationStatus, DonorKind, Entry, GiftKind
 use entity::organization::{self, OrganizationStatus};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::json;
 use std::str::FromStr;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::{Db, WriteTx};
 use crate::error::{Error, Result};
+use crate::labels::Label;
 use crate::money::Money;
 use crate::outbox::{Email, Template};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Order, Page, PageRequest};
 use crate::privacy;
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::validate;
 
 /// The largest amount one gift may carry: 100 billion yuan, far above any
@@ -254,13 +254,11 @@ pub async fn record(
 ) -> Result<Recorded> {
     let (user, _) = ctx.require_user()?;
     ctx.require_role(&[Role::OrgStaff])?;
-    let organization_id = ctx
-        .organization_id()
-        .ok_or_else(|| Error::forbidden("this account does not act for an organization"))?;
+    let organization_id = ctx.require_organization()?;
     let gift = validate_gift(input)?;
     let mut tx = db.write(ctx).await?;
-    if let Some(id) = tx.idempotent(idempotency_key, "donation.record", &gift).await? {
-        let donation = find(tx.conn(), ctx, crate::users::replayed_id(&id)?).await?;
+    if let Some(id) = tx.replayed(idempotency_key, "donation.record", &gift).await? {
+        let donation = find(tx.conn(), ctx, id).await?;
         let matched = matching_gift(tx.conn(), ctx, donation.id).await?;
         drop(tx);
         return Ok(Recorded {
@@ -282,7 +280,7 @@ pub async fn record(
         stations::station_for_gift(tx.conn(), ctx, &org, id, gift.received_on).await?;
     }
     let donor_user_id = donor_account(tx.conn(), ctx, gift.donor_email.as_deref()).await?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let donation = donation::Model {
         tenant_id: ctx.tenant_id,
         id: Uuid::now_v7(),
@@ -346,10 +344,7 @@ pub(crate) async fn receiving_organization<C: ConnectionTrait>(
     ctx: &TenantContext,
     organization_id: Uuid,
 ) -> Result<organization::Model> {
-    let org = organization::Entity::find_by_id((ctx.tenant_id, organization_id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("organization"))?;
+    let org = organization::Entity::find_owned(conn, ctx, organization_id).await?;
     if org.status != OrganizationStatus::Active {
         return Err(Error::conflict(
             format!("{} is deregistered and cannot receive donations", org.name),
@@ -376,9 +371,7 @@ async fn campaign_for_gift<C: ConnectionTrait>(
     id: Uuid,
     received_on: NaiveDate,
 ) -> Result<campaign::Model> {
-    let campaign = campaign::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(conn)
+    let campaign = campaign::Entity::lock_owned_opt(conn, ctx, id)
         .await?
         .filter(|c| c.organization_id == org.id)
         .ok_or_else(|| {
@@ -412,9 +405,7 @@ async fn fund_for_gift<C: ConnectionTrait>(
 ) -> Result<charity_fund::Model> {
     // Locked here, before the receipt number is taken: every writer locks
     // campaign, then fund, then the rest, so none can deadlock another.
-    charity_fund::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(conn)
+    charity_fund::Entity::lock_owned_opt(conn, ctx, id)
         .await?
         .filter(|f| f.organization_id == org.id)
         .ok_or_else(|| {
@@ -430,8 +421,7 @@ async fn fund_for_gift<C: ConnectionTrait>(
 /// under "my donations" when they sign in.
 async fn donor_account<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, email: Option<&str>) -> Result<Option<Uuid>> {
     let Some(email) = email else { return Ok(None) };
-    Ok(app_user::Entity::find()
-        .filter(app_user::Column::TenantId.eq(ctx.tenant_id))
+    Ok(app_user::Entity::scoped(ctx)
         .filter(app_user::Column::Role.eq(Role::Donor))
         .filter(app_user::Column::Email.eq(email))
         .one(conn)
@@ -458,7 +448,7 @@ async fn confirm_into_ledger(
     pending: donation::Model,
     insert: bool,
 ) -> Result<Confirmed> {
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let code = receipts::new_verification_code();
     let receipt_number = issue_receipt_number(tx.conn(), ctx, org).await?;
     let donation = donation::Model {
@@ -478,9 +468,7 @@ async fn confirm_into_ledger(
             .exec_without_returning(tx.conn())
             .await?;
     } else {
-        donation::Entity::update(donation::ActiveModel::from(donation.clone()).reset_all())
-            .exec(tx.conn())
-            .await?;
+        donation::Entity::save_owned(tx.conn(), donation.clone()).await?;
     }
     if let Some(fund) = fund {
         add_to_fund(tx.conn(), ctx, fund.id, donation.amount_fen).await?;
@@ -518,12 +506,11 @@ pub(crate) async fn add_to_fund<C: ConnectionTrait>(
     fund_id: Uuid,
     fen: i64,
 ) -> Result<()> {
-    charity_fund::Entity::update_many()
+    charity_fund::Entity::scoped_update(ctx)
         .col_expr(
             charity_fund::Column::RaisedFen,
             Expr::col(charity_fund::Column::RaisedFen).add(fen),
         )
-        .filter(charity_fund::Column::TenantId.eq(ctx.tenant_id))
         .filter(charity_fund::Column::Id.eq(fund_id))
         .exec(conn)
         .await?;
@@ -561,17 +548,16 @@ async fn match_gift(
     };
     // The campaign row was locked when the gift was checked against it, so
     // this read-modify-write cannot overshoot the cap.
-    campaign::Entity::update_many()
+    campaign::Entity::scoped_update(ctx)
         .col_expr(
             campaign::Column::MatchedFen,
             Expr::col(campaign::Column::MatchedFen).add(share),
         )
-        .filter(campaign::Column::TenantId.eq(ctx.tenant_id))
         .filter(campaign::Column::Id.eq(campaign.id))
         .exec(tx.conn())
         .await?;
     let receipt_number = issue_receipt_number(tx.conn(), ctx, org).await?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let matched = donation::Model {
         id: Uuid::now_v7(),
         amount_fen: share,
@@ -616,8 +602,7 @@ impl Confirmed {
         let d = &self.donation;
         let Some(to) = d.donor_email.clone() else { return Ok(()) };
         let language = match d.donor_user_id {
-            Some(id) => app_user::Entity::find_by_id((ctx.tenant_id, id))
-                .one(tx.conn())
+            Some(id) => app_user::Entity::find_owned_opt(tx.conn(), ctx, id)
                 .await?
                 .map_or_else(|| "zh-CN".to_owned(), |u| u.language),
             None => "zh-CN".to_owned(),
@@ -705,10 +690,8 @@ pub async fn pledge(
     })?;
     let mut tx = db.write(ctx).await?;
     let fingerprint = json!({"organization_id": input.organization_id, "gift": gift});
-    if let Some(id) = tx.idempotent(idempotency_key, "donation.pledge", &fingerprint).await? {
-        let donation = find(tx.conn(), ctx, crate::users::replayed_id(&id)?).await?;
-        drop(tx);
-        return Ok(donation);
+    if let Some(id) = tx.replayed(idempotency_key, "donation.pledge", &fingerprint).await? {
+        return find(tx.conn(), ctx, id).await;
     }
     let org = receiving_organization(tx.conn(), ctx, input.organization_id).await?;
     if let Some(id) = gift.campaign_id {
@@ -750,7 +733,7 @@ pub async fn pledge(
         note: gift.note.clone(),
         recorded_by: None,
         confirmed_at: None,
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
     };
     donation::Entity::insert(donation::ActiveModel::from(donation.clone()))
         .exec_without_returning(tx.conn())
@@ -762,7 +745,7 @@ pub async fn pledge(
         context: json!({
             "name": org.name, "donor_name": donation.donor_name,
             "amount": Money::from_fen(donation.amount_fen).to_string(),
-            "channel": channel_label(gift.channel), "pledged_on": donation.received_on.to_string(),
+            "channel": gift.channel.map_or("", Label::zh), "pledged_on": donation.received_on.to_string(),
         }),
     })
     .await?;
@@ -773,17 +756,6 @@ pub async fn pledge(
     )
     .await?;
     Ok(donation)
-}
-
-fn channel_label(channel: Option<Channel>) -> &'static str {
-    match channel {
-        Some(Channel::BankTransfer) => "银行转账",
-        Some(Channel::Cash) => "现金",
-        Some(Channel::WechatPay) => "微信支付",
-        Some(Channel::Alipay) => "支付宝",
-        Some(Channel::Other) => "其他",
-        None => "",
-    }
 }
 
 /// The organization confirms that a pledged gift arrived: from here on it
@@ -880,9 +852,7 @@ pub async fn decline_pledge(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str
         status: DonationStatus::Declined,
         ..pending.clone()
     };
-    donation::Entity::update(donation::ActiveModel::from(declined.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    donation::Entity::save_owned(tx.conn(), declined.clone()).await?;
     tx.commit(
         AuditEvent::new("donation.decline", "donation", id)
             .organization(Some(pending.organization_id))
@@ -918,9 +888,7 @@ async fn locked_gift_of_my_organization<C: ConnectionTrait>(
     ctx: &TenantContext,
     id: Uuid,
 ) -> Result<donation::Model> {
-    donation::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(conn)
+    donation::Entity::lock_owned_opt(conn, ctx, id)
         .await?
         .filter(|d| d.entry == Entry::Gift && Some(d.organization_id) == ctx.organization_id())
         .ok_or(Error::NotFound("donation"))
@@ -970,7 +938,7 @@ pub async fn void(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Resul
             ));
         }
     }
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let mut reversals = Vec::new();
     for g in std::iter::once(&gift).chain(matched.iter()) {
         let reversal = donation::Model {
@@ -994,9 +962,8 @@ pub async fn void(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Resul
             .await?;
         if let Some(fund_id) = g.fund_id {
             // The unspent working balance goes with the money.
-            donation::Entity::update_many()
+            donation::Entity::scoped_update(ctx)
                 .col_expr(donation::Column::UnallocatedFen, Expr::value(0))
-                .filter(donation::Column::TenantId.eq(ctx.tenant_id))
                 .filter(donation::Column::Id.eq(g.id))
                 .exec(tx.conn())
                 .await?;
@@ -1006,21 +973,17 @@ pub async fn void(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Resul
     }
     tally::add(tx.conn(), &reversals.iter().collect::<Vec<_>>()).await?;
     if let (Some(campaign_id), Some(m)) = (gift.campaign_id, &matched) {
-        campaign::Entity::update_many()
+        campaign::Entity::scoped_update(ctx)
             .col_expr(
                 campaign::Column::MatchedFen,
                 Expr::col(campaign::Column::MatchedFen).sub(m.amount_fen),
             )
-            .filter(campaign::Column::TenantId.eq(ctx.tenant_id))
             .filter(campaign::Column::Id.eq(campaign_id))
             .exec(tx.conn())
             .await?;
     }
     if let Some(to) = gift.donor_email.clone() {
-        let org = organization::Entity::find_by_id((ctx.tenant_id, gift.organization_id))
-            .one(tx.conn())
-            .await?
-            .ok_or(Error::NotFound("organization"))?;
+        let org = organization::Entity::find_owned(tx.conn(), ctx, gift.organization_id).await?;
         tx.send_email(Email {
             to,
             language: "zh-CN".into(),
@@ -1062,38 +1025,27 @@ async fn lock_campaign_and_fund<C: ConnectionTrait>(
     gift: &donation::Model,
 ) -> Result<()> {
     if let Some(campaign_id) = gift.campaign_id {
-        campaign::Entity::find_by_id((ctx.tenant_id, campaign_id))
-            .lock_exclusive()
-            .one(conn)
-            .await?;
+        campaign::Entity::lock_owned_opt(conn, ctx, campaign_id).await?;
     }
     if let Some(fund_id) = gift.fund_id {
-        charity_fund::Entity::find_by_id((ctx.tenant_id, fund_id))
-            .lock_exclusive()
-            .one(conn)
-            .await?;
+        charity_fund::Entity::lock_owned_opt(conn, ctx, fund_id).await?;
     }
     Ok(())
 }
 
 pub(crate) async fn find<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<donation::Model> {
-    donation::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("donation"))
+    donation::Entity::find_owned(conn, ctx, id).await
 }
 
 async fn reversal_of<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<Option<donation::Model>> {
-    Ok(donation::Entity::find()
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
+    Ok(donation::Entity::scoped(ctx)
         .filter(donation::Column::ReversesId.eq(id))
         .one(conn)
         .await?)
 }
 
 async fn matching_gift<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<Option<donation::Model>> {
-    Ok(donation::Entity::find()
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
+    Ok(donation::Entity::scoped(ctx)
         .filter(donation::Column::MatchesId.eq(id))
         .one(conn)
         .await?)
@@ -1127,8 +1079,7 @@ pub(crate) async fn with_reversals<C: ConnectionTrait>(
     let reversals = if ids.is_empty() {
         Vec::new()
     } else {
-        donation::Entity::find()
-            .filter(donation::Column::TenantId.eq(ctx.tenant_id))
+        donation::Entity::scoped(ctx)
             .filter(donation::Column::ReversesId.is_in(ids))
             .all(conn)
             .await?
@@ -1162,9 +1113,7 @@ pub async fn list(
 ) -> Result<Page<GiftView>> {
     let (user, role) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial, Role::OrgStaff, Role::Donor])?;
-    let mut query = donation::Entity::find()
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
-        .filter(donation::Column::Entry.eq(Entry::Gift));
+    let mut query = donation::Entity::scoped(ctx).filter(donation::Column::Entry.eq(Entry::Gift));
     match role {
         Role::OrgStaff => query = query.filter(donation::Column::OrganizationId.eq(ctx.organization_id())),
         Role::Donor => query = query.filter(donation::Column::DonorUserId.eq(user)),
@@ -1188,16 +1137,8 @@ pub async fn list(
     if let Some(to) = filter.received_to {
         query = query.filter(donation::Column::ReceivedOn.lte(to));
     }
-    if let Some(after) = page.after {
-        query = query.filter(donation::Column::Id.lt(after));
-    }
     let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_desc(donation::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    let page = Page::from_overfetch(rows, page.first);
+    let page = page::fetch(&tx, query, donation::Column::Id, Order::NewestFirst, page).await?;
     let items = with_reversals(&tx, ctx, page.items).await?;
     tx.commit().await?;
     Ok(Page {
@@ -1247,7 +1188,7 @@ mod tests {
             match_cap_fen: cap,
             matched_fen: matched,
             created_by: Uuid::nil(),
-            created_at: Utc::now(),
+            created_at: chrono::Utc::now(),
         }
     }
 

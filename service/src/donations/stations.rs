@@ -6,20 +6,22 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, SubsecRound, Utc};
+use chrono::NaiveDate;
 use entity::app_user::Role;
 use entity::donation::{self, DonationStatus, GiftKind};
 use entity::{donation_station, organization};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::receiving_organization;
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::Db;
-use crate::error::{Error, Result, is_unique_violation};
+use crate::error::{Error, OrConflict, Result};
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::validate;
 
 pub struct StationInput {
@@ -40,9 +42,7 @@ pub async fn create(
 ) -> Result<donation_station::Model> {
     let (user, _) = ctx.require_user()?;
     ctx.require_role(&[Role::OrgStaff])?;
-    let organization_id = ctx
-        .organization_id()
-        .ok_or_else(|| Error::forbidden("this account does not act for an organization"))?;
+    let organization_id = ctx.require_organization()?;
     let name = validate::required_text("name", &input.name, 200)?;
     let district = validate::required_text("district", &input.district, 100)?;
     let address = validate::required_text("address", &input.address, 300)?;
@@ -59,10 +59,8 @@ pub async fn create(
     let mut tx = db.write(ctx).await?;
     let fingerprint =
         json!({"name": name, "district": district, "address": address, "hours": hours, "opened_on": opened_on});
-    if let Some(id) = tx.idempotent(idempotency_key, "station.create", &fingerprint).await? {
-        let station = find(tx.conn(), ctx, crate::users::replayed_id(&id)?).await?;
-        drop(tx);
-        return Ok(station);
+    if let Some(id) = tx.replayed(idempotency_key, "station.create", &fingerprint).await? {
+        return find(tx.conn(), ctx, id).await;
     }
     receiving_organization(tx.conn(), ctx, organization_id).await?;
     let station = donation_station::Model {
@@ -76,20 +74,16 @@ pub async fn create(
         opened_on,
         closed_on: None,
         created_by: user,
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
     };
     donation_station::Entity::insert(donation_station::ActiveModel::from(station.clone()))
         .exec_without_returning(tx.conn())
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                Error::conflict(
-                    format!("a donation station named {} already exists in this city", station.name),
-                    format!("本市已有名为“{}”的慈善捐助站", station.name),
-                )
-            } else {
-                e.into()
-            }
+        .or_conflict(|| {
+            Error::conflict(
+                format!("a donation station named {} already exists in this city", station.name),
+                format!("本市已有名为“{}”的慈善捐助站", station.name),
+            )
         })?;
     tx.commit(
         AuditEvent::new("station.create", "donation_station", station.id)
@@ -104,9 +98,7 @@ pub async fn create(
 pub async fn close(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<donation_station::Model> {
     ctx.require_role(&[Role::OrgStaff])?;
     let tx = db.write(ctx).await?;
-    let before = donation_station::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
+    let before = donation_station::Entity::lock_owned_opt(tx.conn(), ctx, id)
         .await?
         .filter(|s| Some(s.organization_id) == ctx.organization_id())
         .ok_or(Error::NotFound("donation station"))?;
@@ -120,9 +112,7 @@ pub async fn close(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<donation_st
         closed_on: Some(crate::clock::today()),
         ..before.clone()
     };
-    donation_station::Entity::update(donation_station::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    donation_station::Entity::save_owned(tx.conn(), after.clone()).await?;
     tx.commit(
         AuditEvent::new("station.close", "donation_station", id)
             .organization(Some(after.organization_id))
@@ -140,10 +130,7 @@ pub(crate) async fn find<C: ConnectionTrait>(
     ctx: &TenantContext,
     id: Uuid,
 ) -> Result<donation_station::Model> {
-    donation_station::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("donation station"))
+    donation_station::Entity::find_owned(conn, ctx, id).await
 }
 
 /// The station a gift names: the receiving organization's, open on the day
@@ -155,8 +142,7 @@ pub(crate) async fn station_for_gift<C: ConnectionTrait>(
     id: Uuid,
     received_on: NaiveDate,
 ) -> Result<donation_station::Model> {
-    let station = donation_station::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
+    let station = donation_station::Entity::find_owned_opt(conn, ctx, id)
         .await?
         .filter(|s| s.organization_id == org.id)
         .ok_or_else(|| {
@@ -208,13 +194,12 @@ pub struct StationFigures {
 /// The city's stations, open ones first, each with its figures: public.
 pub async fn list(db: &Db, ctx: &TenantContext) -> Result<Vec<StationFigures>> {
     let tx = db.read(ctx).await?;
-    let stations = donation_station::Entity::find()
-        .filter(donation_station::Column::TenantId.eq(ctx.tenant_id))
+    let stations = donation_station::Entity::scoped(ctx)
         .order_by_asc(donation_station::Column::District)
         .order_by_asc(donation_station::Column::Name)
         .all(&tx)
         .await?;
-    let sums: Vec<(Option<Uuid>, GiftKind, i64, i64)> = donation::Entity::find()
+    let sums: Vec<(Option<Uuid>, GiftKind, i64, i64)> = donation::Entity::scoped(ctx)
         .select_only()
         .column(donation::Column::StationId)
         .column(donation::Column::GiftKind)
@@ -223,7 +208,6 @@ pub async fn list(db: &Db, ctx: &TenantContext) -> Result<Vec<StationFigures>> {
             Expr::cust("CAST(SUM(CASE WHEN entry = 'gift' THEN 1 ELSE -1 END) AS BIGINT)"),
             "gifts",
         )
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
         .filter(donation::Column::StationId.is_not_null())
         .filter(donation::Column::Status.eq(DonationStatus::Confirmed))
         .group_by(donation::Column::StationId)
@@ -231,8 +215,7 @@ pub async fn list(db: &Db, ctx: &TenantContext) -> Result<Vec<StationFigures>> {
         .into_tuple()
         .all(&tx)
         .await?;
-    let organizations: HashMap<Uuid, String> = organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+    let organizations: HashMap<Uuid, String> = organization::Entity::scoped(ctx)
         .filter(organization::Column::Id.is_in(stations.iter().map(|s| s.organization_id)))
         .all(&tx)
         .await?
@@ -271,8 +254,7 @@ pub async fn of_my_organization(db: &Db, ctx: &TenantContext) -> Result<Vec<dona
         return Ok(Vec::new());
     };
     let tx = db.read(ctx).await?;
-    let stations = donation_station::Entity::find()
-        .filter(donation_station::Column::TenantId.eq(ctx.tenant_id))
+    let stations = donation_station::Entity::scoped(ctx)
         .filter(donation_station::Column::OrganizationId.eq(organization_id))
         .order_by_asc(donation_station::Column::Name)
         .all(&tx)

@@ -19,9 +19,10 @@ use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter
 use uuid::Uuid;
 
 use crate::context::TenantContext;
-use crate::db::{Db, bind_tenant};
+use crate::db::Db;
 use crate::error::Result;
-use crate::tenants;
+use crate::region::RegionRead;
+use crate::scoped::TenantOwned;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Figures {
@@ -56,9 +57,7 @@ pub struct Totals {
 
 /// The tallies of the tenant, of one year if given.
 fn tallies(tenant_id: Uuid, year: Option<i32>) -> Select<donation_tally::Entity> {
-    let query = donation_tally::Entity::find()
-        .select_only()
-        .filter(donation_tally::Column::TenantId.eq(tenant_id));
+    let query = donation_tally::Entity::scoped(tenant_id).select_only();
     match year {
         Some(year) => query.filter(donation_tally::Column::Year.eq(year)),
         None => query,
@@ -137,11 +136,10 @@ async fn compute<C: ConnectionTrait>(
             .add(kind, fen, gifts);
     }
     let campaign_names = names_of(conn, campaigns.keys(), |ids| {
-        campaign::Entity::find()
+        campaign::Entity::scoped(tenant_id)
             .select_only()
             .column(campaign::Column::Id)
             .column(campaign::Column::Name)
-            .filter(campaign::Column::TenantId.eq(tenant_id))
             .filter(campaign::Column::Id.is_in(ids))
     })
     .await?;
@@ -291,17 +289,9 @@ where
 
 /// The region's cities side by side: sums only, never a donor.
 pub async fn region(db: &Db, ctx: &TenantContext, year: Option<i32>) -> Result<Vec<(String, String, Figures)>> {
-    ctx.require_role(&[Role::RegionOfficial])?;
-    // One read transaction, its row-level-security setting pointed at each
-    // city in turn: one BEGIN and COMMIT for the region, not one per city.
-    // The cities first: the transaction below holds a pooled connection,
-    // and asking the pool for another while holding it could wait forever
-    // under load.
-    let region_cities = tenants::cities_of(db, ctx.tenant_id).await?;
-    let tx = db.read(ctx).await?;
-    let mut cities = Vec::new();
-    for city in region_cities {
-        bind_tenant(&tx, city.id).await?;
+    let read = RegionRead::open(db, ctx).await?;
+    let mut cities = Vec::with_capacity(read.cities.len());
+    for city in &read.cities {
         // Every confirmed entry is in exactly one month row.
         let rows: Vec<(GiftKind, i64, i64)> = tallies(city.id, year)
             .filter(donation_tally::Column::Month.gt(0))
@@ -310,14 +300,14 @@ pub async fn region(db: &Db, ctx: &TenantContext, year: Option<i32>) -> Result<V
             .column_as(Expr::cust("CAST(SUM(gifts) AS BIGINT)"), "gifts")
             .group_by(donation_tally::Column::GiftKind)
             .into_tuple()
-            .all(&tx)
+            .all(read.city(city).await?)
             .await?;
         let mut figures = Figures::default();
         for (kind, fen, gifts) in rows {
             figures.add(kind, fen, gifts);
         }
-        cities.push((city.slug, city.name, figures));
+        cities.push((city.slug.clone(), city.name.clone(), figures));
     }
-    tx.commit().await?;
+    read.close().await?;
     Ok(cities)
 }

@@ -20,6 +20,7 @@ use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::funds::public_beneficiary;
+use crate::scoped::TenantOwned;
 use crate::throttle;
 
 /// One disbursement a gift paid (part of).
@@ -77,13 +78,12 @@ fn named_gifts(ctx: &TenantContext) -> Select<donation::Entity> {
         .from((donation::Column::TenantId, donation::Column::FundId))
         .to((charity_fund::Column::TenantId, charity_fund::Column::Id))
         .into();
-    donation::Entity::find()
+    donation::Entity::scoped(ctx)
         .join(JoinType::LeftJoin, organization)
         .join(JoinType::LeftJoin, fund)
         .column_as(organization::Column::Name, "organization_name")
         .column_as(organization::Column::CreditCode, "organization_credit_code")
         .column_as(charity_fund::Column::Name, "fund_name")
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
 }
 
 /// The public trace: the receipt number and the code must both match. A
@@ -153,10 +153,9 @@ async fn build<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, found: NamedGi
         .from((disbursement::Column::TenantId, disbursement::Column::Id))
         .to((allocation::Column::TenantId, allocation::Column::DisbursementId))
         .into();
-    let paid_for = disbursement::Entity::find()
+    let paid_for = disbursement::Entity::scoped(ctx)
         .join(JoinType::InnerJoin, allocations)
         .column_as(allocation::Column::AmountFen, "allocated_fen")
-        .filter(disbursement::Column::TenantId.eq(ctx.tenant_id))
         .filter(allocation::Column::DonationId.eq(gift.id))
         .order_by_asc(disbursement::Column::Id)
         .into_model::<PaidFor>()

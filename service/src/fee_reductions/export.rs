@@ -3,16 +3,18 @@
 //! reads the Chinese) and XLSX. Amounts are written as exact decimal text.
 
 use entity::app_user::Role;
-use entity::fee_reduction_line::{self, FeeItem, Measure};
+use entity::fee_reduction_line::{self};
 use entity::fee_reduction_report::{self, FeeReportStatus};
 use entity::organization;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
 use super::find_period;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::labels::Label;
 use crate::money::Money;
+use crate::scoped::TenantOwned;
 
 pub const HEADER: [&str; 11] = [
     "协会名称",
@@ -27,27 +29,6 @@ pub const HEADER: [&str; 11] = [
     "惠及企业数",
     "备注",
 ];
-
-pub fn fee_item_label(item: FeeItem) -> &'static str {
-    match item {
-        FeeItem::Membership => "会费",
-        FeeItem::Training => "培训费",
-        FeeItem::Appraisal => "评比表彰",
-        FeeItem::Consulting => "咨询费",
-        FeeItem::Publication => "资料出版",
-        FeeItem::Other => "其他",
-    }
-}
-
-pub fn measure_label(measure: Measure) -> &'static str {
-    match measure {
-        Measure::Cancel => "取消",
-        Measure::Lower => "降低",
-        Measure::Waive => "减免",
-        Measure::Standardize => "规范清退",
-        Measure::SupportPolicy => "为行业争取帮扶政策",
-    }
-}
 
 /// Text typed by associations, made safe to open in a spreadsheet: a cell
 /// that starts like a formula (`=`, `+`, `-`, `@`, a tab or a line break,
@@ -64,35 +45,23 @@ pub fn formula_safe(s: &str) -> String {
     }
 }
 
-fn status_label(status: FeeReportStatus) -> &'static str {
-    match status {
-        FeeReportStatus::Draft => "草稿",
-        FeeReportStatus::Submitted => "已提交",
-        FeeReportStatus::Approved => "已审核",
-        FeeReportStatus::Returned => "已退回",
-    }
-}
-
 /// The rows of the export, in association then line order: filed
 /// (submitted or approved) reports only.
 pub async fn rows(db: &Db, ctx: &TenantContext, period_id: uuid::Uuid) -> Result<(String, Vec<[String; 11]>)> {
     ctx.require_role(&[Role::CityOfficial])?;
     let tx = db.read(ctx).await?;
     let period = find_period(&tx, ctx, period_id).await?;
-    let reports = fee_reduction_report::Entity::find()
-        .filter(fee_reduction_report::Column::TenantId.eq(ctx.tenant_id))
+    let reports = fee_reduction_report::Entity::scoped(ctx)
         .filter(fee_reduction_report::Column::PeriodId.eq(period_id))
         .filter(fee_reduction_report::Column::Status.is_in([FeeReportStatus::Submitted, FeeReportStatus::Approved]))
         .all(&tx)
         .await?;
-    let orgs = organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+    let orgs = organization::Entity::scoped(ctx)
         .filter(organization::Column::Id.is_in(reports.iter().map(|r| r.organization_id)))
         .order_by_asc(organization::Column::Name)
         .all(&tx)
         .await?;
-    let lines = fee_reduction_line::Entity::find()
-        .filter(fee_reduction_line::Column::TenantId.eq(ctx.tenant_id))
+    let lines = fee_reduction_line::Entity::scoped(ctx)
         .filter(fee_reduction_line::Column::ReportId.is_in(reports.iter().map(|r| r.id)))
         .order_by_asc(fee_reduction_line::Column::Position)
         .all(&tx)
@@ -109,10 +78,10 @@ pub async fn rows(db: &Db, ctx: &TenantContext, period_id: uuid::Uuid) -> Result
             out.push([
                 text(&org.name),
                 org.credit_code.clone(),
-                status_label(report.status).to_owned(),
-                fee_item_label(line.fee_item).to_owned(),
+                Label::zh(report.status).to_owned(),
+                line.fee_item.zh().to_owned(),
                 text(&line.fee_item_detail),
-                measure_label(line.measure).to_owned(),
+                line.measure.zh().to_owned(),
                 money(line.standard_before_fen),
                 money(line.standard_after_fen),
                 money(Some(line.amount_fen)),

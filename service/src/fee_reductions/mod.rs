@@ -8,28 +8,29 @@ pub mod totals;
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Duration, NaiveDate, SubsecRound, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use entity::app_user::Role;
 use entity::fee_reduction_line::{self, FeeItem, Measure};
 use entity::fee_reduction_period;
 use entity::fee_reduction_report::{self, FeeReportStatus};
 use entity::fee_reduction_report_version;
 use entity::organization::{self, OrganizationStatus};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::Db;
-use crate::error::{Error, Result, is_unique_violation};
+use crate::error::{Error, OrConflict, Result};
+use crate::labels::illegal_transition;
 use crate::money::Money;
 use crate::organizations::{load_for_update, require_access};
 use crate::outbox::{Email, Template};
 use crate::page::{self, Page, PageRequest};
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::tenants;
 use crate::validate;
 
@@ -58,34 +59,7 @@ pub fn transition(from: FeeReportStatus, action: ReportAction) -> Result<FeeRepo
         (S::Draft | S::Returned, A::Submit) => Ok(S::Submitted),
         (S::Submitted, A::Approve) => Ok(S::Approved),
         (S::Submitted, A::Return) => Ok(S::Returned),
-        _ => Err(Error::conflict(
-            format!(
-                "illegal transition: cannot {} a fee-reduction report that is {}",
-                format!("{action:?}").to_lowercase(),
-                format!("{from:?}").to_lowercase()
-            ),
-            format!("该减负报告当前状态为“{}”，不能{}", status_zh(from), action_zh(action)),
-        )),
-    }
-}
-
-/// The Chinese names of the report states and actions, for the message a
-/// Chinese user sees.
-fn status_zh(status: FeeReportStatus) -> &'static str {
-    match status {
-        FeeReportStatus::Draft => "草稿",
-        FeeReportStatus::Submitted => "已报送",
-        FeeReportStatus::Approved => "已通过",
-        FeeReportStatus::Returned => "已退回",
-    }
-}
-
-fn action_zh(action: ReportAction) -> &'static str {
-    match action {
-        ReportAction::Submit => "提交",
-        ReportAction::Approve => "审核通过",
-        ReportAction::Return => "退回",
-        ReportAction::Edit => "修改",
+        _ => Err(illegal_transition("a fee-reduction report", "减负报告", from, action)),
     }
 }
 
@@ -132,14 +106,12 @@ pub async fn open_period(
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let mut tx = db.write(ctx).await?;
     let fingerprint = json!({"title": title, "year": input.year, "half": input.half, "due_on": input.due_on});
-    if let Some(id) = tx.idempotent(idempotency_key, "fee_period.open", &fingerprint).await? {
-        let id = crate::users::replayed_id(&id)?;
+    if let Some(id) = tx.replayed(idempotency_key, "fee_period.open", &fingerprint).await? {
         let period = find_period(tx.conn(), ctx, id).await?;
         drop(tx);
         return Ok(period);
     }
-    let clash = fee_reduction_period::Entity::find()
-        .filter(fee_reduction_period::Column::TenantId.eq(ctx.tenant_id))
+    let clash = fee_reduction_period::Entity::scoped(ctx)
         .filter(fee_reduction_period::Column::Year.eq(input.year))
         .all(tx.conn())
         .await?
@@ -160,7 +132,7 @@ pub async fn open_period(
         due_on: input.due_on,
         opened_by: official,
         reminded_at: None,
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
     };
     fee_reduction_period::Entity::insert(fee_reduction_period::ActiveModel::from(period.clone()))
         .exec_without_returning(tx.conn())
@@ -187,8 +159,7 @@ pub async fn open_period(
 
 /// The active industry associations of a city: who is asked to report.
 pub(crate) async fn associations<C: ConnectionTrait>(conn: &C, tenant_id: Uuid) -> Result<Vec<organization::Model>> {
-    Ok(organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(tenant_id))
+    Ok(organization::Entity::scoped(tenant_id)
         .filter(organization::Column::IsIndustryAssociation.eq(true))
         .filter(organization::Column::Status.eq(OrganizationStatus::Active))
         .order_by_asc(organization::Column::Name)
@@ -202,7 +173,7 @@ pub async fn periods(
     page: PageRequest<Uuid>,
 ) -> Result<Page<fee_reduction_period::Model>> {
     ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let query = fee_reduction_period::Entity::find().filter(fee_reduction_period::Column::TenantId.eq(ctx.tenant_id));
+    let query = fee_reduction_period::Entity::scoped(ctx);
     page::fetch_by_id(db, ctx, query, fee_reduction_period::Column::Id, page).await
 }
 
@@ -211,10 +182,7 @@ pub(crate) async fn find_period<C: ConnectionTrait>(
     ctx: &TenantContext,
     id: Uuid,
 ) -> Result<fee_reduction_period::Model> {
-    fee_reduction_period::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("fee-reduction period"))
+    fee_reduction_period::Entity::find_owned(conn, ctx, id).await
 }
 
 /// One line item as the association types it. Amounts are parsed `Money`
@@ -404,13 +372,12 @@ pub async fn save_report(
             "只有行业协会商会需要报送减负报告",
         ));
     }
-    let existing = fee_reduction_report::Entity::find()
-        .filter(fee_reduction_report::Column::TenantId.eq(ctx.tenant_id))
+    let existing = fee_reduction_report::Entity::scoped(ctx)
         .filter(fee_reduction_report::Column::PeriodId.eq(period_id))
         .filter(fee_reduction_report::Column::OrganizationId.eq(organization_id))
         .one(tx.conn())
         .await?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     // An official's comments on a returned report stay on their lines (by
     // position) until the report is submitted again.
     let mut kept_comments = HashMap::new();
@@ -433,11 +400,8 @@ pub async fn save_report(
                 updated_at: now,
                 ..before
             };
-            fee_reduction_report::Entity::update(fee_reduction_report::ActiveModel::from(after.clone()).reset_all())
-                .exec(tx.conn())
-                .await?;
-            fee_reduction_line::Entity::delete_many()
-                .filter(fee_reduction_line::Column::TenantId.eq(ctx.tenant_id))
+            fee_reduction_report::Entity::save_owned(tx.conn(), after.clone()).await?;
+            fee_reduction_line::Entity::scoped_delete(ctx)
                 .filter(fee_reduction_line::Column::ReportId.eq(after.id))
                 .exec(tx.conn())
                 .await?;
@@ -465,15 +429,11 @@ pub async fn save_report(
             fee_reduction_report::Entity::insert(fee_reduction_report::ActiveModel::from(report.clone()))
                 .exec_without_returning(tx.conn())
                 .await
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        Error::conflict(
-                            "this association's report for the period was just created: reload it",
-                            "本会本报送期间的减负报告刚刚已创建，请刷新后重试",
-                        )
-                    } else {
-                        e.into()
-                    }
+                .or_conflict(|| {
+                    Error::conflict(
+                        "this association's report for the period was just created: reload it",
+                        "本会本报送期间的减负报告刚刚已创建，请刷新后重试",
+                    )
                 })?;
             report
         }
@@ -522,8 +482,7 @@ async fn lines_of<C: ConnectionTrait>(
     tenant_id: Uuid,
     report_id: Uuid,
 ) -> Result<Vec<fee_reduction_line::Model>> {
-    Ok(fee_reduction_line::Entity::find()
-        .filter(fee_reduction_line::Column::TenantId.eq(tenant_id))
+    Ok(fee_reduction_line::Entity::scoped(tenant_id)
         .filter(fee_reduction_line::Column::ReportId.eq(report_id))
         .order_by_asc(fee_reduction_line::Column::Position)
         .all(conn)
@@ -533,8 +492,7 @@ async fn lines_of<C: ConnectionTrait>(
 pub async fn report(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<ReportWithLines> {
     ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.read(ctx).await?;
-    let report = fee_reduction_report::Entity::find_by_id((ctx.tenant_id, id))
-        .one(&tx)
+    let report = fee_reduction_report::Entity::find_owned_opt(&tx, ctx, id)
         .await?
         .filter(|r| require_access(ctx, r.organization_id).is_ok())
         .ok_or(Error::NotFound("fee-reduction report"))?;
@@ -551,8 +509,7 @@ pub async fn reports(
     page: PageRequest<Uuid>,
 ) -> Result<Page<fee_reduction_report::Model>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let mut query =
-        fee_reduction_report::Entity::find().filter(fee_reduction_report::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = fee_reduction_report::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(fee_reduction_report::Column::OrganizationId.eq(ctx.organization_id()));
     }
@@ -571,9 +528,7 @@ pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduct
     let (me, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.write(ctx).await?;
-    let before = fee_reduction_report::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
+    let before = fee_reduction_report::Entity::lock_owned_opt(tx.conn(), ctx, id)
         .await?
         .filter(|r| require_access(ctx, r.organization_id).is_ok())
         .ok_or(Error::NotFound("fee-reduction report"))?;
@@ -587,7 +542,7 @@ pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduct
             "请至少填写一项收费项目后再报送",
         ));
     }
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let after = fee_reduction_report::Model {
         status,
         version: before.version + 1,
@@ -595,16 +550,13 @@ pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduct
         updated_at: now,
         ..before.clone()
     };
-    fee_reduction_report::Entity::update(fee_reduction_report::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    fee_reduction_report::Entity::save_owned(tx.conn(), after.clone()).await?;
     // Comments answered by this submission are done with.
-    fee_reduction_line::Entity::update_many()
+    fee_reduction_line::Entity::scoped_update(ctx)
         .col_expr(
             fee_reduction_line::Column::ReturnComment,
             sea_orm::sea_query::Expr::value(Option::<String>::None),
         )
-        .filter(fee_reduction_line::Column::TenantId.eq(ctx.tenant_id))
         .filter(fee_reduction_line::Column::ReportId.eq(id))
         .exec(tx.conn())
         .await?;
@@ -649,8 +601,7 @@ pub(crate) fn snapshot(report: &fee_reduction_report::Model, lines: &[fee_reduct
 pub async fn history(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<Vec<fee_reduction_report_version::Model>> {
     report(db, ctx, id).await?;
     let tx = db.read(ctx).await?;
-    let rows = fee_reduction_report_version::Entity::find()
-        .filter(fee_reduction_report_version::Column::TenantId.eq(ctx.tenant_id))
+    let rows = fee_reduction_report_version::Entity::scoped(ctx)
         .filter(fee_reduction_report_version::Column::ReportId.eq(id))
         .order_by_asc(fee_reduction_report_version::Column::Version)
         .all(&tx)
@@ -692,11 +643,7 @@ pub async fn review(
     }
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
-    let before = fee_reduction_report::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("fee-reduction report"))?;
+    let before = fee_reduction_report::Entity::lock_owned(tx.conn(), ctx, id).await?;
     let status = transition(before.status, action)?;
     let org = load_for_update(tx.conn(), ctx, before.organization_id).await?;
     let period = find_period(tx.conn(), ctx, before.period_id).await?;
@@ -723,7 +670,7 @@ pub async fn review(
             .await?;
         }
     }
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let after = fee_reduction_report::Model {
         status,
         review_comment: comment.clone(),
@@ -732,9 +679,7 @@ pub async fn review(
         updated_at: now,
         ..before.clone()
     };
-    fee_reduction_report::Entity::update(fee_reduction_report::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    fee_reduction_report::Entity::save_owned(tx.conn(), after.clone()).await?;
     if action == ReportAction::Return {
         let summary = comment.clone().unwrap_or_else(|| {
             lines
@@ -771,8 +716,7 @@ pub async fn review(
 pub async fn send_reminders(db: &Db, ctx: &TenantContext, today: NaiveDate) -> Result<usize> {
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.read(ctx).await?;
-    let due: Vec<fee_reduction_period::Model> = fee_reduction_period::Entity::find()
-        .filter(fee_reduction_period::Column::TenantId.eq(ctx.tenant_id))
+    let due: Vec<fee_reduction_period::Model> = fee_reduction_period::Entity::scoped(ctx)
         .filter(fee_reduction_period::Column::RemindedAt.is_null())
         .filter(fee_reduction_period::Column::DueOn.gte(today))
         .filter(fee_reduction_period::Column::DueOn.lte(today + Duration::days(7)))
@@ -795,7 +739,7 @@ pub async fn send_reminders(db: &Db, ctx: &TenantContext, today: NaiveDate) -> R
         fee_reduction_period::ActiveModel {
             tenant_id: Set(ctx.tenant_id),
             id: Set(period.id),
-            reminded_at: Set(Some(Utc::now().trunc_subsecs(6))),
+            reminded_at: Set(Some(clock::now())),
             ..Default::default()
         }
         .update(tx.conn())

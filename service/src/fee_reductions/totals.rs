@@ -9,7 +9,7 @@ use entity::fee_reduction_line::{self, FeeItem, Measure};
 use entity::fee_reduction_period;
 use entity::fee_reduction_report::{self, FeeReportStatus};
 use entity::organization;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::{associations, find_period};
@@ -17,7 +17,8 @@ use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money::Money;
-use crate::tenants;
+use crate::region::RegionRead;
+use crate::scoped::TenantOwned;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sum {
@@ -82,8 +83,7 @@ pub(crate) async fn not_reported<C: ConnectionTrait>(
     tenant_id: Uuid,
     period_id: Uuid,
 ) -> Result<Vec<organization::Model>> {
-    let reports = fee_reduction_report::Entity::find()
-        .filter(fee_reduction_report::Column::TenantId.eq(tenant_id))
+    let reports = fee_reduction_report::Entity::scoped(tenant_id)
         .filter(fee_reduction_report::Column::PeriodId.eq(period_id))
         .all(conn)
         .await?;
@@ -112,8 +112,7 @@ async fn compute<C: ConnectionTrait>(
     tenant_id: Uuid,
     period: fee_reduction_period::Model,
 ) -> Result<PeriodTotals> {
-    let reports = fee_reduction_report::Entity::find()
-        .filter(fee_reduction_report::Column::TenantId.eq(tenant_id))
+    let reports = fee_reduction_report::Entity::scoped(tenant_id)
         .filter(fee_reduction_report::Column::PeriodId.eq(period.id))
         .all(conn)
         .await?;
@@ -125,8 +124,7 @@ async fn compute<C: ConnectionTrait>(
     let lines = if approved_ids.is_empty() {
         Vec::new()
     } else {
-        fee_reduction_line::Entity::find()
-            .filter(fee_reduction_line::Column::TenantId.eq(tenant_id))
+        fee_reduction_line::Entity::scoped(tenant_id)
             .filter(fee_reduction_line::Column::ReportId.is_in(approved_ids.iter().copied()))
             .all(conn)
             .await?
@@ -165,8 +163,7 @@ async fn compute<C: ConnectionTrait>(
         .collect();
     if !others.is_empty() {
         associations_of_city.extend(
-            organization::Entity::find()
-                .filter(organization::Column::TenantId.eq(tenant_id))
+            organization::Entity::scoped(tenant_id)
                 .filter(organization::Column::Id.is_in(others))
                 .all(conn)
                 .await?,
@@ -244,24 +241,23 @@ pub struct CityYear {
 /// Region officials: each city's approved totals over the periods of a
 /// year. Counts and sums only.
 pub async fn region_year(db: &Db, ctx: &TenantContext, year: i32) -> Result<Vec<CityYear>> {
-    ctx.require_role(&[Role::RegionOfficial])?;
-    let mut out = Vec::new();
-    for city in tenants::cities_of(db, ctx.tenant_id).await? {
-        let tx = db.begin_for(city.id, false).await?;
-        let periods = fee_reduction_period::Entity::find()
-            .filter(fee_reduction_period::Column::TenantId.eq(city.id))
+    let read = RegionRead::open(db, ctx).await?;
+    let mut out = Vec::with_capacity(read.cities.len());
+    for city in &read.cities {
+        let tx = read.city(city).await?;
+        let periods = fee_reduction_period::Entity::scoped(city)
             .filter(fee_reduction_period::Column::Year.eq(year))
-            .all(&tx)
+            .all(tx)
             .await?;
         let mut figures = CityYear {
-            city,
+            city: city.clone(),
             total: Sum::default(),
             refunded: Money::ZERO,
             associations_reported: 0,
             associations_asked: 0,
         };
         for period in periods {
-            let t = compute(&tx, figures.city.id, period).await?;
+            let t = compute(tx, city.id, period).await?;
             figures.total.amount = figures
                 .total
                 .amount
@@ -276,8 +272,8 @@ pub async fn region_year(db: &Db, ctx: &TenantContext, year: i32) -> Result<Vec<
             figures.associations_reported += t.reported;
             figures.associations_asked += t.asked;
         }
-        tx.commit().await?;
         out.push(figures);
     }
+    read.close().await?;
     Ok(out)
 }

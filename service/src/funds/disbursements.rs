@@ -5,25 +5,27 @@
 //! behind it), and the allocation to the fund's gifts in the same
 //! transaction.
 
-use chrono::{NaiveDate, SubsecRound, Utc};
+use chrono::NaiveDate;
 use entity::allocation;
 use entity::app_user::{self, Role};
 use entity::charity_fund;
 use entity::disbursement::{self, BeneficiaryKind, DisbursementStatus, Purpose};
 use entity::donation::{self, DonationStatus, Entry};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::allocation::{Shortfall, Unspent, allocate};
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::{Db, WriteTx};
 use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::outbox::{Email, Template};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Order, Page, PageRequest};
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::validate;
 
 pub struct DisbursementInput {
@@ -103,10 +105,10 @@ pub async fn request(
         "amount_fen": input.amount.fen(),
     });
     if let Some(id) = tx
-        .idempotent(idempotency_key, "disbursement.request", &fingerprint)
+        .replayed(idempotency_key, "disbursement.request", &fingerprint)
         .await?
     {
-        let d = find(tx.conn(), ctx, crate::users::replayed_id(&id)?).await?;
+        let d = find(tx.conn(), ctx, id).await?;
         drop(tx);
         return Ok(d);
     }
@@ -168,7 +170,7 @@ pub(crate) async fn insert_request(
         amount_fen,
         status: DisbursementStatus::Requested,
         requested_by: user,
-        requested_at: Utc::now().trunc_subsecs(6),
+        requested_at: clock::now(),
         decided_by: None,
         decided_at: None,
         decision_note: None,
@@ -195,8 +197,7 @@ pub(crate) async fn insert_request(
 }
 
 async fn display_name<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<String> {
-    Ok(app_user::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
+    Ok(app_user::Entity::find_owned_opt(conn, ctx, id)
         .await?
         .map(|u| u.display_name)
         .unwrap_or_default())
@@ -204,25 +205,19 @@ async fn display_name<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uui
 
 /// A fund the caller's organization manages.
 async fn my_fund<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<charity_fund::Model> {
-    charity_fund::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
+    charity_fund::Entity::find_owned_opt(conn, ctx, id)
         .await?
         .filter(|f| Some(f.organization_id) == ctx.organization_id())
         .ok_or(Error::NotFound("fund"))
 }
 
 pub(crate) async fn find<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<disbursement::Model> {
-    disbursement::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("disbursement"))
+    disbursement::Entity::find_owned(conn, ctx, id).await
 }
 
 /// A disbursement of the caller's organization, locked for a decision.
 async fn locked_mine<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<disbursement::Model> {
-    disbursement::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(conn)
+    disbursement::Entity::lock_owned_opt(conn, ctx, id)
         .await?
         .filter(|d| Some(d.organization_id) == ctx.organization_id())
         .ok_or(Error::NotFound("disbursement"))
@@ -245,12 +240,11 @@ pub async fn approve(db: &Db, ctx: &TenantContext, id: Uuid, note: Option<&str>)
     }
     // The guarded update takes the fund's row lock, so concurrent approvals
     // on one fund queue here and each sees the balance the last one left.
-    let taken = charity_fund::Entity::update_many()
+    let taken = charity_fund::Entity::scoped_update(ctx)
         .col_expr(
             charity_fund::Column::DisbursedFen,
             Expr::col(charity_fund::Column::DisbursedFen).add(before.amount_fen),
         )
-        .filter(charity_fund::Column::TenantId.eq(ctx.tenant_id))
         .filter(charity_fund::Column::Id.eq(before.fund_id))
         .filter(
             Expr::col(charity_fund::Column::RaisedFen)
@@ -273,8 +267,7 @@ pub async fn approve(db: &Db, ctx: &TenantContext, id: Uuid, note: Option<&str>)
             format!("{}余额 {balance} 元，不足这笔支出所需的 {needed} 元", fund.name),
         ));
     }
-    let unspent: Vec<Unspent> = donation::Entity::find()
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
+    let unspent: Vec<Unspent> = donation::Entity::scoped(ctx)
         .filter(donation::Column::FundId.eq(before.fund_id))
         .filter(donation::Column::Entry.eq(Entry::Gift))
         .filter(donation::Column::Status.eq(DonationStatus::Confirmed))
@@ -306,12 +299,11 @@ pub async fn approve(db: &Db, ctx: &TenantContext, id: Uuid, note: Option<&str>)
         )
     })?;
     for (donation_id, share) in &shares {
-        donation::Entity::update_many()
+        donation::Entity::scoped_update(ctx)
             .col_expr(
                 donation::Column::UnallocatedFen,
                 Expr::col(donation::Column::UnallocatedFen).sub(*share),
             )
-            .filter(donation::Column::TenantId.eq(ctx.tenant_id))
             .filter(donation::Column::Id.eq(*donation_id))
             .exec(tx.conn())
             .await?;
@@ -329,13 +321,11 @@ pub async fn approve(db: &Db, ctx: &TenantContext, id: Uuid, note: Option<&str>)
     let after = disbursement::Model {
         status,
         decided_by: Some(user),
-        decided_at: Some(Utc::now().trunc_subsecs(6)),
+        decided_at: Some(clock::now()),
         decision_note: note,
         ..before.clone()
     };
-    disbursement::Entity::update(disbursement::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    disbursement::Entity::save_owned(tx.conn(), after.clone()).await?;
     notify_requester(&tx, ctx, &fund, &after, true).await?;
     tx.commit(
         AuditEvent::new("disbursement.approve", "disbursement", id)
@@ -374,10 +364,7 @@ impl AllocationDetail for AuditEvent {
 }
 
 async fn find_fund<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<charity_fund::Model> {
-    charity_fund::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("fund"))
+    charity_fund::Entity::find_owned(conn, ctx, id).await
 }
 
 async fn notify_requester(
@@ -387,10 +374,7 @@ async fn notify_requester(
     d: &disbursement::Model,
     approved: bool,
 ) -> Result<()> {
-    let Some(requester) = app_user::Entity::find_by_id((ctx.tenant_id, d.requested_by))
-        .one(tx.conn())
-        .await?
-    else {
+    let Some(requester) = app_user::Entity::find_owned_opt(tx.conn(), ctx, d.requested_by).await? else {
         return Ok(());
     };
     tx.send_email(Email {
@@ -417,13 +401,11 @@ pub async fn reject(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Res
     let after = disbursement::Model {
         status,
         decided_by: Some(user),
-        decided_at: Some(Utc::now().trunc_subsecs(6)),
+        decided_at: Some(clock::now()),
         decision_note: Some(reason.clone()),
         ..before.clone()
     };
-    disbursement::Entity::update(disbursement::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    disbursement::Entity::save_owned(tx.conn(), after.clone()).await?;
     let fund = find_fund(tx.conn(), ctx, before.fund_id).await?;
     notify_requester(&tx, ctx, &fund, &after, false).await?;
     tx.commit(
@@ -469,9 +451,7 @@ pub async fn record_payment(
         payment_reference: Some(reference),
         ..before.clone()
     };
-    disbursement::Entity::update(disbursement::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    disbursement::Entity::save_owned(tx.conn(), after.clone()).await?;
     tx.commit(
         AuditEvent::new("disbursement.pay", "disbursement", id)
             .organization(Some(after.organization_id))
@@ -494,7 +474,7 @@ pub async fn list(
     page: PageRequest<Uuid>,
 ) -> Result<Page<disbursement::Model>> {
     let role = ctx.require_role(&[Role::OrgStaff, Role::CityOfficial])?;
-    let mut query = disbursement::Entity::find().filter(disbursement::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = disbursement::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(disbursement::Column::OrganizationId.eq(ctx.organization_id()));
     }
@@ -504,17 +484,10 @@ pub async fn list(
     if let Some(status) = status {
         query = query.filter(disbursement::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        query = query.filter(disbursement::Column::Id.lt(after));
-    }
     let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_desc(disbursement::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
+    let page = page::fetch(&tx, query, disbursement::Column::Id, Order::NewestFirst, page).await?;
     tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    Ok(page)
 }
 
 #[cfg(test)]

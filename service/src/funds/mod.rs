@@ -11,7 +11,7 @@ pub mod disbursements;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
 
-use chrono::{Datelike, SubsecRound, Utc};
+use chrono::{Datelike, Utc};
 use entity::app_user::Role;
 use entity::charity_fund::{self, FundKind};
 use entity::disbursement::{self, BeneficiaryKind, DisbursementStatus, Purpose};
@@ -24,12 +24,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::donations::{GiftView, with_reversals};
-use crate::error::{Error, Result, is_unique_violation};
-use crate::page::{Page, PageRequest};
+use crate::error::{Error, OrConflict, Result};
+use crate::page::{self, Order, Page, PageRequest};
 use crate::privacy;
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::validate;
 
 pub struct FundInput {
@@ -51,9 +53,7 @@ pub async fn create(
 ) -> Result<charity_fund::Model> {
     let (user, _) = ctx.require_user()?;
     ctx.require_role(&[Role::OrgStaff])?;
-    let organization_id = ctx
-        .organization_id()
-        .ok_or_else(|| Error::forbidden("this account does not act for an organization"))?;
+    let organization_id = ctx.require_organization()?;
     let name = validate::required_text("name", &input.name, 200)?;
     let place = |field: &'static str, value: &str| match input.kind {
         FundKind::Community => validate::required_text(field, value, 100),
@@ -65,10 +65,8 @@ pub async fn create(
     let mut tx = db.write(ctx).await?;
     let fingerprint =
         json!({"name": name, "kind": input.kind, "community": community, "street": street, "district": district});
-    if let Some(id) = tx.idempotent(idempotency_key, "fund.create", &fingerprint).await? {
-        let fund = find(tx.conn(), ctx, crate::users::replayed_id(&id)?).await?;
-        drop(tx);
-        return Ok(fund);
+    if let Some(id) = tx.replayed(idempotency_key, "fund.create", &fingerprint).await? {
+        return find(tx.conn(), ctx, id).await;
     }
     crate::donations::receiving_organization(tx.conn(), ctx, organization_id).await?;
     let fund = charity_fund::Model {
@@ -83,20 +81,16 @@ pub async fn create(
         raised_fen: 0,
         disbursed_fen: 0,
         created_by: user,
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
     };
     charity_fund::Entity::insert(charity_fund::ActiveModel::from(fund.clone()))
         .exec_without_returning(tx.conn())
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                Error::conflict(
-                    format!("a fund named {} already exists in this city", fund.name),
-                    format!("本市已有名为“{}”的基金", fund.name),
-                )
-            } else {
-                e.into()
-            }
+        .or_conflict(|| {
+            Error::conflict(
+                format!("a fund named {} already exists in this city", fund.name),
+                format!("本市已有名为“{}”的基金", fund.name),
+            )
         })?;
     tx.commit(
         AuditEvent::new("fund.create", "charity_fund", fund.id)
@@ -108,10 +102,7 @@ pub async fn create(
 }
 
 pub(crate) async fn find<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<charity_fund::Model> {
-    charity_fund::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("fund"))
+    charity_fund::Entity::find_owned(conn, ctx, id).await
 }
 
 /// The city's funds, in name order: public.
@@ -121,7 +112,7 @@ pub async fn list(
     district: Option<&str>,
     page: PageRequest<Uuid>,
 ) -> Result<Page<charity_fund::Model>> {
-    let mut query = charity_fund::Entity::find().filter(charity_fund::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = charity_fund::Entity::scoped(ctx);
     if let Some(district) = district.map(str::trim).filter(|d| !d.is_empty()) {
         query = query.filter(charity_fund::Column::District.eq(district));
     }
@@ -134,8 +125,7 @@ pub async fn of_my_organization(db: &Db, ctx: &TenantContext) -> Result<Vec<char
         return Ok(Vec::new());
     };
     let tx = db.read(ctx).await?;
-    let funds = charity_fund::Entity::find()
-        .filter(charity_fund::Column::TenantId.eq(ctx.tenant_id))
+    let funds = charity_fund::Entity::scoped(ctx)
         .filter(charity_fund::Column::OrganizationId.eq(organization_id))
         .order_by_asc(charity_fund::Column::Name)
         .all(&tx)
@@ -271,12 +261,11 @@ impl FundReader {
 }
 
 async fn spending_in<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, fund_id: Uuid) -> Result<Vec<SpendingPoint>> {
-    let rows: Vec<(Purpose, Option<chrono::DateTime<Utc>>, i64)> = disbursement::Entity::find()
+    let rows: Vec<(Purpose, Option<chrono::DateTime<Utc>>, i64)> = disbursement::Entity::scoped(ctx)
         .select_only()
         .column(disbursement::Column::Purpose)
         .column(disbursement::Column::DecidedAt)
         .column(disbursement::Column::AmountFen)
-        .filter(disbursement::Column::TenantId.eq(ctx.tenant_id))
         .filter(disbursement::Column::FundId.eq(fund_id))
         .filter(disbursement::Column::Status.is_in(SPENT))
         .into_tuple()
@@ -311,12 +300,11 @@ async fn services_in<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, fund_id:
         .and_where(referral_target::Column::TenantId.eq(ctx.tenant_id))
         .and_where(referral_target::Column::FundId.eq(fund_id))
         .to_owned();
-    let rows: Vec<(Option<Service>, i32, i64)> = assistance::Entity::find()
+    let rows: Vec<(Option<Service>, i32, i64)> = assistance::Entity::scoped(ctx)
         .select_only()
         .column(assistance::Column::Service)
         .column(assistance::Column::PersonTimes)
         .column(assistance::Column::HoursCenti)
-        .filter(assistance::Column::TenantId.eq(ctx.tenant_id))
         .filter(assistance::Column::Kind.eq(NeedKind::Service))
         .filter(assistance::Column::TargetId.in_subquery(targets))
         .into_tuple()
@@ -342,19 +330,10 @@ async fn disbursements_in<C: ConnectionTrait>(
     fund_id: Uuid,
     page: PageRequest<Uuid>,
 ) -> Result<Page<disbursement::Model>> {
-    let mut query = disbursement::Entity::find()
-        .filter(disbursement::Column::TenantId.eq(ctx.tenant_id))
+    let query = disbursement::Entity::scoped(ctx)
         .filter(disbursement::Column::FundId.eq(fund_id))
         .filter(disbursement::Column::Status.is_in(SPENT));
-    if let Some(after) = page.after {
-        query = query.filter(disbursement::Column::Id.lt(after));
-    }
-    let rows = query
-        .order_by_desc(disbursement::Column::Id)
-        .limit(page.first + 1)
-        .all(conn)
-        .await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    page::fetch(conn, query, disbursement::Column::Id, Order::NewestFirst, page).await
 }
 
 async fn gifts_in<C: ConnectionTrait>(
@@ -363,20 +342,11 @@ async fn gifts_in<C: ConnectionTrait>(
     fund_id: Uuid,
     page: PageRequest<Uuid>,
 ) -> Result<Page<GiftView>> {
-    let mut query = donation::Entity::find()
-        .filter(donation::Column::TenantId.eq(ctx.tenant_id))
+    let query = donation::Entity::scoped(ctx)
         .filter(donation::Column::FundId.eq(fund_id))
         .filter(donation::Column::Entry.eq(Entry::Gift))
         .filter(donation::Column::Status.eq(DonationStatus::Confirmed));
-    if let Some(after) = page.after {
-        query = query.filter(donation::Column::Id.lt(after));
-    }
-    let rows = query
-        .order_by_desc(donation::Column::Id)
-        .limit(page.first + 1)
-        .all(conn)
-        .await?;
-    let page = Page::from_overfetch(rows, page.first);
+    let page = page::fetch(conn, query, donation::Column::Id, Order::NewestFirst, page).await?;
     Ok(Page {
         items: with_reversals(conn, ctx, page.items).await?,
         has_next: page.has_next,

@@ -5,22 +5,23 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
+use chrono::{Datelike, NaiveDate};
 use entity::annual_report::{self, ReportStatus};
 use entity::app_user::Role;
 use entity::organization::{self, OrganizationKind};
-use sea_orm::ActiveModelTrait;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::workflow::{self, ReportAction};
 use super::{load_for_update, require_access};
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::Db;
-use crate::error::{Error, Result, is_unique_violation};
-use crate::page::{Page, PageRequest};
+use crate::error::{Error, OrConflict, Result};
+use crate::page::{self, Order, Page, PageRequest};
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::validate;
 
 /// The report for `year` is due on 31 March of the year after for a
@@ -93,14 +94,13 @@ pub async fn submit(
             ),
         ));
     }
-    let existing = annual_report::Entity::find()
-        .filter(annual_report::Column::TenantId.eq(ctx.tenant_id))
+    let existing = annual_report::Entity::scoped(ctx)
         .filter(annual_report::Column::OrganizationId.eq(organization_id))
         .filter(annual_report::Column::Year.eq(year))
         .lock_exclusive()
         .one(tx.conn())
         .await?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let (report, event) = match existing {
         Some(before) => {
             let status = workflow::report(before.status, ReportAction::Resubmit)?;
@@ -114,9 +114,7 @@ pub async fn submit(
                 reviewed_at: None,
                 ..before.clone()
             };
-            annual_report::Entity::update(annual_report::ActiveModel::from(after.clone()).reset_all())
-                .exec(tx.conn())
-                .await?;
+            annual_report::Entity::save_owned(tx.conn(), after.clone()).await?;
             let event = AuditEvent::new("annual_report.resubmit", "annual_report", after.id).changed(
                 &json!({"status": before.status, "summary": before.summary}),
                 &json!({"status": after.status, "summary": after.summary}),
@@ -140,15 +138,11 @@ pub async fn submit(
             annual_report::Entity::insert(annual_report::ActiveModel::from(report.clone()))
                 .exec_without_returning(tx.conn())
                 .await
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        Error::conflict(
-                            format!("the report for {year} was just submitted"),
-                            format!("{year} 年度报告刚刚已报送，请勿重复提交"),
-                        )
-                    } else {
-                        e.into()
-                    }
+                .or_conflict(|| {
+                    Error::conflict(
+                        format!("the report for {year} was just submitted"),
+                        format!("{year} 年度报告刚刚已报送，请勿重复提交"),
+                    )
                 })?;
             let late = due_date(org.kind, year).is_some_and(|due| today > due);
             let event = AuditEvent::new("annual_report.submit", "annual_report", report.id)
@@ -185,23 +179,17 @@ pub async fn review(
         _ => Some(validate::required_text("comment", comment.unwrap_or_default(), 1000)?),
     };
     let tx = db.write(ctx).await?;
-    let before = annual_report::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("annual report"))?;
+    let before = annual_report::Entity::lock_owned(tx.conn(), ctx, id).await?;
     let status = workflow::report(before.status, outcome)?;
     let org = load_for_update(tx.conn(), ctx, before.organization_id).await?;
     let after = annual_report::Model {
         status,
         reviewed_by: Some(official),
         review_comment: comment,
-        reviewed_at: Some(Utc::now().trunc_subsecs(6)),
+        reviewed_at: Some(clock::now()),
         ..before.clone()
     };
-    annual_report::Entity::update(annual_report::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    annual_report::Entity::save_owned(tx.conn(), after.clone()).await?;
     tx.commit(
         AuditEvent::new("annual_report.review", "annual_report", id)
             .organization(Some(after.organization_id))
@@ -226,7 +214,7 @@ pub async fn list(
     page: PageRequest<Uuid>,
 ) -> Result<Page<ReportWithDue>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let mut query = annual_report::Entity::find().filter(annual_report::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = annual_report::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(annual_report::Column::OrganizationId.eq(ctx.organization_id()));
     }
@@ -239,23 +227,14 @@ pub async fn list(
     if let Some(status) = status {
         query = query.filter(annual_report::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        query = query.filter(annual_report::Column::Id.gt(after));
-    }
     // The page and its organizations' kinds (for the due dates) in one
     // transaction.
     let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_asc(annual_report::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    let found = Page::from_overfetch(rows, page.first);
-    let kinds: HashMap<Uuid, OrganizationKind> = organization::Entity::find()
+    let found = page::fetch(&tx, query, annual_report::Column::Id, Order::OldestFirst, page).await?;
+    let kinds: HashMap<Uuid, OrganizationKind> = organization::Entity::scoped(ctx)
         .select_only()
         .column(organization::Column::Id)
         .column(organization::Column::Kind)
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
         .filter(organization::Column::Id.is_in(found.items.iter().map(|r| r.organization_id)))
         .into_tuple::<(Uuid, OrganizationKind)>()
         .all(&tx)

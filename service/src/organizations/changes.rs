@@ -2,12 +2,10 @@
 //! changes several registered items at once; the approved change applies
 //! them all in one transaction as a new version.
 
-use chrono::{SubsecRound, Utc};
 use entity::app_user::Role;
 use entity::change_application::{self, ChangeStatus};
 use entity::organization;
-use sea_orm::ActiveModelTrait;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -15,13 +13,14 @@ use uuid::Uuid;
 use super::workflow::{self, ChangeAction};
 use super::{Snapshot, load_for_update, require_access, save_version};
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::outbox::{Email, Template};
 use crate::page::{self, Page, PageRequest};
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::tenants;
-use crate::users::replayed_id;
 use crate::validate;
 
 /// The items one application may change. Absent items stay as they are.
@@ -112,13 +111,12 @@ pub async fn submit(
     let changes = serde_json::to_string(&items).map_err(Error::internal)?;
     let mut tx = db.write(ctx).await?;
     let fingerprint = json!({ "organization": organization_id, "changes": items });
-    if let Some(id) = tx.idempotent(idempotency_key, "change.submit", &fingerprint).await? {
+    if let Some(id) = tx.replayed(idempotency_key, "change.submit", &fingerprint).await? {
         drop(tx);
-        return get(db, ctx, replayed_id(&id)?).await;
+        return get(db, ctx, id).await;
     }
     load_for_update(tx.conn(), ctx, organization_id).await?;
-    let pending = change_application::Entity::find()
-        .filter(change_application::Column::TenantId.eq(ctx.tenant_id))
+    let pending = change_application::Entity::scoped(ctx)
         .filter(change_application::Column::OrganizationId.eq(organization_id))
         .filter(change_application::Column::Status.eq(ChangeStatus::Submitted))
         .one(tx.conn())
@@ -138,7 +136,7 @@ pub async fn submit(
         changes,
         comment: None,
         decided_by: None,
-        submitted_at: Utc::now().trunc_subsecs(6),
+        submitted_at: clock::now(),
         decided_at: None,
     };
     change_application::Entity::insert(change_application::ActiveModel::from(application.clone()))
@@ -156,8 +154,7 @@ pub async fn submit(
 pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<change_application::Model> {
     ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.read(ctx).await?;
-    let application = change_application::Entity::find_by_id((ctx.tenant_id, id))
-        .one(&tx)
+    let application = change_application::Entity::find_owned_opt(&tx, ctx, id)
         .await?
         .filter(|a| require_access(ctx, a.organization_id).is_ok())
         .ok_or(Error::NotFound("change application"))?;
@@ -172,7 +169,7 @@ pub async fn list(
     page: PageRequest<Uuid>,
 ) -> Result<Page<change_application::Model>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let mut query = change_application::Entity::find().filter(change_application::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = change_application::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(change_application::Column::OrganizationId.eq(ctx.organization_id()));
     }
@@ -198,15 +195,11 @@ pub async fn decide(
     };
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
-    let before = change_application::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("change application"))?;
+    let before = change_application::Entity::lock_owned(tx.conn(), ctx, id).await?;
     let status = workflow::change(before.status, action)?;
     let org = load_for_update(tx.conn(), ctx, before.organization_id).await?;
     let items = items_of(&before)?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let after = change_application::Model {
         status,
         comment: comment.clone(),
@@ -214,9 +207,7 @@ pub async fn decide(
         decided_at: Some(now),
         ..before.clone()
     };
-    change_application::Entity::update(change_application::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    change_application::Entity::save_owned(tx.conn(), after.clone()).await?;
     let context = json!({
         "name": org.name, "date": crate::clock::today().to_string(), "items": items.labels(),
         "comment": comment, "tenant_name": city.name,

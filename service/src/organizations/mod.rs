@@ -9,12 +9,11 @@ pub mod registration;
 pub mod supervision;
 pub mod workflow;
 
-use chrono::{NaiveDate, SubsecRound, Utc};
+use chrono::NaiveDate;
 use entity::app_user::Role;
 use entity::organization::{self, OrganizationKind, OrganizationStatus};
 use entity::supervision_listing::{self, SupervisionList};
 use entity::{organization_version, tenant};
-use sea_orm::ActiveModelTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -25,11 +24,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::credit_code::{self, CreditCode};
 use crate::db::Db;
-use crate::error::{Error, Result, is_unique_violation};
-use crate::page::{self, Page, PageRequest};
+use crate::error::{Error, OrConflict, Result};
+use crate::page::{self, Order, Page, PageRequest};
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::tenants;
 use crate::validate;
 use workflow::OrganizationAction;
@@ -118,7 +119,7 @@ pub(crate) async fn insert_new(
     registered_on: NaiveDate,
     cause: &str,
 ) -> Result<organization::Model> {
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let org = organization::Model {
         tenant_id: ctx.tenant_id,
         id: Uuid::now_v7(),
@@ -146,15 +147,11 @@ pub(crate) async fn insert_new(
     organization::Entity::insert(organization::ActiveModel::from(org.clone()))
         .exec_without_returning(tx)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                Error::conflict(
-                    format!("an organization with the credit code {code} is already registered"),
-                    format!("统一社会信用代码 {code} 已登记，请勿重复登记"),
-                )
-            } else {
-                e.into()
-            }
+        .or_conflict(|| {
+            Error::conflict(
+                format!("an organization with the credit code {code} is already registered"),
+                format!("统一社会信用代码 {code} 已登记，请勿重复登记"),
+            )
         })?;
     record_version(tx, ctx, &org, cause, None).await?;
     Ok(org)
@@ -172,12 +169,10 @@ pub(crate) async fn save_version(
 ) -> Result<organization::Model> {
     let after = organization::Model {
         version: before.version + 1,
-        updated_at: Utc::now().trunc_subsecs(6),
+        updated_at: clock::now(),
         ..after
     };
-    organization::Entity::update(organization::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx)
-        .await?;
+    organization::Entity::save_owned(tx, after.clone()).await?;
     record_version(tx, ctx, &after, cause, change_application_id).await?;
     Ok(after)
 }
@@ -211,8 +206,7 @@ pub(crate) async fn ensure_name_free(
     name: &str,
     except: Option<Uuid>,
 ) -> Result<()> {
-    let mut query = organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+    let mut query = organization::Entity::scoped(ctx)
         .filter(organization::Column::Name.eq(name))
         .filter(organization::Column::Status.eq(OrganizationStatus::Active));
     if let Some(id) = except {
@@ -235,11 +229,7 @@ pub(crate) async fn load_for_update(
     ctx: &TenantContext,
     id: Uuid,
 ) -> Result<organization::Model> {
-    let org = organization::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx)
-        .await?
-        .ok_or(Error::NotFound("organization"))?;
+    let org = organization::Entity::lock_owned(tx, ctx, id).await?;
     workflow::organization(org.status, OrganizationAction::Modify)?;
     Ok(org)
 }
@@ -257,10 +247,7 @@ pub(crate) fn require_access(ctx: &TenantContext, organization_id: Uuid) -> Resu
 pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<organization::Model> {
     require_access(ctx, id)?;
     let tx = db.read(ctx).await?;
-    let org = organization::Entity::find_by_id((ctx.tenant_id, id))
-        .one(&tx)
-        .await?
-        .ok_or(Error::NotFound("organization"))?;
+    let org = organization::Entity::find_owned(&tx, ctx, id).await?;
     tx.commit().await?;
     Ok(org)
 }
@@ -321,10 +308,7 @@ pub async fn list(
     page: PageRequest<Uuid>,
 ) -> Result<Page<organization::Model>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let mut query = apply_filter(
-        organization::Entity::find().filter(organization::Column::TenantId.eq(ctx.tenant_id)),
-        &filter,
-    );
+    let mut query = apply_filter(organization::Entity::scoped(ctx), &filter);
     if role == Role::OrgStaff {
         query = query.filter(organization::Column::Id.eq(ctx.organization_id()));
     }
@@ -353,20 +337,9 @@ pub async fn public_register(
         status: Some(OrganizationStatus::Active),
         ..filter
     };
-    let mut query = apply_filter(
-        organization::Entity::find().filter(organization::Column::TenantId.eq(ctx.tenant_id)),
-        &filter,
-    );
-    if let Some(after) = page.after {
-        query = query.filter(organization::Column::Id.gt(after));
-    }
+    let query = apply_filter(organization::Entity::scoped(ctx), &filter);
     let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_asc(organization::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    let page = Page::from_overfetch(rows, page.first);
+    let page = page::fetch(&tx, query, organization::Column::Id, Order::OldestFirst, page).await?;
     let ids: Vec<Uuid> = page.items.iter().map(|o| o.id).collect();
     let listings = current_listings(&tx, ctx.tenant_id, &ids).await?;
     tx.commit().await?;
@@ -389,8 +362,7 @@ pub(crate) async fn current_listings<C: ConnectionTrait>(
     if organization_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(supervision_listing::Entity::find()
-        .filter(supervision_listing::Column::TenantId.eq(tenant_id))
+    Ok(supervision_listing::Entity::scoped(tenant_id)
         .filter(supervision_listing::Column::OrganizationId.is_in(organization_ids.iter().copied()))
         .filter(supervision_listing::Column::RemovedOn.is_null())
         .all(conn)
@@ -401,8 +373,7 @@ pub(crate) async fn current_listings<C: ConnectionTrait>(
 pub async fn history(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<Vec<organization_version::Model>> {
     require_access(ctx, id)?;
     let tx = db.read(ctx).await?;
-    let rows = organization_version::Entity::find()
-        .filter(organization_version::Column::TenantId.eq(ctx.tenant_id))
+    let rows = organization_version::Entity::scoped(ctx)
         .filter(organization_version::Column::OrganizationId.eq(id))
         .order_by_asc(organization_version::Column::Version)
         .all(&tx)
@@ -436,11 +407,11 @@ pub async fn register_existing(
     let fingerprint = json!({"name": p.name, "code": code.as_str(), "on": registered_on});
     let mut tx = db.write(ctx).await?;
     if let Some(id) = tx
-        .idempotent(idempotency_key, "organization.register_existing", &fingerprint)
+        .replayed(idempotency_key, "organization.register_existing", &fingerprint)
         .await?
     {
         drop(tx);
-        return get(db, ctx, crate::users::replayed_id(&id)?).await;
+        return get(db, ctx, id).await;
     }
     ensure_name_free(tx.conn(), ctx, &p.name, None).await?;
     let org = insert_new(tx.conn(), ctx, p, &code, registered_on, "registration").await?;
@@ -576,11 +547,7 @@ pub async fn deregister(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) ->
     ctx.require_role(&[Role::CityOfficial])?;
     let reason = validate::required_text("reason", reason, 500)?;
     let tx = db.write(ctx).await?;
-    let before = organization::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("organization"))?;
+    let before = organization::Entity::lock_owned(tx.conn(), ctx, id).await?;
     let status = workflow::organization(before.status, OrganizationAction::Deregister)?;
     let after = organization::Model {
         status,
@@ -590,13 +557,12 @@ pub async fn deregister(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) ->
     };
     let after = save_version(tx.conn(), ctx, &before, after, "deregistration", None).await?;
     // Its listings end with it: a deregistered organization is on no list.
-    supervision_listing::Entity::update_many()
+    supervision_listing::Entity::scoped_update(ctx)
         .col_expr(
             supervision_listing::Column::RemovedOn,
             Expr::value(after.deregistered_on),
         )
         .col_expr(supervision_listing::Column::RemovalReason, Expr::value("注销登记"))
-        .filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id))
         .filter(supervision_listing::Column::OrganizationId.eq(id))
         .filter(supervision_listing::Column::RemovedOn.is_null())
         .exec(tx.conn())
@@ -634,21 +600,19 @@ type Facts = (
 pub(crate) async fn city_counts<C: ConnectionTrait>(conn: &C, tenant_id: Uuid) -> Result<CityCounts> {
     // One pass over the city's organizations (a few thousand rows at most,
     // five narrow columns) instead of a query per figure.
-    let rows: Vec<Facts> = organization::Entity::find()
+    let rows: Vec<Facts> = organization::Entity::scoped(tenant_id)
         .select_only()
         .column(organization::Column::Kind)
         .column(organization::Column::Status)
         .column(organization::Column::IsIndustryAssociation)
         .column(organization::Column::CharityRecognizedOn)
         .column(organization::Column::PublicFundraisingOn)
-        .filter(organization::Column::TenantId.eq(tenant_id))
         .into_tuple()
         .all(conn)
         .await?;
-    let listings: Vec<SupervisionList> = supervision_listing::Entity::find()
+    let listings: Vec<SupervisionList> = supervision_listing::Entity::scoped(tenant_id)
         .select_only()
         .column(supervision_listing::Column::List)
-        .filter(supervision_listing::Column::TenantId.eq(tenant_id))
         .filter(supervision_listing::Column::RemovedOn.is_null())
         .into_tuple()
         .all(conn)

@@ -2,12 +2,10 @@
 //! applicant or an official on their behalf, accepted (受理), then approved
 //! with a new unified social credit code (准予登记) or rejected with a reason.
 
-use chrono::{SubsecRound, Utc};
 use entity::app_user::Role;
 use entity::organization;
 use entity::registration_application::{self, ApplicationStatus};
-use sea_orm::ActiveModelTrait;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -15,14 +13,15 @@ use uuid::Uuid;
 use super::workflow::{self, RegistrationAction};
 use super::{Particulars, Snapshot, insert_new};
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::credit_code::CreditCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::outbox::{Email, Template};
 use crate::page::{self, Page, PageRequest};
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::tenants;
-use crate::users::replayed_id;
 use crate::validate;
 
 #[derive(Serialize)]
@@ -51,7 +50,7 @@ pub async fn submit(
     let (applicant, _) = ctx.require_user()?;
     ctx.require_role(&[Role::OrgStaff, Role::CityOfficial])?;
     let p = particulars.parse()?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let application = registration_application::Model {
         tenant_id: ctx.tenant_id,
         id: Uuid::now_v7(),
@@ -81,11 +80,11 @@ pub async fn submit(
     });
     let mut tx = db.write(ctx).await?;
     if let Some(id) = tx
-        .idempotent(idempotency_key, "registration.submit", &fingerprint)
+        .replayed(idempotency_key, "registration.submit", &fingerprint)
         .await?
     {
         drop(tx);
-        return get(db, ctx, replayed_id(&id)?).await;
+        return get(db, ctx, id).await;
     }
     super::ensure_name_free(tx.conn(), ctx, &application.name, None).await?;
     registration_application::Entity::insert(registration_application::ActiveModel::from(application.clone()))
@@ -105,8 +104,7 @@ pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<registration_
     let (me, role) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.read(ctx).await?;
-    let application = registration_application::Entity::find_by_id((ctx.tenant_id, id))
-        .one(&tx)
+    let application = registration_application::Entity::find_owned_opt(&tx, ctx, id)
         .await?
         .filter(|a| role == Role::CityOfficial || a.applicant_user_id == me)
         .ok_or(Error::NotFound("registration application"))?;
@@ -122,8 +120,7 @@ pub async fn list(
 ) -> Result<Page<registration_application::Model>> {
     let (me, role) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let mut query =
-        registration_application::Entity::find().filter(registration_application::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = registration_application::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(registration_application::Column::ApplicantUserId.eq(me));
     }
@@ -150,13 +147,9 @@ pub async fn decide(
     };
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
-    let before = registration_application::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("registration application"))?;
+    let before = registration_application::Entity::lock_owned(tx.conn(), ctx, id).await?;
     let status = workflow::registration(before.status, action)?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let today = crate::clock::today();
     let mut after = registration_application::Model {
         status,
@@ -206,9 +199,7 @@ pub async fn decide(
             )
         }
     };
-    registration_application::Entity::update(registration_application::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    registration_application::Entity::save_owned(tx.conn(), after.clone()).await?;
     if let serde_json::Value::Object(map) = &mut context {
         map.insert("name".into(), json!(after.name));
         map.insert("date".into(), json!(today.to_string()));
@@ -246,8 +237,7 @@ async fn new_credit_code(
             .map(|i| BODY_ALPHABET[((bits >> (i * 5)) % 31) as usize] as char)
             .collect();
         let code = CreditCode::assemble(application.kind, division_code, &body)?;
-        let taken = organization::Entity::find()
-            .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+        let taken = organization::Entity::scoped(ctx)
             .filter(organization::Column::CreditCode.eq(code.as_str()))
             .count(tx)
             .await?;

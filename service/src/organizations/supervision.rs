@@ -5,14 +5,13 @@
 
 use std::collections::HashSet;
 
-use chrono::{Datelike, Days, Months, NaiveDate, SubsecRound, Utc};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use entity::app_user::{self, Role};
 use entity::complaint::{self, ComplaintStatus};
 use entity::organization::{self, OrganizationStatus};
 use entity::registration_application::{self, ApplicationStatus};
 use entity::supervision_listing::{self, SupervisionList};
 use entity::{annual_report, annual_report_reminder};
-use sea_orm::ActiveModelTrait;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
@@ -21,11 +20,13 @@ use super::annual_reports::{due_date, due_rule};
 use super::load_for_update;
 use super::workflow::{self, ComplaintAction};
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::{Actor, TenantContext};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::outbox::{Email, Template};
 use crate::page::{self, Page, PageRequest};
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::tenants;
 use crate::validate;
 
@@ -101,8 +102,7 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
     // must not both list the same organization).
     lock_city(&tx, ctx).await?;
     let mut report = CheckReport::default();
-    let open = supervision_listing::Entity::find()
-        .filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id))
+    let open = supervision_listing::Entity::scoped(ctx)
         .filter(supervision_listing::Column::RemovedOn.is_null())
         .all(tx.conn())
         .await?;
@@ -112,26 +112,23 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
     // others 31 May): missed, onto the abnormal list; due within
     // REMINDER_DAYS, reminded once.
     let year = as_of.year() - 1;
-    let active = organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+    let active = organization::Entity::scoped(ctx)
         .filter(organization::Column::Status.eq(OrganizationStatus::Active))
         .filter(organization::Column::RegisteredOn.lte(NaiveDate::from_ymd_opt(year, 12, 31)))
         .all(tx.conn())
         .await?;
-    let reported: HashSet<Uuid> = annual_report::Entity::find()
+    let reported: HashSet<Uuid> = annual_report::Entity::scoped(ctx)
         .select_only()
         .column(annual_report::Column::OrganizationId)
-        .filter(annual_report::Column::TenantId.eq(ctx.tenant_id))
         .filter(annual_report::Column::Year.eq(year))
         .into_tuple::<Uuid>()
         .all(tx.conn())
         .await?
         .into_iter()
         .collect();
-    let reminded: HashSet<Uuid> = annual_report_reminder::Entity::find()
+    let reminded: HashSet<Uuid> = annual_report_reminder::Entity::scoped(ctx)
         .select_only()
         .column(annual_report_reminder::Column::OrganizationId)
-        .filter(annual_report_reminder::Column::TenantId.eq(ctx.tenant_id))
         .filter(annual_report_reminder::Column::Year.eq(year))
         .into_tuple::<Uuid>()
         .all(tx.conn())
@@ -163,10 +160,7 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
         .iter()
         .filter(|l| l.list == SupervisionList::Abnormal && two_years_on(l.listed_on))
     {
-        let Some(org) = organization::Entity::find_by_id((ctx.tenant_id, listing.organization_id))
-            .one(tx.conn())
-            .await?
-        else {
+        let Some(org) = organization::Entity::find_owned_opt(tx.conn(), ctx, listing.organization_id).await? else {
             continue;
         };
         if org.status != OrganizationStatus::Active {
@@ -191,8 +185,7 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
     }
 
     // Applications waiting too long: tell the city's officials, once.
-    let waiting = registration_application::Entity::find()
-        .filter(registration_application::Column::TenantId.eq(ctx.tenant_id))
+    let waiting = registration_application::Entity::scoped(ctx)
         .filter(
             registration_application::Column::Status.is_in([ApplicationStatus::Submitted, ApplicationStatus::Accepted]),
         )
@@ -204,13 +197,12 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
         .filter(|a| working_days_between(a.submitted_at.date_naive(), as_of) > OVERDUE_WORKING_DAYS)
         .collect();
     if !overdue.is_empty() {
-        let officials = app_user::Entity::find()
-            .filter(app_user::Column::TenantId.eq(ctx.tenant_id))
+        let officials = app_user::Entity::scoped(ctx)
             .filter(app_user::Column::Role.eq(Role::CityOfficial))
             .filter(app_user::Column::Active.eq(true))
             .all(tx.conn())
             .await?;
-        let now = Utc::now().trunc_subsecs(6);
+        let now = clock::now();
         for application in overdue {
             for official in &officials {
                 tx.send_email(Email {
@@ -338,8 +330,7 @@ pub async fn list_abnormal(
     let tx = db.write(ctx).await?;
     lock_city(&tx, ctx).await?;
     let org = load_for_update(tx.conn(), ctx, organization_id).await?;
-    let already = supervision_listing::Entity::find()
-        .filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id))
+    let already = supervision_listing::Entity::scoped(ctx)
         .filter(supervision_listing::Column::OrganizationId.eq(organization_id))
         .filter(supervision_listing::Column::List.eq(SupervisionList::Abnormal))
         .filter(supervision_listing::Column::RemovedOn.is_null())
@@ -382,11 +373,7 @@ pub async fn remove(
     let reason = validate::required_text("reason", reason, 500)?;
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
-    let before = supervision_listing::Entity::find_by_id((ctx.tenant_id, listing_id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("listing"))?;
+    let before = supervision_listing::Entity::lock_owned(tx.conn(), ctx, listing_id).await?;
     if before.removed_on.is_some() {
         return Err(Error::conflict(
             "illegal transition: cannot remove a listing that is already removed",
@@ -401,9 +388,7 @@ pub async fn remove(
         removed_by: Some(official),
         ..before.clone()
     };
-    supervision_listing::Entity::update(supervision_listing::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    supervision_listing::Entity::save_owned(tx.conn(), after.clone()).await?;
     tx.send_email(Email {
         to: org.contact_email.clone(),
         language: "zh-CN".into(),
@@ -434,7 +419,7 @@ pub async fn listings(
     current_only: bool,
 ) -> Result<Vec<supervision_listing::Model>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let mut query = supervision_listing::Entity::find().filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = supervision_listing::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(supervision_listing::Column::OrganizationId.eq(ctx.organization_id()));
     }
@@ -493,7 +478,7 @@ pub async fn record_complaint(
 ) -> Result<complaint::Model> {
     let (me, _) = ctx.require_user()?;
     ctx.require_role(&[Role::CityOfficial])?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let complaint = complaint::Model {
         tenant_id: ctx.tenant_id,
         id: Uuid::now_v7(),
@@ -508,11 +493,8 @@ pub async fn record_complaint(
     };
     let mut tx = db.write(ctx).await?;
     let fingerprint = json!({"subject": complaint.subject_name, "description": complaint.description, "reporter": complaint.reporter});
-    if let Some(id) = tx.idempotent(idempotency_key, "complaint.record", &fingerprint).await? {
-        let id = crate::users::replayed_id(&id)?;
-        let existing = complaint::Entity::find_by_id((ctx.tenant_id, id))
-            .one(tx.conn())
-            .await?;
+    if let Some(id) = tx.replayed(idempotency_key, "complaint.record", &fingerprint).await? {
+        let existing = complaint::Entity::find_owned_opt(tx.conn(), ctx, id).await?;
         drop(tx);
         return existing.ok_or(Error::NotFound("complaint"));
     }
@@ -538,21 +520,15 @@ pub async fn handle_complaint(
     ctx.require_role(&[Role::CityOfficial])?;
     let handling = validate::required_text("handling", handling, 10_000)?;
     let tx = db.write(ctx).await?;
-    let before = complaint::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("complaint"))?;
+    let before = complaint::Entity::lock_owned(tx.conn(), ctx, id).await?;
     let status = workflow::complaint(before.status, action)?;
     let after = complaint::Model {
         status,
         handling: Some(handling),
-        updated_at: Utc::now().trunc_subsecs(6),
+        updated_at: clock::now(),
         ..before.clone()
     };
-    complaint::Entity::update(complaint::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    complaint::Entity::save_owned(tx.conn(), after.clone()).await?;
     tx.commit(AuditEvent::new("complaint.handle", "complaint", id).changed(
         &json!({"status": before.status, "handling": before.handling}),
         &json!({"status": after.status, "handling": after.handling}),
@@ -568,7 +544,7 @@ pub async fn complaints(
     page: PageRequest<Uuid>,
 ) -> Result<Page<complaint::Model>> {
     ctx.require_role(&[Role::CityOfficial])?;
-    let mut query = complaint::Entity::find().filter(complaint::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = complaint::Entity::scoped(ctx);
     if let Some(status) = status {
         query = query.filter(complaint::Column::Status.eq(status));
     }

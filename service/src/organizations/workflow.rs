@@ -9,65 +9,7 @@ use entity::organization::OrganizationStatus;
 use entity::registration_application::ApplicationStatus;
 
 use crate::error::{Error, Result};
-
-fn illegal(what: &str, what_zh: &str, state: impl std::fmt::Debug + Zh, action: impl std::fmt::Debug + Zh) -> Error {
-    Error::conflict(
-        format!(
-            "illegal transition: cannot {} {what} that is {}",
-            format!("{action:?}").to_lowercase(),
-            format!("{state:?}").to_lowercase()
-        ),
-        format!("该{what_zh}当前状态为“{}”，不能{}", state.zh(), action.zh()),
-    )
-}
-
-/// The Chinese name of a state or an action, for the message a Chinese
-/// user sees.
-trait Zh {
-    fn zh(self) -> &'static str;
-}
-
-impl Zh for ApplicationStatus {
-    fn zh(self) -> &'static str {
-        match self {
-            Self::Submitted => "已提交",
-            Self::Accepted => "已受理",
-            Self::Approved => "准予登记",
-            Self::Rejected => "不予登记",
-        }
-    }
-}
-
-impl Zh for ChangeStatus {
-    fn zh(self) -> &'static str {
-        match self {
-            Self::Submitted => "已提交",
-            Self::Approved => "已核准",
-            Self::Returned => "已退回",
-        }
-    }
-}
-
-impl Zh for ReportStatus {
-    fn zh(self) -> &'static str {
-        match self {
-            Self::Submitted => "已报送",
-            Self::Passed => "合格",
-            Self::PassedWithIssues => "基本合格",
-            Self::Failed => "不合格",
-        }
-    }
-}
-
-impl Zh for ComplaintStatus {
-    fn zh(self) -> &'static str {
-        match self {
-            Self::Received => "已收到",
-            Self::Investigating => "调查中",
-            Self::Closed => "已办结",
-        }
-    }
-}
+use crate::labels::illegal_transition;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegistrationAction {
@@ -86,17 +28,7 @@ pub fn registration(from: ApplicationStatus, action: RegistrationAction) -> Resu
         (S::Submitted, A::Accept) => Ok(S::Accepted),
         (S::Accepted, A::Approve) => Ok(S::Approved),
         (S::Submitted | S::Accepted, A::Reject) => Ok(S::Rejected),
-        _ => Err(illegal("an application", "登记申请", from, action)),
-    }
-}
-
-impl Zh for RegistrationAction {
-    fn zh(self) -> &'static str {
-        match self {
-            Self::Accept => "受理",
-            Self::Approve => "准予登记",
-            Self::Reject => "驳回",
-        }
+        _ => Err(illegal_transition("an application", "登记申请", from, action)),
     }
 }
 
@@ -113,16 +45,7 @@ pub fn change(from: ChangeStatus, action: ChangeAction) -> Result<ChangeStatus> 
     match (from, action) {
         (S::Submitted, A::Approve) => Ok(S::Approved),
         (S::Submitted, A::Return) => Ok(S::Returned),
-        _ => Err(illegal("a change application", "变更申请", from, action)),
-    }
-}
-
-impl Zh for ChangeAction {
-    fn zh(self) -> &'static str {
-        match self {
-            Self::Approve => "核准",
-            Self::Return => "退回",
-        }
+        _ => Err(illegal_transition("a change application", "变更申请", from, action)),
     }
 }
 
@@ -143,18 +66,7 @@ pub fn report(from: ReportStatus, action: ReportAction) -> Result<ReportStatus> 
         (S::Submitted, A::PassWithIssues) => Ok(S::PassedWithIssues),
         (S::Submitted, A::Fail) => Ok(S::Failed),
         (S::Failed, A::Resubmit) => Ok(S::Submitted),
-        _ => Err(illegal("an annual report", "年度报告", from, action)),
-    }
-}
-
-impl Zh for ReportAction {
-    fn zh(self) -> &'static str {
-        match self {
-            Self::Pass => "审核为合格",
-            Self::PassWithIssues => "审核为基本合格",
-            Self::Fail => "审核为不合格",
-            Self::Resubmit => "重新报送",
-        }
+        _ => Err(illegal_transition("an annual report", "年度报告", from, action)),
     }
 }
 
@@ -170,16 +82,7 @@ pub fn complaint(from: ComplaintStatus, action: ComplaintAction) -> Result<Compl
     match (from, action) {
         (S::Received, A::Investigate) => Ok(S::Investigating),
         (S::Received | S::Investigating, A::Close) => Ok(S::Closed),
-        _ => Err(illegal("a complaint", "投诉", from, action)),
-    }
-}
-
-impl Zh for ComplaintAction {
-    fn zh(self) -> &'static str {
-        match self {
-            Self::Investigate => "立案调查",
-            Self::Close => "办结",
-        }
+        _ => Err(illegal_transition("a complaint", "投诉", from, action)),
     }
 }
 

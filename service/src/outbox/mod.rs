@@ -7,18 +7,19 @@ pub mod mailer;
 mod templates;
 pub mod worker;
 
-use chrono::{SubsecRound, Utc};
 use entity::app_user::Role;
 use entity::email_outbox::{self, EmailStatus};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Order, Page, PageRequest};
+use crate::scoped::{OwnedById, TenantOwned};
 
 pub use templates::Template;
 
@@ -39,7 +40,7 @@ pub(crate) async fn enqueue<C: Serialize>(
 ) -> Result<Uuid> {
     let language = templates::language(&email.language);
     let rendered = templates::render(email.template, language, &email.context)?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let id = Uuid::now_v7();
     email_outbox::Entity::insert(email_outbox::ActiveModel {
         tenant_id: Set(ctx.tenant_id),
@@ -72,39 +73,28 @@ pub async fn list(
     page: PageRequest<Uuid>,
 ) -> Result<Page<email_outbox::Model>> {
     ctx.require_role(&[Role::CityOfficial, Role::PlatformAdmin])?;
-    let mut query = email_outbox::Entity::find().filter(email_outbox::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = email_outbox::Entity::scoped(ctx);
     if let Some(status) = status {
         query = query.filter(email_outbox::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        query = query.filter(email_outbox::Column::Id.lt(after));
-    }
     let tx = db.read(ctx).await?;
-    let rows = query
-        .order_by_desc(email_outbox::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
+    let page = page::fetch(&tx, query, email_outbox::Column::Id, Order::NewestFirst, page).await?;
     tx.commit().await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    Ok(page)
 }
 
 /// Send a dead letter back to the queue for a fresh round of attempts.
 pub async fn retry(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<email_outbox::Model> {
     ctx.require_role(&[Role::CityOfficial, Role::PlatformAdmin])?;
     let tx = db.write(ctx).await?;
-    let before = email_outbox::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("email"))?;
+    let before = email_outbox::Entity::lock_owned(tx.conn(), ctx, id).await?;
     if before.status != EmailStatus::Dead {
         return Err(Error::conflict(
             "only an email that gave up (status dead) can be retried",
             "只有发送失败的邮件才能重新发送",
         ));
     }
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let after = email_outbox::Model {
         status: EmailStatus::Pending,
         attempts: 0,

@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use super::mailer::{Mailer, Sender};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::scoped::TenantOwned;
 
 #[derive(Clone, Debug)]
 pub struct WorkerSettings {
@@ -181,7 +182,7 @@ impl Worker {
 
     /// Lease up to a batch of due rows of one tenant.
     async fn claim(&self, tenant_id: Uuid, now: DateTime<Utc>) -> Result<Vec<email_outbox::Model>> {
-        let tx = self.db.begin_for(tenant_id, true).await?;
+        let tx = self.db.write_bookkeeping(tenant_id).await?;
         let due = Condition::any()
             .add(
                 Condition::all()
@@ -193,8 +194,7 @@ impl Worker {
                     .add(email_outbox::Column::Status.eq(EmailStatus::Sending))
                     .add(email_outbox::Column::LeaseUntil.lt(now)),
             );
-        let rows = email_outbox::Entity::find()
-            .filter(email_outbox::Column::TenantId.eq(tenant_id))
+        let rows = email_outbox::Entity::scoped(tenant_id)
             .filter(due)
             .order_by_asc(email_outbox::Column::NextAttemptAt)
             .limit(self.settings.batch_size)
@@ -209,14 +209,13 @@ impl Worker {
         // has been sending for a while must not hand out leases already
         // half spent.
         let lease_until = (Ord::max(now, Utc::now()) + self.settings.lease).trunc_subsecs(6);
-        email_outbox::Entity::update_many()
+        email_outbox::Entity::scoped_update(tenant_id)
             .col_expr(email_outbox::Column::Status, Expr::value(EmailStatus::Sending))
             .col_expr(email_outbox::Column::LeaseUntil, Expr::value(lease_until))
             .col_expr(
                 email_outbox::Column::Attempts,
                 Expr::col(email_outbox::Column::Attempts).add(1),
             )
-            .filter(email_outbox::Column::TenantId.eq(tenant_id))
             .filter(email_outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
             .exec(&tx)
             .await?;
@@ -313,10 +312,9 @@ impl Worker {
     async fn finish(&self, row: &email_outbox::Model, mut update: email_outbox::ActiveModel) -> Result<()> {
         update.tenant_id = Set(row.tenant_id);
         update.id = Set(row.id);
-        let tx = self.db.begin_for(row.tenant_id, true).await?;
-        email_outbox::Entity::update_many()
+        let tx = self.db.write_bookkeeping(row.tenant_id).await?;
+        email_outbox::Entity::scoped_update(row.tenant_id)
             .set(update)
-            .filter(email_outbox::Column::TenantId.eq(row.tenant_id))
             .filter(email_outbox::Column::Id.eq(row.id))
             .filter(email_outbox::Column::Status.eq(EmailStatus::Sending))
             .filter(email_outbox::Column::Attempts.eq(row.attempts))

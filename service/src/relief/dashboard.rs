@@ -17,14 +17,15 @@ use entity::referral_target::{self, TargetStatus};
 use entity::relief_benefit;
 use entity::relief_case;
 use entity::relief_standard::ReliefCategory;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::referrals::COUNTED_DISBURSEMENTS;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::Result;
-use crate::tenants;
+use crate::region::RegionRead;
+use crate::scoped::TenantOwned;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Delivered {
@@ -94,20 +95,17 @@ pub async fn overdue_targets(db: &Db, ctx: &TenantContext) -> Result<Vec<Overdue
     ctx.require_role(&[Role::CityOfficial])?;
     let today = crate::clock::today();
     let tx = db.read(ctx).await?;
-    let referrals = referral::Entity::find()
-        .filter(referral::Column::TenantId.eq(ctx.tenant_id))
+    let referrals = referral::Entity::scoped(ctx)
         .filter(referral::Column::Status.eq(ReferralStatus::Open))
         .filter(referral::Column::Deadline.lt(today))
         .all(&tx)
         .await?;
-    let targets = referral_target::Entity::find()
-        .filter(referral_target::Column::TenantId.eq(ctx.tenant_id))
+    let targets = referral_target::Entity::scoped(ctx)
         .filter(referral_target::Column::ReferralId.is_in(referrals.iter().map(|r| r.id)))
         .filter(referral_target::Column::Status.eq(TargetStatus::Sent))
         .all(&tx)
         .await?;
-    let names: std::collections::HashMap<Uuid, String> = organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+    let names: std::collections::HashMap<Uuid, String> = organization::Entity::scoped(ctx)
         .filter(organization::Column::Id.is_in(targets.iter().map(|t| t.organization_id)))
         .all(&tx)
         .await?
@@ -134,21 +132,20 @@ pub async fn overdue_targets(db: &Db, ctx: &TenantContext) -> Result<Vec<Overdue
 
 /// Each city of the region, side by side.
 pub async fn region(db: &Db, ctx: &TenantContext, year: Option<i32>) -> Result<Vec<(String, String, Dashboard)>> {
-    ctx.require_role(&[Role::RegionOfficial])?;
-    let mut out = Vec::new();
-    for city in tenants::cities_of(db, ctx.tenant_id).await? {
-        let tx = db.begin_for(city.id, false).await?;
-        let dashboard = compute(&tx, city.id, year).await?;
-        tx.commit().await?;
-        out.push((city.slug, city.name, dashboard));
+    let read = RegionRead::open(db, ctx).await?;
+    let mut cities = Vec::with_capacity(read.cities.len());
+    for city in &read.cities {
+        let dashboard = compute(read.city(city).await?, city.id, year).await?;
+        cities.push((city.slug.clone(), city.name.clone(), dashboard));
     }
-    Ok(out)
+    read.close().await?;
+    Ok(cities)
 }
 
 async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32>) -> Result<Dashboard> {
     let bounds = year_bounds(year);
     let today = crate::clock::today();
-    let mut referrals = referral::Entity::find().filter(referral::Column::TenantId.eq(tenant_id));
+    let mut referrals = referral::Entity::scoped(tenant_id);
     if let Some((first, last)) = bounds {
         let (from, to) = (
             first.and_hms_opt(0, 0, 0),
@@ -167,13 +164,12 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
     let targets = if referral_ids.is_empty() {
         Vec::new()
     } else {
-        referral_target::Entity::find()
-            .filter(referral_target::Column::TenantId.eq(tenant_id))
+        referral_target::Entity::scoped(tenant_id)
             .filter(referral_target::Column::ReferralId.is_in(referral_ids))
             .all(conn)
             .await?
     };
-    let mut help = assistance::Entity::find().filter(assistance::Column::TenantId.eq(tenant_id));
+    let mut help = assistance::Entity::scoped(tenant_id);
     if let Some((first, last)) = bounds {
         help = help.filter(assistance::Column::DeliveredOn.between(first, last));
     }
@@ -184,10 +180,9 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
         if ids.is_empty() {
             Vec::new()
         } else {
-            let counted: Vec<Uuid> = disbursement::Entity::find()
+            let counted: Vec<Uuid> = disbursement::Entity::scoped(tenant_id)
                 .select_only()
                 .column(disbursement::Column::Id)
-                .filter(disbursement::Column::TenantId.eq(tenant_id))
                 .filter(disbursement::Column::Id.is_in(ids.clone()))
                 .filter(disbursement::Column::Status.is_in(COUNTED_DISBURSEMENTS))
                 .into_tuple()
@@ -200,21 +195,19 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
         .into_iter()
         .filter(|h| h.disbursement_id.is_none_or(|d| !pending.contains(&d)))
         .collect();
-    let districts: BTreeMap<Uuid, String> = relief_case::Entity::find()
+    let districts: BTreeMap<Uuid, String> = relief_case::Entity::scoped(tenant_id)
         .select_only()
         .column(relief_case::Column::Id)
         .column(relief_case::Column::District)
-        .filter(relief_case::Column::TenantId.eq(tenant_id))
         .into_tuple::<(Uuid, String)>()
         .all(conn)
         .await?
         .into_iter()
         .collect();
-    let benefits: Vec<(Uuid, ReliefCategory)> = relief_benefit::Entity::find()
+    let benefits: Vec<(Uuid, ReliefCategory)> = relief_benefit::Entity::scoped(tenant_id)
         .select_only()
         .column(relief_benefit::Column::CaseId)
         .column(relief_benefit::Column::Category)
-        .filter(relief_benefit::Column::TenantId.eq(tenant_id))
         .into_tuple()
         .all(conn)
         .await?;

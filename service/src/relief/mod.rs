@@ -11,7 +11,7 @@ pub mod dashboard;
 pub mod identity;
 pub mod referrals;
 
-use chrono::{NaiveDate, SubsecRound, Utc};
+use chrono::NaiveDate;
 use entity::app_user::Role;
 use entity::relief_benefit;
 use entity::relief_case::{self, CaseStatus};
@@ -23,12 +23,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money::Money;
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Order, Page, PageRequest};
 use crate::privacy::mask_name;
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::validate;
 
 /// How hidden personal text reads.
@@ -40,8 +42,7 @@ pub const MAX_MEMBERS: usize = 20;
 pub async fn standards(db: &Db, ctx: &TenantContext) -> Result<Vec<relief_standard::Model>> {
     ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.read(ctx).await?;
-    let rows = relief_standard::Entity::find()
-        .filter(relief_standard::Column::TenantId.eq(ctx.tenant_id))
+    let rows = relief_standard::Entity::scoped(ctx)
         .order_by_asc(relief_standard::Column::Category)
         .order_by_asc(relief_standard::Column::Area)
         .all(&tx)
@@ -69,7 +70,9 @@ pub async fn set_standard(
         ));
     }
     let tx = db.write(ctx).await?;
-    let before = relief_standard::Entity::find_by_id((ctx.tenant_id, category, area))
+    let before = relief_standard::Entity::scoped(ctx)
+        .filter(relief_standard::Column::Category.eq(category))
+        .filter(relief_standard::Column::Area.eq(area))
         .one(tx.conn())
         .await?;
     let after = relief_standard::Model {
@@ -79,7 +82,7 @@ pub async fn set_standard(
         amount_fen: amount.fen(),
         period,
         updated_by: Some(user),
-        updated_at: Utc::now().trunc_subsecs(6),
+        updated_at: clock::now(),
     };
     let shown = |s: &relief_standard::Model| json!({"category": s.category, "area": s.area, "amount_fen": s.amount_fen, "period": s.period});
     let event = AuditEvent::new(
@@ -211,24 +214,22 @@ pub async fn register_case(
         "benefits": input.benefits.iter().map(|b| json!({"category": b.category, "monthly_fen": b.monthly.fen(), "since": b.since})).collect::<Vec<_>>(),
     });
     if let Some(id) = tx
-        .idempotent(idempotency_key, "relief_case.register", &fingerprint)
+        .replayed(idempotency_key, "relief_case.register", &fingerprint)
         .await?
     {
-        let view = load_view(tx.conn(), ctx, crate::users::replayed_id(&id)?, true).await?;
+        let view = load_view(tx.conn(), ctx, id, true).await?;
         drop(tx);
         return Ok(view);
     }
     // The same person in another open household of the city is a
     // registration mistake an official must resolve first.
     let ids: Vec<String> = people.iter().map(|p| p.1.clone()).collect();
-    let clash = relief_person::Entity::find()
-        .filter(relief_person::Column::TenantId.eq(ctx.tenant_id))
+    let clash = relief_person::Entity::scoped(ctx)
         .filter(relief_person::Column::IdNumber.is_in(ids))
         .all(tx.conn())
         .await?;
     for person in clash {
-        let open = relief_case::Entity::find_by_id((ctx.tenant_id, person.case_id))
-            .one(tx.conn())
+        let open = relief_case::Entity::find_owned_opt(tx.conn(), ctx, person.case_id)
             .await?
             .is_some_and(|c| c.status == CaseStatus::Open);
         if open {
@@ -246,7 +247,7 @@ pub async fn register_case(
             ));
         }
     }
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let case = relief_case::Model {
         tenant_id: ctx.tenant_id,
         id: Uuid::now_v7(),
@@ -360,10 +361,7 @@ fn person_view(p: relief_person::Model, unmasked: bool, today: NaiveDate) -> Per
 }
 
 async fn load_view<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid, unmasked: bool) -> Result<CaseView> {
-    let case = relief_case::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("relief case"))?;
+    let case = relief_case::Entity::find_owned(conn, ctx, id).await?;
     let mut views = views_of(conn, ctx, vec![case], unmasked).await?;
     views.pop().ok_or(Error::NotFound("relief case"))
 }
@@ -380,14 +378,12 @@ async fn views_of<C: ConnectionTrait>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let people = relief_person::Entity::find()
-        .filter(relief_person::Column::TenantId.eq(ctx.tenant_id))
+    let people = relief_person::Entity::scoped(ctx)
         .filter(relief_person::Column::CaseId.is_in(ids.clone()))
         .order_by_asc(relief_person::Column::Position)
         .all(conn)
         .await?;
-    let benefits = relief_benefit::Entity::find()
-        .filter(relief_benefit::Column::TenantId.eq(ctx.tenant_id))
+    let benefits = relief_benefit::Entity::scoped(ctx)
         .filter(relief_benefit::Column::CaseId.is_in(ids))
         .all(conn)
         .await?;
@@ -415,17 +411,15 @@ async fn access<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, case_id: Uuid
     match ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])? {
         Role::CityOfficial => Ok(true),
         _ => {
-            let referrals: Vec<Uuid> = referral::Entity::find()
+            let referrals: Vec<Uuid> = referral::Entity::scoped(ctx)
                 .select_only()
                 .column(referral::Column::Id)
-                .filter(referral::Column::TenantId.eq(ctx.tenant_id))
                 .filter(referral::Column::CaseId.eq(case_id))
                 .into_tuple()
                 .all(conn)
                 .await?;
             let referred = !referrals.is_empty()
-                && referral_target::Entity::find()
-                    .filter(referral_target::Column::TenantId.eq(ctx.tenant_id))
+                && referral_target::Entity::scoped(ctx)
                     .filter(referral_target::Column::ReferralId.is_in(referrals))
                     .filter(referral_target::Column::OrganizationId.eq(ctx.organization_id()))
                     .one(conn)
@@ -467,23 +461,15 @@ pub async fn list_cases(
     page: PageRequest<Uuid>,
 ) -> Result<Page<CaseView>> {
     ctx.require_role(&[Role::CityOfficial])?;
-    let mut query = relief_case::Entity::find().filter(relief_case::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = relief_case::Entity::scoped(ctx);
     if let Some(status) = status {
         query = query.filter(relief_case::Column::Status.eq(status));
     }
     if let Some(district) = district.map(str::trim).filter(|d| !d.is_empty()) {
         query = query.filter(relief_case::Column::District.eq(district));
     }
-    if let Some(after) = page.after {
-        query = query.filter(relief_case::Column::Id.lt(after));
-    }
     let tx = db.write(ctx).await?;
-    let rows = query
-        .order_by_desc(relief_case::Column::Id)
-        .limit(page.first + 1)
-        .all(tx.conn())
-        .await?;
-    let page = Page::from_overfetch(rows, page.first);
+    let page = page::fetch(tx.conn(), query, relief_case::Column::Id, Order::NewestFirst, page).await?;
     let items = views_of(tx.conn(), ctx, page.items, true).await?;
     let shown: Vec<Uuid> = items.iter().map(|v| v.case.id).collect();
     tx.commit(
@@ -502,15 +488,11 @@ pub async fn close_case(db: &Db, ctx: &TenantContext, id: Uuid, outcome: &str) -
     ctx.require_role(&[Role::CityOfficial])?;
     let outcome = validate::required_text("outcome", outcome, 2000)?;
     let tx = db.write(ctx).await?;
-    let case = relief_case::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("relief case"))?;
+    let case = relief_case::Entity::lock_owned(tx.conn(), ctx, id).await?;
     if case.status == CaseStatus::Closed {
         return Err(Error::conflict("the case is already closed", "该案件已结案"));
     }
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let closed = relief_case::Model {
         status: CaseStatus::Closed,
         outcome: Some(outcome.clone()),
@@ -518,9 +500,7 @@ pub async fn close_case(db: &Db, ctx: &TenantContext, id: Uuid, outcome: &str) -
         closed_at: Some(now),
         ..case
     };
-    relief_case::Entity::update(relief_case::ActiveModel::from(closed.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    relief_case::Entity::save_owned(tx.conn(), closed.clone()).await?;
     referrals::close_open_referrals(tx.conn(), ctx, id, now).await?;
     let view = load_view(tx.conn(), ctx, id, true).await?;
     tx.commit(AuditEvent::new("relief_case.close", "relief_case", id).changed(
@@ -534,8 +514,7 @@ pub async fn close_case(db: &Db, ctx: &TenantContext, id: Uuid, outcome: &str) -
 /// The head of a household's name (for a fund disbursement's beneficiary,
 /// which the public sees masked).
 pub(crate) async fn head_name<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, case_id: Uuid) -> Result<String> {
-    Ok(relief_person::Entity::find()
-        .filter(relief_person::Column::TenantId.eq(ctx.tenant_id))
+    Ok(relief_person::Entity::scoped(ctx)
         .filter(relief_person::Column::CaseId.eq(case_id))
         .filter(relief_person::Column::Position.eq(1))
         .one(conn)

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entity::app_user::{self, Role};
 use entity::assistance;
 use entity::charity_fund;
@@ -18,18 +18,20 @@ use entity::referral_need::{self, NeedKind, Service};
 use entity::referral_target::{self, TargetStatus};
 use entity::relief_case::{self, CaseStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::TenantContext;
 use crate::db::{Db, WriteTx};
-use crate::error::{Error, Result, is_unique_violation};
+use crate::error::{Error, OrConflict, Result};
 use crate::funds::disbursements;
 use crate::money::Money;
 use crate::outbox::{Email, Template};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Order, Page, PageRequest};
+use crate::scoped::{OwnedById, TenantOwned};
 use crate::validate;
 
 #[derive(Clone, Debug)]
@@ -138,15 +140,10 @@ pub async fn create(
         "case_id": input.case_id, "urgency": input.urgency, "deadline": input.deadline, "note": note,
         "needs": needs.iter().map(|n| json!({"kind": n.0, "amount_fen": n.1, "service": n.2, "description": n.3})).collect::<Vec<_>>(),
     });
-    if let Some(id) = tx.idempotent(idempotency_key, "referral.create", &fingerprint).await? {
-        let found = find_with_needs(tx.conn(), ctx, crate::users::replayed_id(&id)?).await?;
-        drop(tx);
-        return Ok(found);
+    if let Some(id) = tx.replayed(idempotency_key, "referral.create", &fingerprint).await? {
+        return find_with_needs(tx.conn(), ctx, id).await;
     }
-    let case = relief_case::Entity::find_by_id((ctx.tenant_id, input.case_id))
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("relief case"))?;
+    let case = relief_case::Entity::find_owned(tx.conn(), ctx, input.case_id).await?;
     if case.status != CaseStatus::Open {
         return Err(Error::conflict(
             "the case is closed; reopen it by registering the household again",
@@ -162,7 +159,7 @@ pub async fn create(
         note,
         status: ReferralStatus::Open,
         created_by: user,
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
         first_assisted_on: None,
         closed_at: None,
     };
@@ -194,12 +191,8 @@ async fn find_with_needs<C: ConnectionTrait>(
     ctx: &TenantContext,
     id: Uuid,
 ) -> Result<(referral::Model, Vec<referral_need::Model>)> {
-    let referral = referral::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("referral"))?;
-    let needs = referral_need::Entity::find()
-        .filter(referral_need::Column::TenantId.eq(ctx.tenant_id))
+    let referral = referral::Entity::find_owned(conn, ctx, id).await?;
+    let needs = referral_need::Entity::scoped(ctx)
         .filter(referral_need::Column::ReferralId.eq(id))
         .order_by_asc(referral_need::Column::Id)
         .all(conn)
@@ -235,21 +228,14 @@ pub async fn suggestions(db: &Db, ctx: &TenantContext, referral_id: Uuid) -> Res
     ctx.require_role(&[Role::CityOfficial])?;
     let tx = db.read(ctx).await?;
     let (referral, needs) = find_with_needs(&tx, ctx, referral_id).await?;
-    let case = relief_case::Entity::find_by_id((ctx.tenant_id, referral.case_id))
-        .one(&tx)
-        .await?
-        .ok_or(Error::NotFound("relief case"))?;
-    let charities = organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+    let case = relief_case::Entity::find_owned(&tx, ctx, referral.case_id).await?;
+    let charities = organization::Entity::scoped(ctx)
         .filter(organization::Column::Status.eq(OrganizationStatus::Active))
         .filter(organization::Column::CharityRecognizedOn.is_not_null())
         .order_by_asc(organization::Column::Name)
         .all(&tx)
         .await?;
-    let funds = charity_fund::Entity::find()
-        .filter(charity_fund::Column::TenantId.eq(ctx.tenant_id))
-        .all(&tx)
-        .await?;
+    let funds = charity_fund::Entity::scoped(ctx).all(&tx).await?;
     tx.commit().await?;
     let money_needed: i64 = needs.iter().filter_map(|n| n.amount_fen).sum();
     let services: Vec<Service> = needs.iter().filter_map(|n| n.service).collect();
@@ -337,11 +323,8 @@ pub async fn send(
     if referral.status != ReferralStatus::Open {
         return Err(Error::conflict("the referral is closed", "该转介已关闭"));
     }
-    let case = relief_case::Entity::find_by_id((ctx.tenant_id, referral.case_id))
-        .one(tx.conn())
-        .await?
-        .ok_or(Error::NotFound("relief case"))?;
-    let now = Utc::now().trunc_subsecs(6);
+    let case = relief_case::Entity::find_owned(tx.conn(), ctx, referral.case_id).await?;
+    let now = clock::now();
     let mut sent = Vec::new();
     for (organization_id, fund_id) in targets {
         let org = crate::donations::receiving_organization(tx.conn(), ctx, organization_id)
@@ -355,8 +338,7 @@ pub async fn send(
                 other => other,
             })?;
         if let Some(fund_id) = fund_id {
-            charity_fund::Entity::find_by_id((ctx.tenant_id, fund_id))
-                .one(tx.conn())
+            charity_fund::Entity::find_owned_opt(tx.conn(), ctx, fund_id)
                 .await?
                 .filter(|f| f.organization_id == org.id)
                 .ok_or_else(|| {
@@ -383,15 +365,11 @@ pub async fn send(
         referral_target::Entity::insert(referral_target::ActiveModel::from(target.clone()))
             .exec_without_returning(tx.conn())
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    Error::conflict(
-                        format!("the referral was already sent to {}", org.name),
-                        format!("该转介已发送给{}", org.name),
-                    )
-                } else {
-                    e.into()
-                }
+            .or_conflict(|| {
+                Error::conflict(
+                    format!("the referral was already sent to {}", org.name),
+                    format!("该转介已发送给{}", org.name),
+                )
             })?;
         tx.send_email(Email {
             to: org.contact_email.clone(),
@@ -423,19 +401,14 @@ fn urgency_label(urgency: Urgency) -> &'static str {
 
 /// The target of the caller's organization, locked.
 async fn my_target<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<referral_target::Model> {
-    referral_target::Entity::find_by_id((ctx.tenant_id, id))
-        .lock_exclusive()
-        .one(conn)
+    referral_target::Entity::lock_owned_opt(conn, ctx, id)
         .await?
         .filter(|t| Some(t.organization_id) == ctx.organization_id())
         .ok_or(Error::NotFound("referral"))
 }
 
 async fn open_referral<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<referral::Model> {
-    let referral = referral::Entity::find_by_id((ctx.tenant_id, id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("referral"))?;
+    let referral = referral::Entity::find_owned(conn, ctx, id).await?;
     if referral.status != ReferralStatus::Open {
         return Err(Error::conflict("the referral is closed", "该转介已关闭"));
     }
@@ -482,17 +455,12 @@ async fn decide(
         },
         reason: decline.clone(),
         decided_by: Some(user),
-        decided_at: Some(Utc::now().trunc_subsecs(6)),
+        decided_at: Some(clock::now()),
         ..before.clone()
     };
-    referral_target::Entity::update(referral_target::ActiveModel::from(after.clone()).reset_all())
-        .exec(tx.conn())
-        .await?;
+    referral_target::Entity::save_owned(tx.conn(), after.clone()).await?;
     if let Some(reason) = &decline {
-        let org = organization::Entity::find_by_id((ctx.tenant_id, after.organization_id))
-            .one(tx.conn())
-            .await?
-            .ok_or(Error::NotFound("organization"))?;
+        let org = organization::Entity::find_owned(tx.conn(), ctx, after.organization_id).await?;
         tell_official(
             &tx,
             ctx,
@@ -527,10 +495,7 @@ async fn tell_official(
     template: Template,
     mut context: serde_json::Value,
 ) -> Result<()> {
-    let Some(official) = app_user::Entity::find_by_id((ctx.tenant_id, referral.created_by))
-        .one(tx.conn())
-        .await?
-    else {
+    let Some(official) = app_user::Entity::find_owned_opt(tx.conn(), ctx, referral.created_by).await? else {
         return Ok(());
     };
     if let Some(map) = context.as_object_mut() {
@@ -656,14 +621,8 @@ pub async fn record_assistance(
         "description": description, "service": service, "person_times": person_times, "hours_centi": hours_centi,
         "delivered_on": delivered_on,
     });
-    if let Some(id) = tx
-        .idempotent(idempotency_key, "assistance.record", &fingerprint)
-        .await?
-    {
-        let a = assistance::Entity::find_by_id((ctx.tenant_id, crate::users::replayed_id(&id)?))
-            .one(tx.conn())
-            .await?
-            .ok_or(Error::NotFound("assistance"))?;
+    if let Some(id) = tx.replayed(idempotency_key, "assistance.record", &fingerprint).await? {
+        let a = assistance::Entity::find_owned(tx.conn(), ctx, id).await?;
         drop(tx);
         return Ok(Recorded {
             assistance: a,
@@ -688,10 +647,7 @@ pub async fn record_assistance(
     }
     let disbursement_id = match input.fund_id {
         Some(fund_id) => {
-            let case = relief_case::Entity::find_by_id((ctx.tenant_id, referral.case_id))
-                .one(tx.conn())
-                .await?
-                .ok_or(Error::NotFound("relief case"))?;
+            let case = relief_case::Entity::find_owned(tx.conn(), ctx, referral.case_id).await?;
             let head = crate::relief::head_name(tx.conn(), ctx, case.id).await?;
             let request = disbursements::insert_request(
                 &tx,
@@ -728,8 +684,7 @@ pub async fn record_assistance(
         .checked_add_months(chrono::Months::new(1))
         .and_then(|d| d.pred_opt())
         .unwrap_or(delivered_on);
-    let mut same = assistance::Entity::find()
-        .filter(assistance::Column::TenantId.eq(ctx.tenant_id))
+    let mut same = assistance::Entity::scoped(ctx)
         .filter(assistance::Column::CaseId.eq(referral.case_id))
         .filter(assistance::Column::Kind.eq(input.kind))
         .filter(assistance::Column::OrganizationId.ne(target.organization_id))
@@ -755,7 +710,7 @@ pub async fn record_assistance(
         disbursement_id,
         duplicate_of: duplicate_of.as_ref().map(|d| d.id),
         recorded_by: user,
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
     };
     assistance::Entity::insert(assistance::ActiveModel::from(record.clone()))
         .exec_without_returning(tx.conn())
@@ -764,9 +719,8 @@ pub async fn record_assistance(
     // dashboard reads that from the disbursement). The condition makes the
     // earliest date win even when two recordings race.
     if disbursement_id.is_none() {
-        referral::Entity::update_many()
+        referral::Entity::scoped_update(ctx)
             .col_expr(referral::Column::FirstAssistedOn, Expr::value(delivered_on))
-            .filter(referral::Column::TenantId.eq(ctx.tenant_id))
             .filter(referral::Column::Id.eq(referral.id))
             .filter(
                 sea_orm::Condition::any()
@@ -777,8 +731,7 @@ pub async fn record_assistance(
             .await?;
     }
     if let Some(other) = &duplicate_of {
-        let names: Vec<String> = organization::Entity::find()
-            .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+        let names: Vec<String> = organization::Entity::scoped(ctx)
             .filter(organization::Column::Id.is_in([other.organization_id, record.organization_id]))
             .all(tx.conn())
             .await?
@@ -823,10 +776,9 @@ pub(crate) async fn close_open_referrals<C: ConnectionTrait>(
     case_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    referral::Entity::update_many()
+    referral::Entity::scoped_update(ctx)
         .col_expr(referral::Column::Status, Expr::value(ReferralStatus::Closed))
         .col_expr(referral::Column::ClosedAt, Expr::value(now))
-        .filter(referral::Column::TenantId.eq(ctx.tenant_id))
         .filter(referral::Column::CaseId.eq(case_id))
         .filter(referral::Column::Status.eq(ReferralStatus::Open))
         .exec(conn)
@@ -850,16 +802,14 @@ pub async fn escalate_overdue(db: &Db, ctx: &TenantContext, as_of: NaiveDate) ->
         }
     }
     let tx = db.write(ctx).await?;
-    let overdue: Vec<referral::Model> = referral::Entity::find()
-        .filter(referral::Column::TenantId.eq(ctx.tenant_id))
+    let overdue: Vec<referral::Model> = referral::Entity::scoped(ctx)
         .filter(referral::Column::Status.eq(ReferralStatus::Open))
         .filter(referral::Column::Deadline.lt(as_of))
         .all(tx.conn())
         .await?;
     let mut escalated = Vec::new();
     for referral in overdue {
-        let targets = referral_target::Entity::find()
-            .filter(referral_target::Column::TenantId.eq(ctx.tenant_id))
+        let targets = referral_target::Entity::scoped(ctx)
             .filter(referral_target::Column::ReferralId.eq(referral.id))
             .filter(referral_target::Column::Status.eq(TargetStatus::Sent))
             .filter(referral_target::Column::EscalatedAt.is_null())
@@ -870,20 +820,15 @@ pub async fn escalate_overdue(db: &Db, ctx: &TenantContext, as_of: NaiveDate) ->
             continue;
         }
         let ids: Vec<Uuid> = targets.iter().map(|t| t.id).collect();
-        let names: Vec<String> = organization::Entity::find()
-            .filter(organization::Column::TenantId.eq(ctx.tenant_id))
+        let names: Vec<String> = organization::Entity::scoped(ctx)
             .filter(organization::Column::Id.is_in(targets.iter().map(|t| t.organization_id)))
             .all(tx.conn())
             .await?
             .into_iter()
             .map(|o| o.name)
             .collect();
-        referral_target::Entity::update_many()
-            .col_expr(
-                referral_target::Column::EscalatedAt,
-                Expr::value(Utc::now().trunc_subsecs(6)),
-            )
-            .filter(referral_target::Column::TenantId.eq(ctx.tenant_id))
+        referral_target::Entity::scoped_update(ctx)
+            .col_expr(referral_target::Column::EscalatedAt, Expr::value(clock::now()))
             .filter(referral_target::Column::Id.is_in(ids.clone()))
             .exec(tx.conn())
             .await?;
@@ -929,18 +874,14 @@ async fn views<C: ConnectionTrait>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let needs = referral_need::Entity::find()
-        .filter(referral_need::Column::TenantId.eq(ctx.tenant_id))
+    let needs = referral_need::Entity::scoped(ctx)
         .filter(referral_need::Column::ReferralId.is_in(ids.clone()))
         .order_by_asc(referral_need::Column::Id)
         .all(conn)
         .await?;
-    let mut targets = referral_target::Entity::find()
-        .filter(referral_target::Column::TenantId.eq(ctx.tenant_id))
-        .filter(referral_target::Column::ReferralId.is_in(ids.clone()));
-    let mut help = assistance::Entity::find()
-        .filter(assistance::Column::TenantId.eq(ctx.tenant_id))
-        .filter(assistance::Column::ReferralId.is_in(ids));
+    let mut targets =
+        referral_target::Entity::scoped(ctx).filter(referral_target::Column::ReferralId.is_in(ids.clone()));
+    let mut help = assistance::Entity::scoped(ctx).filter(assistance::Column::ReferralId.is_in(ids));
     if let Some(org) = only_org {
         targets = targets.filter(referral_target::Column::OrganizationId.eq(org));
         help = help.filter(assistance::Column::OrganizationId.eq(org));
@@ -948,8 +889,7 @@ async fn views<C: ConnectionTrait>(
     let targets = targets.order_by_asc(referral_target::Column::Id).all(conn).await?;
     let help = help.order_by_asc(assistance::Column::Id).all(conn).await?;
     let case_ids: BTreeSet<Uuid> = referrals.iter().map(|r| r.case_id).collect();
-    let cases = relief_case::Entity::find()
-        .filter(relief_case::Column::TenantId.eq(ctx.tenant_id))
+    let cases = relief_case::Entity::scoped(ctx)
         .filter(relief_case::Column::Id.is_in(case_ids))
         .all(conn)
         .await?;
@@ -980,13 +920,12 @@ pub async fn list(
 ) -> Result<Page<ReferralView>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.read(ctx).await?;
-    let mut query = referral::Entity::find().filter(referral::Column::TenantId.eq(ctx.tenant_id));
+    let mut query = referral::Entity::scoped(ctx);
     let only_org = (role == Role::OrgStaff).then(|| ctx.organization_id()).flatten();
     if role == Role::OrgStaff {
-        let mine: Vec<Uuid> = referral_target::Entity::find()
+        let mine: Vec<Uuid> = referral_target::Entity::scoped(ctx)
             .select_only()
             .column(referral_target::Column::ReferralId)
-            .filter(referral_target::Column::TenantId.eq(ctx.tenant_id))
             .filter(referral_target::Column::OrganizationId.eq(ctx.organization_id()))
             .into_tuple()
             .all(&tx)
@@ -996,15 +935,7 @@ pub async fn list(
     if let Some(case_id) = case_id {
         query = query.filter(referral::Column::CaseId.eq(case_id));
     }
-    if let Some(after) = page.after {
-        query = query.filter(referral::Column::Id.lt(after));
-    }
-    let rows = query
-        .order_by_desc(referral::Column::Id)
-        .limit(page.first + 1)
-        .all(&tx)
-        .await?;
-    let page = Page::from_overfetch(rows, page.first);
+    let page = page::fetch(&tx, query, referral::Column::Id, Order::NewestFirst, page).await?;
     let items = views(&tx, ctx, page.items, only_org).await?;
     tx.commit().await?;
     Ok(Page {
@@ -1017,15 +948,13 @@ pub async fn list(
 pub async fn duplicate_warnings(db: &Db, ctx: &TenantContext) -> Result<Vec<(assistance::Model, assistance::Model)>> {
     ctx.require_role(&[Role::CityOfficial])?;
     let tx = db.read(ctx).await?;
-    let flagged = assistance::Entity::find()
-        .filter(assistance::Column::TenantId.eq(ctx.tenant_id))
+    let flagged = assistance::Entity::scoped(ctx)
         .filter(assistance::Column::DuplicateOf.is_not_null())
         .order_by_desc(assistance::Column::Id)
         .limit(200)
         .all(&tx)
         .await?;
-    let originals = assistance::Entity::find()
-        .filter(assistance::Column::TenantId.eq(ctx.tenant_id))
+    let originals = assistance::Entity::scoped(ctx)
         .filter(assistance::Column::Id.is_in(flagged.iter().filter_map(|a| a.duplicate_of)))
         .all(&tx)
         .await?;

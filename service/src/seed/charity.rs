@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Duration, NaiveDate, SubsecRound, TimeZone, Utc};
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use entity::charity_fund::FundKind;
 use entity::disbursement::{BeneficiaryKind, DisbursementStatus, Purpose};
 use entity::donation::{Channel, DonationStatus, DonorKind, Entry, GiftKind};
@@ -25,6 +25,7 @@ use entity::{
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
+use crate::clock;
 use crate::db::WriteTx;
 use crate::donations::receipts;
 use crate::error::{Error, Result};
@@ -228,7 +229,7 @@ impl FundBook {
                 raised_fen: 0,
                 disbursed_fen: 0,
                 created_by: Uuid::nil(),
-                created_at: Utc::now().trunc_subsecs(6),
+                created_at: clock::now(),
             },
             unspent: Vec::new(),
         }
@@ -534,7 +535,7 @@ fn liuzhou_campaigns(
     today: NaiveDate,
     campaigns: &mut Vec<campaign::Model>,
 ) -> Result<()> {
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     const UNITS: [&str; 6] = [
         "柳州市民政局机关",
         "柳州螺蛳粉产业协会",
@@ -675,7 +676,7 @@ fn liuzhou_elders_fund(ledger: &mut Ledger, today: NaiveDate, spending: &mut Spe
 /// Guilin's charity donation stations (社会慈善捐助站, of its "五社三站"),
 /// run by the city's charity federation; one has moved and is closed.
 fn guilin_stations(ledger: &Ledger) -> Result<Vec<donation_station::Model>> {
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let stations = [
         (
             "秀峰区丽狮社区社会慈善捐助站",
@@ -772,7 +773,7 @@ fn guilin_children(
         match_cap_fen: None,
         matched_fen: 0,
         created_by: Uuid::nil(),
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: clock::now(),
     };
     let mut book = FundBook::new(ledger, GUILIN_CHILDREN_FUND, FundKind::Special, ("", "", ""));
     for (k, (donor, fen)) in ENTERPRISES.into_iter().enumerate() {
@@ -991,7 +992,7 @@ fn financial_statements(
     organizations: &[organization::Model],
     today: NaiveDate,
 ) -> Vec<financial_statement::Model> {
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let last_year = today.year() - 1;
     let mut statements = Vec::new();
     for (i, org) in organizations

@@ -18,7 +18,6 @@ pub use charity::{
 pub use fee_reductions::{LIUZHOU_FIVE_YEARS_FEN, REGION_2023_ASSOCIATIONS, REGION_2023_ENTERPRISES, REGION_2023_FEN};
 pub use relief::{LIUZHOU_SERVICES, NANNING_GOODS_FEN, NANNING_MONEY_FEN};
 
-use chrono::{SubsecRound, Utc};
 use entity::app_user::{self, Role};
 use entity::tenant::{self, TenantKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter};
@@ -27,10 +26,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::clock;
 use crate::context::{Actor, RequestMeta, role_name};
 use crate::db::{Db, WriteTx};
 use crate::error::Result;
 use crate::password;
+use crate::scoped::TenantOwned;
 use crate::tenants::{self, PLATFORM_SLUG};
 use crate::users::{self, NewUser};
 
@@ -118,8 +119,7 @@ async fn analyze(tx: &WriteTx<'_>, tables: &[&str]) -> Result<()> {
 /// seed's record saying so.
 async fn made_by_demo(tx: &WriteTx<'_>, tenant_id: uuid::Uuid) -> Result<bool> {
     use entity::audit_log;
-    let created = audit_log::Entity::find()
-        .filter(audit_log::Column::TenantId.eq(tenant_id))
+    let created = audit_log::Entity::scoped(tenant_id)
         .filter(audit_log::Column::Action.eq("seed.demo"))
         .filter(audit_log::Column::Changes.contains("\"tenant_created\":true"))
         .one(tx.conn())
@@ -152,7 +152,7 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
                     kind: demo.kind,
                     division_code: demo.division_code.to_owned(),
                     parent_id,
-                    created_at: Utc::now().trunc_subsecs(6),
+                    created_at: clock::now(),
                 };
                 (t, true)
             }
@@ -178,8 +178,7 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
         let mut created_users = Vec::new();
         for &role in demo.roles {
             let username = format!("{}.{}", demo.slug, role_name(role));
-            let exists = app_user::Entity::find()
-                .filter(app_user::Column::TenantId.eq(tenant.id))
+            let exists = app_user::Entity::scoped(tenant.id)
                 .filter(app_user::Column::Username.eq(&username))
                 .one(tx.conn())
                 .await?

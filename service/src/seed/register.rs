@@ -3,7 +3,7 @@
 //! reports, a few organizations on the abnormal list and a few pending
 //! applications. Deterministic: the same city gets the same register.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use entity::annual_report::{self, ReportStatus};
 use entity::organization::{self, OrganizationKind, OrganizationStatus};
 use entity::registration_application::{self, ApplicationStatus};
@@ -12,11 +12,13 @@ use entity::{organization_version, tenant};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
+use crate::clock;
 use crate::context::TenantContext;
 use crate::credit_code::CreditCode;
 use crate::db::WriteTx;
 use crate::error::{Error, Result};
 use crate::organizations::Snapshot;
+use crate::scoped::TenantOwned;
 
 /// The city's charity federation (慈善总会), whose staff is the demo
 /// `org_staff` user.
@@ -90,19 +92,15 @@ const PENDING: [(&str, OrganizationKind, i64, ApplicationStatus); 3] = [
 /// the charity federation's id.
 pub(super) async fn seed_register(tx: &WriteTx<'_>, ctx: &TenantContext, city: &tenant::Model) -> Result<Option<Uuid>> {
     let federation_name = format!("{}{CHARITY_FEDERATION}", city.name);
-    let existing = organization::Entity::find()
-        .filter(organization::Column::TenantId.eq(city.id))
-        .count(tx.conn())
-        .await?;
+    let existing = organization::Entity::scoped(city.id).count(tx.conn()).await?;
     if existing > 0 {
-        return Ok(organization::Entity::find()
-            .filter(organization::Column::TenantId.eq(city.id))
+        return Ok(organization::Entity::scoped(city.id)
             .filter(organization::Column::Name.eq(federation_name))
             .one(tx.conn())
             .await?
             .map(|o| o.id));
     }
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let today = crate::clock::today();
     let city_number: u32 = city.division_code.parse().unwrap_or(0);
     let mut organizations = Vec::new();

@@ -15,7 +15,7 @@
 //! pages. Plus the city's relief standards (DOMAIN.md's figures) and one
 //! fresh referral per city waiting in the federation's inbox.
 
-use chrono::{Duration, NaiveDate, SubsecRound, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use entity::referral::{ReferralStatus, Urgency};
 use entity::referral_need::{NeedKind, Service};
 use entity::referral_target::TargetStatus;
@@ -29,6 +29,7 @@ use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use super::charity::DemoFunds;
+use crate::clock;
 use crate::db::WriteTx;
 use crate::error::Result;
 use crate::relief::identity;
@@ -200,7 +201,7 @@ impl Rows {
             disbursement_id: None,
             duplicate_of: None,
             recorded_by: Uuid::nil(),
-            created_at: Utc::now().trunc_subsecs(6),
+            created_at: clock::now(),
         });
     }
 }
@@ -250,7 +251,7 @@ pub(super) async fn seed_relief(
     let Some(federation) = organizations.first() else {
         return Ok(());
     };
-    let now = Utc::now().trunc_subsecs(6);
+    let now = clock::now();
     let standards: Vec<relief_standard::ActiveModel> = standards(city)
         .into_iter()
         .map(|(category, area, amount_fen, period)| {

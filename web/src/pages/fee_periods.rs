@@ -7,8 +7,8 @@ use actix_web::http::header::CONTENT_DISPOSITION;
 use actix_web::{HttpResponse, web};
 use minijinja::context;
 use serde::Deserialize;
-use service::fee_reductions::export::{fee_item_label, measure_label};
 use service::fee_reductions::{self as fees, totals};
+use service::labels::Label;
 use service::page::PageRequest;
 use service::{Money, Role};
 use uuid::Uuid;
@@ -57,25 +57,25 @@ pub async fn overview(page: Page, tenant: web::Path<String>, query: web::Query<C
     let by_item: Vec<_> = t
         .by_fee_item
         .iter()
-        .map(|(item, sum)| context! { label => fee_item_label(*item), amount => yuan(sum.amount), enterprises => sum.enterprises })
+        .map(|(item, sum)| context! { label => item.label(page.frame.lang), amount => yuan(sum.amount), enterprises => sum.enterprises })
         .collect();
     let by_measure: Vec<_> = t
         .by_measure
         .iter()
-        .map(|(m, sum)| context! { label => measure_label(*m), amount => yuan(sum.amount), enterprises => sum.enterprises })
+        .map(|(m, sum)| context! { label => m.label(page.frame.lang), amount => yuan(sum.amount), enterprises => sum.enterprises })
         .collect();
     let item_chart = bars(
         "按收费项目 By fee item",
         t.by_fee_item
             .iter()
-            .map(|(i, s)| (fee_item_label(*i).to_owned(), s.amount.fen()))
+            .map(|(i, s)| (i.label(page.frame.lang).to_owned(), s.amount.fen()))
             .collect(),
     );
     let measure_chart = bars(
         "按减负措施 By measure",
         t.by_measure
             .iter()
-            .map(|(m, s)| (measure_label(*m).to_owned(), s.amount.fen()))
+            .map(|(m, s)| (m.label(page.frame.lang).to_owned(), s.amount.fen()))
             .collect(),
     );
     let associations: Vec<_> = t
