@@ -3,7 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 use crate::postgres::{APP_ROLE, is_postgres};
-use crate::schema::*;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

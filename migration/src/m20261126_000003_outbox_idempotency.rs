@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::schema::*;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -5,7 +5,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::schema::*;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

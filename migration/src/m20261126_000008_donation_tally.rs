@@ -6,7 +6,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
-use crate::schema::*;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

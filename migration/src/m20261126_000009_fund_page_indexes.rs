@@ -6,7 +6,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::schema::tenant_index;
+use crate::shapes::tenant_index;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -5,7 +5,7 @@ use sea_orm_migration::prelude::*;
 
 use crate::citus::distribute_new_table;
 use crate::postgres::add_tenant_foreign_key;
-use crate::schema::*;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::schema::{add_column, drop_column, string};
+use crate::shapes::{add_column, drop_column, string};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 
 use crate::citus::distribute_new_table;
-use crate::schema::*;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

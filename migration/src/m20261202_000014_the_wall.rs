@@ -14,7 +14,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
 
 use crate::postgres::{APP_ROLE, is_postgres};
-use crate::schema::{drop_tables, integer, string, timestamp};
+use crate::shapes::{drop_tables, integer, string, timestamp};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
