@@ -20,6 +20,7 @@ mod m20261202_000012_special_funds;
 mod m20261202_000013_annual_report_reminders;
 mod m20261202_000014_the_wall;
 pub mod postgres;
+mod shapes;
 
 pub use m20261126_000008_donation_tally::rebuild_donation_tally;
 

@@ -4,7 +4,8 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::postgres::{create_app_role, enable_tenant_rls};
+use crate::postgres::create_app_role;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -14,154 +15,88 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         create_app_role(manager).await?;
 
+        // The cities themselves: not tenant-owned, so no wall of their own.
         manager
             .create_table(
                 Table::create()
-                    .table(Tenant::Table)
-                    .col(ColumnDef::new(Tenant::Id).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(Tenant::Slug).string_len(32).not_null().unique_key())
-                    .col(ColumnDef::new(Tenant::Name).string_len(100).not_null())
-                    .col(ColumnDef::new(Tenant::Kind).string_len(16).not_null())
-                    .col(ColumnDef::new(Tenant::DivisionCode).string_len(6).not_null())
-                    .col(ColumnDef::new(Tenant::ParentId).uuid().null())
-                    .col(ColumnDef::new(Tenant::CreatedAt).timestamp_with_time_zone().not_null())
+                    .table(Alias::new("tenant"))
+                    .col(uuid(C::Id).primary_key())
+                    .col(string(C::Slug, 32).unique_key())
+                    .col(string(C::Name, 100))
+                    .col(string(C::Kind, 16))
+                    .col(string(C::DivisionCode, 6))
+                    .col(uuid(C::ParentId).null())
+                    .col(timestamp(C::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
-                            .from(Tenant::Table, Tenant::ParentId)
-                            .to(Tenant::Table, Tenant::Id),
+                            .from(Alias::new("tenant"), C::ParentId)
+                            .to(Alias::new("tenant"), C::Id),
                     )
                     .to_owned(),
             )
             .await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(Organization::Table)
-                    .col(ColumnDef::new(Organization::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(Organization::Id).uuid().not_null())
-                    .col(ColumnDef::new(Organization::Name).string_len(200).not_null())
-                    .col(ColumnDef::new(Organization::Kind).string_len(32).not_null())
-                    .col(ColumnDef::new(Organization::IsIndustryAssociation).boolean().not_null())
-                    .col(ColumnDef::new(Organization::CreditCode).string_len(18).not_null())
-                    .col(ColumnDef::new(Organization::BusinessScope).text().not_null())
-                    .col(
-                        ColumnDef::new(Organization::RegisteredAddress)
-                            .string_len(300)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Organization::LegalRepresentative)
-                            .string_len(100)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(Organization::ContactEmail).string_len(254).not_null())
-                    .col(ColumnDef::new(Organization::SupervisingUnit).string_len(200).not_null())
-                    .col(ColumnDef::new(Organization::Status).string_len(16).not_null())
-                    .col(ColumnDef::new(Organization::RegisteredOn).date().not_null())
-                    .col(ColumnDef::new(Organization::CharityRecognizedOn).date().null())
-                    .col(ColumnDef::new(Organization::CharityRecognizedBy).uuid().null())
-                    .col(ColumnDef::new(Organization::PublicFundraisingOn).date().null())
-                    .col(ColumnDef::new(Organization::PublicFundraisingBy).uuid().null())
-                    .col(ColumnDef::new(Organization::DeregisteredOn).date().null())
-                    .col(
-                        ColumnDef::new(Organization::DeregistrationReason)
-                            .string_len(500)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(Organization::Version).integer().not_null())
-                    .col(
-                        ColumnDef::new(Organization::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Organization::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .primary_key(Index::create().col(Organization::TenantId).col(Organization::Id))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Organization::Table, Organization::TenantId)
-                            .to(Tenant::Table, Tenant::Id),
-                    )
-                    .to_owned(),
-            )
-            .await?;
+        create_tenant_table(
+            manager,
+            tenant_table("organization")
+                .col(string(C::Name, 200))
+                .col(string(C::Kind, 32))
+                .col(boolean(C::IsIndustryAssociation))
+                .col(string(C::CreditCode, 18))
+                .col(text(C::BusinessScope))
+                .col(string(C::RegisteredAddress, 300))
+                .col(string(C::LegalRepresentative, 100))
+                .col(string(C::ContactEmail, 254))
+                .col(string(C::SupervisingUnit, 200))
+                .col(string(C::Status, 16))
+                .col(date(C::RegisteredOn))
+                .col(date(C::CharityRecognizedOn).null())
+                .col(uuid(C::CharityRecognizedBy).null())
+                .col(date(C::PublicFundraisingOn).null())
+                .col(uuid(C::PublicFundraisingBy).null())
+                .col(date(C::DeregisteredOn).null())
+                .col(string(C::DeregistrationReason, 500).null())
+                .col(integer(C::Version))
+                .col(timestamp(C::CreatedAt))
+                .col(timestamp(C::UpdatedAt)),
+        )
+        .await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(AppUser::Table)
-                    .col(ColumnDef::new(AppUser::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(AppUser::Id).uuid().not_null())
-                    .col(ColumnDef::new(AppUser::Username).string_len(64).not_null())
-                    .col(ColumnDef::new(AppUser::DisplayName).string_len(100).not_null())
-                    .col(ColumnDef::new(AppUser::Email).string_len(254).not_null())
-                    .col(ColumnDef::new(AppUser::Role).string_len(32).not_null())
-                    .col(ColumnDef::new(AppUser::OrganizationId).uuid().null())
-                    .col(ColumnDef::new(AppUser::PasswordHash).string_len(255).not_null())
-                    .col(ColumnDef::new(AppUser::Language).string_len(8).not_null())
-                    .col(ColumnDef::new(AppUser::Active).boolean().not_null())
-                    .col(ColumnDef::new(AppUser::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(AppUser::UpdatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(AppUser::SessionVersion).integer().not_null())
-                    .primary_key(Index::create().col(AppUser::TenantId).col(AppUser::Id))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(AppUser::Table, AppUser::TenantId)
-                            .to(Tenant::Table, Tenant::Id),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(AppUser::Table, (AppUser::TenantId, AppUser::OrganizationId))
-                            .to(Organization::Table, (Organization::TenantId, Organization::Id)),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("organization_tenant_credit_code")
-                    .table(Organization::Table)
-                    .col(Organization::TenantId)
-                    .col(Organization::CreditCode)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("app_user_tenant_username")
-                    .table(AppUser::Table)
-                    .col(AppUser::TenantId)
-                    .col(AppUser::Username)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
+        create_tenant_table(
+            manager,
+            tenant_table("app_user")
+                .col(string(C::Username, 64))
+                .col(string(C::DisplayName, 100))
+                .col(string(C::Email, 254))
+                .col(string(C::Role, 32))
+                .col(uuid(C::OrganizationId).null())
+                .col(string(C::PasswordHash, 255))
+                .col(string(C::Language, 8))
+                .col(boolean(C::Active))
+                .col(timestamp(C::CreatedAt))
+                .col(timestamp(C::UpdatedAt))
+                .col(integer(C::SessionVersion))
+                .foreign_key(&mut tenant_fk("app_user", C::OrganizationId, "organization")),
+        )
+        .await?;
 
-        enable_tenant_rls(manager, "organization").await?;
-        enable_tenant_rls(manager, "app_user").await?;
-        Ok(())
+        create_indexes(
+            manager,
+            [
+                tenant_unique("organization_tenant_credit_code", "organization", &[C::CreditCode]),
+                tenant_unique("app_user_tenant_username", "app_user", &[C::Username]),
+            ],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["app_user", "organization", "tenant"] {
-            manager
-                .drop_table(Table::drop().table(Alias::new(table)).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(manager, &["app_user", "organization", "tenant"]).await
     }
 }
 
-#[derive(DeriveIden)]
-enum Tenant {
-    Table,
+#[derive(DeriveIden, Clone, Copy)]
+enum C {
     Id,
     Slug,
     Name,
@@ -169,15 +104,6 @@ enum Tenant {
     DivisionCode,
     ParentId,
     CreatedAt,
-}
-
-#[derive(DeriveIden)]
-enum Organization {
-    Table,
-    TenantId,
-    Id,
-    Name,
-    Kind,
     IsIndustryAssociation,
     CreditCode,
     BusinessScope,
@@ -194,15 +120,7 @@ enum Organization {
     DeregisteredOn,
     DeregistrationReason,
     Version,
-    CreatedAt,
     UpdatedAt,
-}
-
-#[derive(DeriveIden)]
-enum AppUser {
-    Table,
-    TenantId,
-    Id,
     Username,
     DisplayName,
     Email,
@@ -211,7 +129,5 @@ enum AppUser {
     PasswordHash,
     Language,
     Active,
-    CreatedAt,
-    UpdatedAt,
     SessionVersion,
 }

@@ -2,7 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::postgres::{APP_ROLE, enable_tenant_rls, is_postgres};
+use crate::postgres::{APP_ROLE, is_postgres};
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -10,82 +11,56 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(AuditLog::Table)
-                    .col(ColumnDef::new(AuditLog::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(AuditLog::Seq).big_integer().not_null())
-                    .col(ColumnDef::new(AuditLog::Id).uuid().not_null())
-                    .col(
-                        ColumnDef::new(AuditLog::OccurredAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(AuditLog::ActorKind).string_len(16).not_null())
-                    .col(ColumnDef::new(AuditLog::ActorUserId).uuid().null())
-                    .col(ColumnDef::new(AuditLog::ActorRole).string_len(32).null())
-                    .col(ColumnDef::new(AuditLog::OrganizationId).uuid().null())
-                    .col(ColumnDef::new(AuditLog::Action).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditLog::EntityType).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditLog::EntityId).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditLog::Changes).text().not_null())
-                    .col(ColumnDef::new(AuditLog::RequestId).string_len(64).null())
-                    .col(ColumnDef::new(AuditLog::ClientAddr).string_len(64).null())
-                    .col(ColumnDef::new(AuditLog::PrevHash).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditLog::Hash).string_len(64).not_null())
-                    .primary_key(Index::create().col(AuditLog::TenantId).col(AuditLog::Seq))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(AuditLog::Table, AuditLog::TenantId)
-                            .to(Alias::new("tenant"), Alias::new("id")),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        for (name, cols) in [
-            ("audit_log_tenant_id", vec![AuditLog::TenantId, AuditLog::Id]),
-            (
-                "audit_log_entity",
-                vec![AuditLog::TenantId, AuditLog::EntityType, AuditLog::EntityId],
-            ),
-            ("audit_log_actor", vec![AuditLog::TenantId, AuditLog::ActorUserId]),
-            ("audit_log_org", vec![AuditLog::TenantId, AuditLog::OrganizationId]),
-        ] {
-            let mut index = Index::create();
-            index.name(name).table(AuditLog::Table);
-            for col in cols {
-                index.col(col);
-            }
-            if name == "audit_log_tenant_id" {
-                index.unique();
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
+        // Keyed by its place in the city's chain; `id` names a record to the
+        // outside.
+        create_tenant_table(
+            manager,
+            tenant_owned_table("audit_log")
+                .col(big_integer(C::Seq))
+                .col(uuid(C::Id))
+                .col(timestamp(C::OccurredAt))
+                .col(string(C::ActorKind, 16))
+                .col(uuid(C::ActorUserId).null())
+                .col(string(C::ActorRole, 32).null())
+                .col(uuid(C::OrganizationId).null())
+                .col(string(C::Action, 64))
+                .col(string(C::EntityType, 64))
+                .col(string(C::EntityId, 64))
+                .col(text(C::Changes))
+                .col(string(C::RequestId, 64).null())
+                .col(string(C::ClientAddr, 64).null())
+                .col(string(C::PrevHash, 64))
+                .col(string(C::Hash, 64))
+                .primary_key(&mut tenant_key(&[C::Seq])),
+        )
+        .await?;
+        create_indexes(
+            manager,
+            [
+                tenant_unique("audit_log_tenant_id", "audit_log", &[C::Id]),
+                tenant_index("audit_log_entity", "audit_log", &[C::EntityType, C::EntityId]),
+                tenant_index("audit_log_actor", "audit_log", &[C::ActorUserId]),
+                tenant_index("audit_log_org", "audit_log", &[C::OrganizationId]),
+            ],
+        )
+        .await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(AuditHead::Table)
-                    .col(ColumnDef::new(AuditHead::TenantId).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(AuditHead::Seq).big_integer().not_null())
-                    .col(ColumnDef::new(AuditHead::Hash).string_len(64).not_null())
-                    .col(
-                        ColumnDef::new(AuditHead::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(AuditHead::Table, AuditHead::TenantId)
-                            .to(Alias::new("tenant"), Alias::new("id")),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-
-        enable_tenant_rls(manager, "audit_log").await?;
-        enable_tenant_rls(manager, "audit_head").await?;
+        // One row a city: the key is the tenant itself.
+        create_tenant_table(
+            manager,
+            Table::create()
+                .table(Alias::new("audit_head"))
+                .col(uuid(C::TenantId).primary_key())
+                .col(big_integer(C::Seq))
+                .col(string(C::Hash, 64))
+                .col(timestamp(C::UpdatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Alias::new("audit_head"), C::TenantId)
+                        .to(Alias::new("tenant"), Alias::new("id")),
+                ),
+        )
+        .await?;
 
         if is_postgres(manager) {
             // Append-only twice over: the application role lacks the grants,
@@ -119,12 +94,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(AuditHead::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(AuditLog::Table).to_owned())
-            .await?;
+        drop_tables(manager, &["audit_head", "audit_log"]).await?;
         if is_postgres(manager) {
             manager
                 .get_connection()
@@ -136,8 +106,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum AuditLog {
-    Table,
+enum C {
     TenantId,
     Seq,
     Id,
@@ -153,14 +122,6 @@ enum AuditLog {
     RequestId,
     ClientAddr,
     PrevHash,
-    Hash,
-}
-
-#[derive(DeriveIden)]
-enum AuditHead {
-    Table,
-    TenantId,
-    Seq,
     Hash,
     UpdatedAt,
 }

@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::postgres::enable_tenant_rls;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -11,109 +11,54 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        create_tenant_table(
+            manager,
+            tenant_table("email_outbox")
+                .col(string(C::Recipient, 254))
+                .col(string(C::Language, 8))
+                .col(string(C::Template, 64))
+                .col(string(C::Subject, 255))
+                .col(text(C::TextBody))
+                .col(text(C::HtmlBody))
+                .col(string(C::Status, 16))
+                .col(integer(C::Attempts))
+                .col(timestamp(C::NextAttemptAt))
+                .col(timestamp(C::LeaseUntil).null())
+                .col(string(C::LastError, 500).null())
+                .col(timestamp(C::CreatedAt))
+                .col(timestamp(C::SentAt).null()),
+        )
+        .await?;
         manager
-            .create_table(
-                Table::create()
-                    .table(EmailOutbox::Table)
-                    .col(ColumnDef::new(EmailOutbox::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(EmailOutbox::Id).uuid().not_null())
-                    .col(ColumnDef::new(EmailOutbox::Recipient).string_len(254).not_null())
-                    .col(ColumnDef::new(EmailOutbox::Language).string_len(8).not_null())
-                    .col(ColumnDef::new(EmailOutbox::Template).string_len(64).not_null())
-                    .col(ColumnDef::new(EmailOutbox::Subject).string_len(255).not_null())
-                    .col(ColumnDef::new(EmailOutbox::TextBody).text().not_null())
-                    .col(ColumnDef::new(EmailOutbox::HtmlBody).text().not_null())
-                    .col(ColumnDef::new(EmailOutbox::Status).string_len(16).not_null())
-                    .col(ColumnDef::new(EmailOutbox::Attempts).integer().not_null())
-                    .col(
-                        ColumnDef::new(EmailOutbox::NextAttemptAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(EmailOutbox::LeaseUntil)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(ColumnDef::new(EmailOutbox::LastError).string_len(500).null())
-                    .col(
-                        ColumnDef::new(EmailOutbox::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(EmailOutbox::SentAt).timestamp_with_time_zone().null())
-                    .primary_key(Index::create().col(EmailOutbox::TenantId).col(EmailOutbox::Id))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(EmailOutbox::Table, EmailOutbox::TenantId)
-                            .to(Alias::new("tenant"), Alias::new("id")),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("email_outbox_due")
-                    .table(EmailOutbox::Table)
-                    .col(EmailOutbox::TenantId)
-                    .col(EmailOutbox::Status)
-                    .col(EmailOutbox::NextAttemptAt)
-                    .to_owned(),
-            )
+            .create_index(tenant_index(
+                "email_outbox_due",
+                "email_outbox",
+                &[C::Status, C::NextAttemptAt],
+            ))
             .await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(IdempotencyKey::Table)
-                    .col(ColumnDef::new(IdempotencyKey::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(IdempotencyKey::UserId).uuid().not_null())
-                    .col(ColumnDef::new(IdempotencyKey::Key).string_len(128).not_null())
-                    .col(ColumnDef::new(IdempotencyKey::Operation).string_len(64).not_null())
-                    .col(ColumnDef::new(IdempotencyKey::RequestHash).string_len(64).not_null())
-                    .col(ColumnDef::new(IdempotencyKey::EntityId).string_len(64).null())
-                    .col(
-                        ColumnDef::new(IdempotencyKey::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .primary_key(
-                        Index::create()
-                            .col(IdempotencyKey::TenantId)
-                            .col(IdempotencyKey::UserId)
-                            .col(IdempotencyKey::Key),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(IdempotencyKey::Table, IdempotencyKey::TenantId)
-                            .to(Alias::new("tenant"), Alias::new("id")),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-
-        enable_tenant_rls(manager, "email_outbox").await?;
-        enable_tenant_rls(manager, "idempotency_key").await?;
-        Ok(())
+        // A key is the client's, per user: two users may send the same one.
+        create_tenant_table(
+            manager,
+            tenant_owned_table("idempotency_key")
+                .col(uuid(C::UserId))
+                .col(string(C::Key, 128))
+                .col(string(C::Operation, 64))
+                .col(string(C::RequestHash, 64))
+                .col(string(C::EntityId, 64).null())
+                .col(timestamp(C::CreatedAt))
+                .primary_key(&mut tenant_key(&[C::UserId, C::Key])),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(IdempotencyKey::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(EmailOutbox::Table).to_owned())
-            .await?;
-        Ok(())
+        drop_tables(manager, &["idempotency_key", "email_outbox"]).await
     }
 }
 
-#[derive(DeriveIden)]
-enum EmailOutbox {
-    Table,
-    TenantId,
-    Id,
+#[derive(DeriveIden, Clone, Copy)]
+enum C {
     Recipient,
     Language,
     Template,
@@ -127,16 +72,9 @@ enum EmailOutbox {
     LastError,
     CreatedAt,
     SentAt,
-}
-
-#[derive(DeriveIden)]
-enum IdempotencyKey {
-    Table,
-    TenantId,
     UserId,
     Key,
     Operation,
     RequestHash,
     EntityId,
-    CreatedAt,
 }

@@ -3,287 +3,162 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::postgres::enable_tenant_rls;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Columns every tenant-owned table here starts with, and its keys.
-fn tenant_table(table: impl IntoIden + Clone) -> TableCreateStatement {
-    Table::create()
-        .table(table.clone())
-        .col(ColumnDef::new(Common::TenantId).uuid().not_null())
-        .col(ColumnDef::new(Common::Id).uuid().not_null())
-        .primary_key(Index::create().col(Common::TenantId).col(Common::Id))
-        .foreign_key(
-            ForeignKey::create()
-                .from(table, Common::TenantId)
-                .to(Alias::new("tenant"), Alias::new("id")),
-        )
-        .to_owned()
-}
-
-/// `(tenant_id, organization_id)` referencing the organization.
-fn organization_fk(table: impl IntoIden + Clone) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, (Common::TenantId, Common::OrganizationId))
-        .to(Alias::new("organization"), (Alias::new("tenant_id"), Alias::new("id")))
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Keyed by organization and version; it reaches its tenant through
+        // the organization, with no foreign key of its own to `tenant`.
+        create_tenant_table(
+            manager,
+            Table::create()
+                .table(Alias::new("organization_version"))
+                .col(uuid(C::TenantId))
+                .col(uuid(C::OrganizationId))
+                .col(integer(C::Version))
+                .col(text(C::Snapshot))
+                .col(string(C::Cause, 32))
+                .col(uuid(C::ChangeApplicationId).null())
+                .col(uuid(C::CreatedBy).null())
+                .col(timestamp(C::CreatedAt))
+                .primary_key(&mut tenant_key(&[C::OrganizationId, C::Version]))
+                .foreign_key(&mut tenant_fk(
+                    "organization_version",
+                    C::OrganizationId,
+                    "organization",
+                )),
+        )
+        .await?;
+
+        create_tenant_table(
+            manager,
+            tenant_table("registration_application")
+                .col(string(C::Status, 16))
+                .col(uuid(C::ApplicantUserId))
+                .col(string(C::ContactEmail, 254))
+                .col(string(C::Name, 200))
+                .col(string(C::Kind, 32))
+                .col(boolean(C::IsIndustryAssociation))
+                .col(text(C::BusinessScope))
+                .col(string(C::RegisteredAddress, 300))
+                .col(string(C::LegalRepresentative, 100))
+                .col(string(C::SupervisingUnit, 200))
+                .col(string(C::DecisionReason, 1000).null())
+                .col(uuid(C::DecidedBy).null())
+                .col(uuid(C::OrganizationId).null())
+                .col(timestamp(C::SubmittedAt))
+                .col(timestamp(C::AcceptedAt).null())
+                .col(timestamp(C::DecidedAt).null())
+                .col(timestamp(C::OverdueNotifiedAt).null())
+                .foreign_key(&mut tenant_fk(
+                    "registration_application",
+                    C::OrganizationId,
+                    "organization",
+                )),
+        )
+        .await?;
+
+        create_tenant_table(
+            manager,
+            organization_table("change_application")
+                .col(string(C::Status, 16))
+                .col(uuid(C::SubmittedBy))
+                .col(text(C::Changes))
+                .col(string(C::Comment, 1000).null())
+                .col(uuid(C::DecidedBy).null())
+                .col(timestamp(C::SubmittedAt))
+                .col(timestamp(C::DecidedAt).null()),
+        )
+        .await?;
+
+        create_tenant_table(
+            manager,
+            organization_table("annual_report")
+                .col(integer(C::Year))
+                .col(string(C::Status, 24))
+                .col(text(C::Summary))
+                .col(uuid(C::SubmittedBy))
+                .col(timestamp(C::SubmittedAt))
+                .col(uuid(C::ReviewedBy).null())
+                .col(string(C::ReviewComment, 1000).null())
+                .col(timestamp(C::ReviewedAt).null()),
+        )
+        .await?;
         manager
-            .create_table(
-                Table::create()
-                    .table(OrganizationVersion::Table)
-                    .col(ColumnDef::new(Common::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(Common::OrganizationId).uuid().not_null())
-                    .col(ColumnDef::new(OrganizationVersion::Version).integer().not_null())
-                    .col(ColumnDef::new(OrganizationVersion::Snapshot).text().not_null())
-                    .col(ColumnDef::new(OrganizationVersion::Cause).string_len(32).not_null())
-                    .col(ColumnDef::new(OrganizationVersion::ChangeApplicationId).uuid().null())
-                    .col(ColumnDef::new(OrganizationVersion::CreatedBy).uuid().null())
-                    .col(ColumnDef::new(Common::CreatedAt).timestamp_with_time_zone().not_null())
-                    .primary_key(
-                        Index::create()
-                            .col(Common::TenantId)
-                            .col(Common::OrganizationId)
-                            .col(OrganizationVersion::Version),
-                    )
-                    .foreign_key(&mut organization_fk(OrganizationVersion::Table))
-                    .to_owned(),
-            )
+            .create_index(tenant_unique(
+                "annual_report_once_a_year",
+                "annual_report",
+                &[C::OrganizationId, C::Year],
+            ))
             .await?;
 
+        create_tenant_table(
+            manager,
+            organization_table("supervision_listing")
+                .col(string(C::List, 16))
+                .col(string(C::Reason, 500))
+                .col(date(C::ListedOn))
+                .col(uuid(C::ListedBy).null())
+                .col(date(C::RemovedOn).null())
+                .col(string(C::RemovalReason, 500).null())
+                .col(uuid(C::RemovedBy).null()),
+        )
+        .await?;
         manager
-            .create_table(
-                tenant_table(RegistrationApplication::Table)
-                    .col(ColumnDef::new(Common::Status).string_len(16).not_null())
-                    .col(
-                        ColumnDef::new(RegistrationApplication::ApplicantUserId)
-                            .uuid()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(RegistrationApplication::ContactEmail)
-                            .string_len(254)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(RegistrationApplication::Name).string_len(200).not_null())
-                    .col(ColumnDef::new(RegistrationApplication::Kind).string_len(32).not_null())
-                    .col(
-                        ColumnDef::new(RegistrationApplication::IsIndustryAssociation)
-                            .boolean()
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(RegistrationApplication::BusinessScope).text().not_null())
-                    .col(
-                        ColumnDef::new(RegistrationApplication::RegisteredAddress)
-                            .string_len(300)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(RegistrationApplication::LegalRepresentative)
-                            .string_len(100)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(RegistrationApplication::SupervisingUnit)
-                            .string_len(200)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(RegistrationApplication::DecisionReason)
-                            .string_len(1000)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(RegistrationApplication::DecidedBy).uuid().null())
-                    .col(ColumnDef::new(Common::OrganizationId).uuid().null())
-                    .col(
-                        ColumnDef::new(RegistrationApplication::SubmittedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(RegistrationApplication::AcceptedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(RegistrationApplication::DecidedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(RegistrationApplication::OverdueNotifiedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .foreign_key(&mut organization_fk(RegistrationApplication::Table))
-                    .to_owned(),
-            )
+            .create_index(tenant_index(
+                "supervision_listing_org",
+                "supervision_listing",
+                &[C::OrganizationId],
+            ))
             .await?;
 
-        manager
-            .create_table(
-                tenant_table(ChangeApplication::Table)
-                    .col(ColumnDef::new(Common::OrganizationId).uuid().not_null())
-                    .col(ColumnDef::new(Common::Status).string_len(16).not_null())
-                    .col(ColumnDef::new(ChangeApplication::SubmittedBy).uuid().not_null())
-                    .col(ColumnDef::new(ChangeApplication::Changes).text().not_null())
-                    .col(ColumnDef::new(ChangeApplication::Comment).string_len(1000).null())
-                    .col(ColumnDef::new(ChangeApplication::DecidedBy).uuid().null())
-                    .col(
-                        ColumnDef::new(ChangeApplication::SubmittedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ChangeApplication::DecidedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .foreign_key(&mut organization_fk(ChangeApplication::Table))
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                tenant_table(AnnualReport::Table)
-                    .col(ColumnDef::new(Common::OrganizationId).uuid().not_null())
-                    .col(ColumnDef::new(AnnualReport::Year).integer().not_null())
-                    .col(ColumnDef::new(Common::Status).string_len(24).not_null())
-                    .col(ColumnDef::new(AnnualReport::Summary).text().not_null())
-                    .col(ColumnDef::new(AnnualReport::SubmittedBy).uuid().not_null())
-                    .col(
-                        ColumnDef::new(AnnualReport::SubmittedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(AnnualReport::ReviewedBy).uuid().null())
-                    .col(ColumnDef::new(AnnualReport::ReviewComment).string_len(1000).null())
-                    .col(
-                        ColumnDef::new(AnnualReport::ReviewedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .foreign_key(&mut organization_fk(AnnualReport::Table))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("annual_report_once_a_year")
-                    .table(AnnualReport::Table)
-                    .col(Common::TenantId)
-                    .col(Common::OrganizationId)
-                    .col(AnnualReport::Year)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                tenant_table(SupervisionListing::Table)
-                    .col(ColumnDef::new(Common::OrganizationId).uuid().not_null())
-                    .col(ColumnDef::new(SupervisionListing::List).string_len(16).not_null())
-                    .col(ColumnDef::new(SupervisionListing::Reason).string_len(500).not_null())
-                    .col(ColumnDef::new(SupervisionListing::ListedOn).date().not_null())
-                    .col(ColumnDef::new(SupervisionListing::ListedBy).uuid().null())
-                    .col(ColumnDef::new(SupervisionListing::RemovedOn).date().null())
-                    .col(ColumnDef::new(SupervisionListing::RemovalReason).string_len(500).null())
-                    .col(ColumnDef::new(SupervisionListing::RemovedBy).uuid().null())
-                    .foreign_key(&mut organization_fk(SupervisionListing::Table))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("supervision_listing_org")
-                    .table(SupervisionListing::Table)
-                    .col(Common::TenantId)
-                    .col(Common::OrganizationId)
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                tenant_table(Complaint::Table)
-                    .col(ColumnDef::new(Complaint::SubjectName).string_len(200).not_null())
-                    .col(ColumnDef::new(Complaint::Description).text().not_null())
-                    .col(ColumnDef::new(Complaint::Reporter).string_len(200).not_null())
-                    .col(ColumnDef::new(Common::Status).string_len(16).not_null())
-                    .col(ColumnDef::new(Complaint::Handling).text().null())
-                    .col(ColumnDef::new(Complaint::RecordedBy).uuid().not_null())
-                    .col(ColumnDef::new(Common::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(
-                        ColumnDef::new(Complaint::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-
-        for table in [
-            "organization_version",
-            "registration_application",
-            "change_application",
-            "annual_report",
-            "supervision_listing",
-            "complaint",
-        ] {
-            enable_tenant_rls(manager, table).await?;
-        }
-        Ok(())
+        create_tenant_table(
+            manager,
+            tenant_table("complaint")
+                .col(string(C::SubjectName, 200))
+                .col(text(C::Description))
+                .col(string(C::Reporter, 200))
+                .col(string(C::Status, 16))
+                .col(text(C::Handling).null())
+                .col(uuid(C::RecordedBy))
+                .col(timestamp(C::CreatedAt))
+                .col(timestamp(C::UpdatedAt)),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            "complaint",
-            "supervision_listing",
-            "annual_report",
-            "change_application",
-            "registration_application",
-            "organization_version",
-        ] {
-            manager
-                .drop_table(Table::drop().table(Alias::new(table)).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            &[
+                "complaint",
+                "supervision_listing",
+                "annual_report",
+                "change_application",
+                "registration_application",
+                "organization_version",
+            ],
+        )
+        .await
     }
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum Common {
+enum C {
     TenantId,
-    Id,
     OrganizationId,
     Status,
     CreatedAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum OrganizationVersion {
-    Table,
+    UpdatedAt,
     Version,
     Snapshot,
     Cause,
     ChangeApplicationId,
     CreatedBy,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum RegistrationApplication {
-    Table,
     ApplicantUserId,
     ContactEmail,
     Name,
@@ -299,34 +174,14 @@ enum RegistrationApplication {
     AcceptedAt,
     DecidedAt,
     OverdueNotifiedAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum ChangeApplication {
-    Table,
     SubmittedBy,
     Changes,
     Comment,
-    DecidedBy,
-    SubmittedAt,
-    DecidedAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum AnnualReport {
-    Table,
     Year,
     Summary,
-    SubmittedBy,
-    SubmittedAt,
     ReviewedBy,
     ReviewComment,
     ReviewedAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum SupervisionListing {
-    Table,
     List,
     Reason,
     ListedOn,
@@ -334,15 +189,9 @@ enum SupervisionListing {
     RemovedOn,
     RemovalReason,
     RemovedBy,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Complaint {
-    Table,
     SubjectName,
     Description,
     Reporter,
     Handling,
     RecordedBy,
-    UpdatedAt,
 }

@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::postgres::enable_tenant_rls;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -11,199 +11,130 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let tenant_fk = |table: Alias| {
-            ForeignKey::create()
-                .from(table, Common::TenantId)
-                .to(Alias::new("tenant"), Alias::new("id"))
-                .to_owned()
-        };
-        let period = Alias::new("fee_reduction_period");
+        create_tenant_table(
+            manager,
+            tenant_table("fee_reduction_period")
+                .col(string(C::Title, 200))
+                .col(integer(C::Year))
+                .col(integer(C::Half).null())
+                .col(date(C::DueOn))
+                .col(uuid(C::OpenedBy))
+                .col(timestamp(C::RemindedAt).null())
+                .col(timestamp(C::CreatedAt)),
+        )
+        .await?;
+
+        create_tenant_table(
+            manager,
+            tenant_table("fee_reduction_report")
+                .col(uuid(C::PeriodId))
+                .col(uuid(C::OrganizationId))
+                .col(string(C::Status, 16))
+                .col(integer(C::MemberCount).null())
+                .col(integer(C::IrregularChargesFound))
+                .col(fen(C::RefundedFen))
+                .col(integer(C::EnterprisesRefunded))
+                .col(integer(C::Version))
+                .col(string(C::ReviewComment, 2000).null())
+                .col(uuid(C::ReviewedBy).null())
+                .col(timestamp(C::SubmittedAt).null())
+                .col(timestamp(C::ReviewedAt).null())
+                .col(timestamp(C::CreatedAt))
+                .col(timestamp(C::UpdatedAt))
+                .check(Expr::col(C::RefundedFen).gte(0))
+                .foreign_key(&mut tenant_fk(
+                    "fee_reduction_report",
+                    C::PeriodId,
+                    "fee_reduction_period",
+                ))
+                .foreign_key(&mut tenant_fk(
+                    "fee_reduction_report",
+                    C::OrganizationId,
+                    "organization",
+                )),
+        )
+        .await?;
         manager
-            .create_table(
-                Table::create()
-                    .table(period.clone())
-                    .col(ColumnDef::new(Common::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(Common::Id).uuid().not_null())
-                    .col(ColumnDef::new(Period::Title).string_len(200).not_null())
-                    .col(ColumnDef::new(Period::Year).integer().not_null())
-                    .col(ColumnDef::new(Period::Half).integer().null())
-                    .col(ColumnDef::new(Period::DueOn).date().not_null())
-                    .col(ColumnDef::new(Period::OpenedBy).uuid().not_null())
-                    .col(ColumnDef::new(Period::RemindedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Common::CreatedAt).timestamp_with_time_zone().not_null())
-                    .primary_key(Index::create().col(Common::TenantId).col(Common::Id))
-                    .foreign_key(&mut tenant_fk(period.clone()))
-                    .to_owned(),
-            )
+            .create_index(tenant_unique(
+                "fee_reduction_report_once_per_period",
+                "fee_reduction_report",
+                &[C::PeriodId, C::OrganizationId],
+            ))
             .await?;
 
-        let report = Alias::new("fee_reduction_report");
+        create_tenant_table(
+            manager,
+            tenant_table("fee_reduction_line")
+                .col(uuid(C::ReportId))
+                .col(integer(C::Position))
+                .col(string(C::FeeItem, 16))
+                .col(string(C::FeeItemDetail, 200))
+                .col(string(C::Measure, 16))
+                .col(fen(C::StandardBeforeFen).null())
+                .col(fen(C::StandardAfterFen).null())
+                .col(fen(C::AmountFen))
+                .col(integer(C::Enterprises))
+                .col(string(C::Note, 1000))
+                .col(string(C::ReturnComment, 1000).null())
+                .check(Expr::col(C::AmountFen).gte(0))
+                .check(Expr::col(C::Enterprises).gte(0))
+                .foreign_key(&mut tenant_fk(
+                    "fee_reduction_line",
+                    C::ReportId,
+                    "fee_reduction_report",
+                )),
+        )
+        .await?;
         manager
-            .create_table(
-                Table::create()
-                    .table(report.clone())
-                    .col(ColumnDef::new(Common::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(Common::Id).uuid().not_null())
-                    .col(ColumnDef::new(Report::PeriodId).uuid().not_null())
-                    .col(ColumnDef::new(Report::OrganizationId).uuid().not_null())
-                    .col(ColumnDef::new(Report::Status).string_len(16).not_null())
-                    .col(ColumnDef::new(Report::MemberCount).integer().null())
-                    .col(ColumnDef::new(Report::IrregularChargesFound).integer().not_null())
-                    .col(ColumnDef::new(Report::RefundedFen).big_integer().not_null())
-                    .col(ColumnDef::new(Report::EnterprisesRefunded).integer().not_null())
-                    .col(ColumnDef::new(Report::Version).integer().not_null())
-                    .col(ColumnDef::new(Report::ReviewComment).string_len(2000).null())
-                    .col(ColumnDef::new(Report::ReviewedBy).uuid().null())
-                    .col(ColumnDef::new(Report::SubmittedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Report::ReviewedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Common::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Report::UpdatedAt).timestamp_with_time_zone().not_null())
-                    .check(Expr::col(Report::RefundedFen).gte(0))
-                    .primary_key(Index::create().col(Common::TenantId).col(Common::Id))
-                    .foreign_key(&mut tenant_fk(report.clone()))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(report.clone(), (Common::TenantId, Report::PeriodId))
-                            .to(period.clone(), (Common::TenantId, Common::Id)),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(report.clone(), (Common::TenantId, Report::OrganizationId))
-                            .to(Alias::new("organization"), (Alias::new("tenant_id"), Alias::new("id"))),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("fee_reduction_report_once_per_period")
-                    .table(report.clone())
-                    .col(Common::TenantId)
-                    .col(Report::PeriodId)
-                    .col(Report::OrganizationId)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(tenant_index(
+                "fee_reduction_line_report",
+                "fee_reduction_line",
+                &[C::ReportId],
+            ))
             .await?;
 
-        let line = Alias::new("fee_reduction_line");
-        manager
-            .create_table(
-                Table::create()
-                    .table(line.clone())
-                    .col(ColumnDef::new(Common::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(Common::Id).uuid().not_null())
-                    .col(ColumnDef::new(Line::ReportId).uuid().not_null())
-                    .col(ColumnDef::new(Line::Position).integer().not_null())
-                    .col(ColumnDef::new(Line::FeeItem).string_len(16).not_null())
-                    .col(ColumnDef::new(Line::FeeItemDetail).string_len(200).not_null())
-                    .col(ColumnDef::new(Line::Measure).string_len(16).not_null())
-                    .col(ColumnDef::new(Line::StandardBeforeFen).big_integer().null())
-                    .col(ColumnDef::new(Line::StandardAfterFen).big_integer().null())
-                    .col(ColumnDef::new(Line::AmountFen).big_integer().not_null())
-                    .col(ColumnDef::new(Line::Enterprises).integer().not_null())
-                    .col(ColumnDef::new(Line::Note).string_len(1000).not_null())
-                    .col(ColumnDef::new(Line::ReturnComment).string_len(1000).null())
-                    .check(Expr::col(Line::AmountFen).gte(0))
-                    .check(Expr::col(Line::Enterprises).gte(0))
-                    .primary_key(Index::create().col(Common::TenantId).col(Common::Id))
-                    .foreign_key(&mut tenant_fk(line.clone()))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(line.clone(), (Common::TenantId, Line::ReportId))
-                            .to(report.clone(), (Common::TenantId, Common::Id)),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("fee_reduction_line_report")
-                    .table(line.clone())
-                    .col(Common::TenantId)
-                    .col(Line::ReportId)
-                    .to_owned(),
-            )
-            .await?;
-
-        let version = Alias::new("fee_reduction_report_version");
-        manager
-            .create_table(
-                Table::create()
-                    .table(version.clone())
-                    .col(ColumnDef::new(Common::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(Line::ReportId).uuid().not_null())
-                    .col(ColumnDef::new(Report::Version).integer().not_null())
-                    .col(ColumnDef::new(Version::Snapshot).text().not_null())
-                    .col(ColumnDef::new(Version::SubmittedBy).uuid().not_null())
-                    .col(
-                        ColumnDef::new(Report::SubmittedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .primary_key(
-                        Index::create()
-                            .col(Common::TenantId)
-                            .col(Line::ReportId)
-                            .col(Report::Version),
-                    )
-                    .foreign_key(&mut tenant_fk(version.clone()))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(version.clone(), (Common::TenantId, Line::ReportId))
-                            .to(report.clone(), (Common::TenantId, Common::Id)),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-
-        for table in [
-            "fee_reduction_period",
-            "fee_reduction_report",
-            "fee_reduction_line",
-            "fee_reduction_report_version",
-        ] {
-            enable_tenant_rls(manager, table).await?;
-        }
-        Ok(())
+        // Each submission's snapshot, keyed by report and version.
+        create_tenant_table(
+            manager,
+            tenant_owned_table("fee_reduction_report_version")
+                .col(uuid(C::ReportId))
+                .col(integer(C::Version))
+                .col(text(C::Snapshot))
+                .col(uuid(C::SubmittedBy))
+                .col(timestamp(C::SubmittedAt))
+                .primary_key(&mut tenant_key(&[C::ReportId, C::Version]))
+                .foreign_key(&mut tenant_fk(
+                    "fee_reduction_report_version",
+                    C::ReportId,
+                    "fee_reduction_report",
+                )),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            "fee_reduction_report_version",
-            "fee_reduction_line",
-            "fee_reduction_report",
-            "fee_reduction_period",
-        ] {
-            manager
-                .drop_table(Table::drop().table(Alias::new(table)).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            &[
+                "fee_reduction_report_version",
+                "fee_reduction_line",
+                "fee_reduction_report",
+                "fee_reduction_period",
+            ],
+        )
+        .await
     }
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum Common {
-    TenantId,
-    Id,
+enum C {
     CreatedAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Period {
     Title,
     Year,
     Half,
     DueOn,
     OpenedBy,
     RemindedAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Report {
     PeriodId,
     OrganizationId,
     Status,
@@ -217,10 +148,6 @@ enum Report {
     SubmittedAt,
     ReviewedAt,
     UpdatedAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Line {
     ReportId,
     Position,
     FeeItem,
@@ -232,10 +159,6 @@ enum Line {
     Enterprises,
     Note,
     ReturnComment,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Version {
     Snapshot,
     SubmittedBy,
 }

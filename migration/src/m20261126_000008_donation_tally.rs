@@ -6,7 +6,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
-use crate::postgres::enable_tenant_rls;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -14,45 +14,32 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(Alias::new("donation_tally"))
-                    .col(ColumnDef::new(C::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(C::Year).integer().not_null())
-                    .col(ColumnDef::new(C::Month).integer().not_null())
-                    .col(ColumnDef::new(C::OrganizationId).uuid().not_null())
-                    .col(ColumnDef::new(C::CampaignId).uuid().not_null())
-                    .col(ColumnDef::new(C::Channel).string_len(16).not_null())
-                    .col(ColumnDef::new(C::GiftKind).string_len(16).not_null())
-                    .col(ColumnDef::new(C::Fen).big_integer().not_null())
-                    .col(ColumnDef::new(C::Gifts).big_integer().not_null())
-                    .primary_key(
-                        Index::create()
-                            .col(C::TenantId)
-                            .col(C::Year)
-                            .col(C::Month)
-                            .col(C::OrganizationId)
-                            .col(C::CampaignId)
-                            .col(C::Channel)
-                            .col(C::GiftKind),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Alias::new("donation_tally"), C::TenantId)
-                            .to(Alias::new("tenant"), Alias::new("id")),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        enable_tenant_rls(manager, "donation_tally").await?;
+        create_tenant_table(
+            manager,
+            tenant_owned_table("donation_tally")
+                .col(integer(C::Year))
+                .col(integer(C::Month))
+                .col(uuid(C::OrganizationId))
+                .col(uuid(C::CampaignId))
+                .col(string(C::Channel, 16))
+                .col(string(C::GiftKind, 16))
+                .col(fen(C::Fen))
+                .col(big_integer(C::Gifts))
+                .primary_key(&mut tenant_key(&[
+                    C::Year,
+                    C::Month,
+                    C::OrganizationId,
+                    C::CampaignId,
+                    C::Channel,
+                    C::GiftKind,
+                ])),
+        )
+        .await?;
         rebuild_donation_tally(manager.get_connection()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Alias::new("donation_tally")).to_owned())
-            .await
+        drop_tables(manager, &["donation_tally"]).await
     }
 }
 
@@ -126,7 +113,6 @@ pub async fn rebuild_donation_tally<C: ConnectionTrait>(conn: &C) -> Result<(), 
 
 #[derive(DeriveIden, Clone, Copy)]
 enum C {
-    TenantId,
     Year,
     Month,
     OrganizationId,

@@ -6,6 +6,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::shapes::tenant_index;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -19,15 +21,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (name, table) in INDEXES {
             manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(Alias::new(table))
-                        .col(C::TenantId)
-                        .col(C::FundId)
-                        .col(C::Id)
-                        .to_owned(),
-                )
+                .create_index(tenant_index(name, table, &[C::FundId, C::Id]))
                 .await?;
         }
         Ok(())
@@ -45,7 +39,6 @@ impl MigrationTrait for Migration {
 
 #[derive(DeriveIden, Clone, Copy)]
 enum C {
-    TenantId,
     FundId,
     Id,
 }

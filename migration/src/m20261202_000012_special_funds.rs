@@ -3,31 +3,19 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::shapes::{add_column, drop_column, string};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("charity_fund"))
-                    .add_column(ColumnDef::new(C::Kind).string_len(16).not_null().default("community"))
-                    .to_owned(),
-            )
-            .await
+        add_column(manager, "charity_fund", string(C::Kind, 16).default("community")).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("charity_fund"))
-                    .drop_column(C::Kind)
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, "charity_fund", C::Kind).await
     }
 }
 

@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 
 use crate::citus::distribute_new_table;
-use crate::postgres::enable_tenant_rls;
+use crate::shapes::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -12,44 +12,20 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(Alias::new("annual_report_reminder"))
-                    .col(ColumnDef::new(C::TenantId).uuid().not_null())
-                    .col(ColumnDef::new(C::OrganizationId).uuid().not_null())
-                    .col(ColumnDef::new(C::Year).integer().not_null())
-                    .col(ColumnDef::new(C::SentOn).date().not_null())
-                    .primary_key(Index::create().col(C::TenantId).col(C::OrganizationId).col(C::Year))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Alias::new("annual_report_reminder"), C::TenantId)
-                            .to(Alias::new("tenant"), Alias::new("id")),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Alias::new("annual_report_reminder"), (C::TenantId, C::OrganizationId))
-                            .to(Alias::new("organization"), (C::TenantId, C::Id)),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        enable_tenant_rls(manager, "annual_report_reminder").await?;
+        create_tenant_table(
+            manager,
+            organization_year_table("annual_report_reminder").col(date(C::SentOn)),
+        )
+        .await?;
         distribute_new_table(manager, "annual_report_reminder").await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Alias::new("annual_report_reminder")).to_owned())
-            .await
+        drop_tables(manager, &["annual_report_reminder"]).await
     }
 }
 
 #[derive(DeriveIden, Clone, Copy)]
 enum C {
-    TenantId,
-    OrganizationId,
-    Year,
     SentOn,
-    Id,
 }

@@ -14,6 +14,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
 
 use crate::postgres::{APP_ROLE, is_postgres};
+use crate::shapes::{drop_tables, integer, string, timestamp};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -25,10 +26,10 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Alias::new("attempt_counter"))
-                    .col(ColumnDef::new(C::Kind).string_len(24).not_null())
-                    .col(ColumnDef::new(C::Key).string_len(200).not_null())
-                    .col(ColumnDef::new(C::Failures).integer().not_null())
-                    .col(ColumnDef::new(C::LastFailureAt).timestamp_with_time_zone().not_null())
+                    .col(string(C::Kind, 24))
+                    .col(string(C::Key, 200))
+                    .col(integer(C::Failures))
+                    .col(timestamp(C::LastFailureAt))
                     .primary_key(Index::create().col(C::Kind).col(C::Key))
                     .to_owned(),
             )
@@ -37,10 +38,7 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let conn = manager.get_connection();
-        for table in tenant_tables(conn).await? {
-            conn.execute_unprepared(&format!("ALTER TABLE {table} FORCE ROW LEVEL SECURITY"))
-                .await?;
-        }
+        set_row_security_on_tenant_tables(conn, "FORCE").await?;
         conn.execute_unprepared(&format!("REVOKE UPDATE, DELETE, TRUNCATE ON tenant FROM {APP_ROLE}"))
             .await?;
         if crate::citus::is_installed(conn).await? {
@@ -53,17 +51,22 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         if is_postgres(manager) {
             let conn = manager.get_connection();
-            for table in tenant_tables(conn).await? {
-                conn.execute_unprepared(&format!("ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY"))
-                    .await?;
-            }
+            set_row_security_on_tenant_tables(conn, "NO FORCE").await?;
             conn.execute_unprepared(&format!("GRANT UPDATE, DELETE ON tenant TO {APP_ROLE}"))
                 .await?;
         }
-        manager
-            .drop_table(Table::drop().table(Alias::new("attempt_counter")).to_owned())
-            .await
+        drop_tables(manager, &["attempt_counter"]).await
     }
+}
+
+/// `ALTER TABLE … {how} ROW LEVEL SECURITY` on every tenant-owned table:
+/// `FORCE` to hold the owner to the policy too, `NO FORCE` to undo it.
+async fn set_row_security_on_tenant_tables<C: ConnectionTrait>(conn: &C, how: &str) -> Result<(), DbErr> {
+    for table in tenant_tables(conn).await? {
+        conn.execute_unprepared(&format!("ALTER TABLE {table} {how} ROW LEVEL SECURITY"))
+            .await?;
+    }
+    Ok(())
 }
 
 /// The public schema's tables with a `tenant_id` column.
