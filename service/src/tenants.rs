@@ -17,6 +17,7 @@ use crate::clock;
 use crate::context::{Actor, RequestMeta, TenantContext};
 use crate::db::{Db, bind_tenant};
 use crate::error::{Error, OrConflict, Result};
+use crate::scoped::TenantOwned;
 use crate::users::{self, NewUser};
 use crate::validate;
 
@@ -136,8 +137,7 @@ async fn replay(db: &Db, tenant_id: Uuid) -> Result<(tenant::Model, entity::app_
     let tenant = find_by_id(db, tenant_id).await?;
     let ctx = context_for(&tenant, Actor::System, RequestMeta::default());
     let tx = db.read(&ctx).await?;
-    let official = entity::app_user::Entity::find()
-        .filter(entity::app_user::Column::TenantId.eq(tenant.id))
+    let official = entity::app_user::Entity::scoped(&ctx)
         .order_by_asc(entity::app_user::Column::Id)
         .one(&tx)
         .await?
