@@ -3,19 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "allocation")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub disbursement_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub donation_id: Uuid,
-    pub amount_fen: i64,
+entity! {
+    "allocation" key(tenant_id: Uuid, disbursement_id: Uuid, donation_id: Uuid) {
+        pub amount_fen: i64,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -4,30 +4,21 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "campaign")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub organization_id: Uuid,
-    pub name: String,
-    pub description: String,
-    pub starts_on: Date,
-    pub ends_on: Date,
-    pub target_fen: Option<i64>,
-    /// The matching sponsor (配捐方), if any, with its percentage and cap.
-    pub match_sponsor: Option<String>,
-    pub match_percent: Option<i32>,
-    pub match_cap_fen: Option<i64>,
-    /// How much of the cap the sponsor has matched so far.
-    pub matched_fen: i64,
-    pub created_by: Uuid,
-    pub created_at: DateTimeUtc,
+entity! {
+    "campaign" key(tenant_id: Uuid, id: Uuid) {
+        pub organization_id: Uuid,
+        pub name: String,
+        pub description: String,
+        pub starts_on: Date,
+        pub ends_on: Date,
+        pub target_fen: Option<i64>,
+        /// The matching sponsor (配捐方), if any, with its percentage and cap.
+        pub match_sponsor: Option<String>,
+        pub match_percent: Option<i32>,
+        pub match_cap_fen: Option<i64>,
+        /// How much of the cap the sponsor has matched so far.
+        pub matched_fen: i64,
+        pub created_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

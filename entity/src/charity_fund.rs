@@ -7,40 +7,28 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "charity_fund")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub organization_id: Uuid,
-    pub name: String,
-    pub kind: FundKind,
-    /// Empty for a special fund.
-    pub community: String,
-    pub street: String,
-    pub district: String,
-    pub raised_fen: i64,
-    pub disbursed_fen: i64,
-    pub created_by: Uuid,
-    pub created_at: DateTimeUtc,
+entity! {
+    "charity_fund" key(tenant_id: Uuid, id: Uuid) {
+        pub organization_id: Uuid,
+        pub name: String,
+        pub kind: FundKind,
+        /// Empty for a special fund.
+        pub community: String,
+        pub street: String,
+        pub district: String,
+        pub raised_fen: i64,
+        pub disbursed_fen: i64,
+        pub created_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-pub enum FundKind {
-    /// 社区发展慈善基金: raised and spent for one community.
-    #[sea_orm(string_value = "community")]
-    Community,
-    /// 专项基金: for one cause across the city (e.g. elders in special
-    /// hardship, children in hardship).
-    #[sea_orm(string_value = "special")]
-    Special,
+text_enum! {
+    pub enum FundKind(16) {
+        /// 社区发展慈善基金: raised and spent for one community.
+        Community,
+        /// 专项基金: for one cause across the city (e.g. elders in special
+        /// hardship, children in hardship).
+        Special,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -4,28 +4,19 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "donation_station")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    /// The charitable organization that runs it and receives its gifts.
-    pub organization_id: Uuid,
-    pub name: String,
-    pub district: String,
-    pub address: String,
-    /// Opening hours or a contact, as the public should see them.
-    pub hours: String,
-    pub opened_on: Date,
-    /// When it stopped taking gifts; its gifts stay attributed to it.
-    pub closed_on: Option<Date>,
-    pub created_by: Uuid,
-    pub created_at: DateTimeUtc,
+entity! {
+    "donation_station" key(tenant_id: Uuid, id: Uuid) {
+        /// The charitable organization that runs it and receives its gifts.
+        pub organization_id: Uuid,
+        pub name: String,
+        pub district: String,
+        pub address: String,
+        /// Opening hours or a contact, as the public should see them.
+        pub hours: String,
+        pub opened_on: Date,
+        /// When it stopped taking gifts; its gifts stay attributed to it.
+        pub closed_on: Option<Date>,
+        pub created_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

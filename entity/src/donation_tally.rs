@@ -12,33 +12,26 @@ use sea_orm::entity::prelude::*;
 
 use super::donation::GiftKind;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "donation_tally")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    /// The year of the entries' `received_on`.
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub year: i32,
-    /// 1 to 12 on a month's row, 0 otherwise.
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub month: i32,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub organization_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub campaign_id: Uuid,
-    /// A money channel's stored name (`wechat_pay`), or empty.
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub channel: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub gift_kind: GiftKind,
-    /// Gifts less reversals, in fen.
-    pub fen: i64,
-    /// Gifts less voided ones.
-    pub gifts: i64,
+entity! {
+    "donation_tally" key(tenant_id: Uuid) {
+        /// The year of the entries' `received_on`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        /// 1 to 12 on a month's row, 0 otherwise.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub month: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub organization_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub campaign_id: Uuid,
+        /// A money channel's stored name (`wechat_pay`), or empty.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub channel: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub gift_kind: GiftKind,
+        /// Gifts less reversals, in fen.
+        pub fen: i64,
+        /// Gifts less voided ones.
+        pub gifts: i64,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -3,25 +3,16 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "fee_reduction_period")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub title: String,
-    pub year: i32,
-    /// `None` for a whole year, 1 or 2 for a half-year.
-    pub half: Option<i32>,
-    pub due_on: Date,
-    pub opened_by: Uuid,
-    /// When the seven-days-before reminder went out (once).
-    pub reminded_at: Option<DateTimeUtc>,
-    pub created_at: DateTimeUtc,
+entity! {
+    "fee_reduction_period" key(tenant_id: Uuid, id: Uuid) {
+        pub title: String,
+        pub year: i32,
+        /// `None` for a whole year, 1 or 2 for a half-year.
+        pub half: Option<i32>,
+        pub due_on: Date,
+        pub opened_by: Uuid,
+        /// When the seven-days-before reminder went out (once).
+        pub reminded_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

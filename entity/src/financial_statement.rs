@@ -3,28 +3,17 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "financial_statement")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub organization_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub year: i32,
-    pub total_income_fen: i64,
-    /// 慈善活动支出.
-    pub charitable_spending_fen: i64,
-    /// 管理费用.
-    pub management_cost_fen: i64,
-    pub total_spending_fen: i64,
-    /// Net assets at the end of the year.
-    pub net_assets_fen: i64,
-    pub submitted_by: Uuid,
-    pub submitted_at: DateTimeUtc,
+entity! {
+    "financial_statement" key(tenant_id: Uuid, organization_id: Uuid, year: i32) {
+        pub total_income_fen: i64,
+        /// 慈善活动支出.
+        pub charitable_spending_fen: i64,
+        /// 管理费用.
+        pub management_cost_fen: i64,
+        pub total_spending_fen: i64,
+        /// Net assets at the end of the year.
+        pub net_assets_fen: i64,
+        pub submitted_by: Uuid,
+        pub submitted_at: DateTimeUtc,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

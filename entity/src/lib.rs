@@ -1,6 +1,9 @@
 //! Table definitions, one module per table. Entities are data: every rule
 //! about them lives in the `service` crate.
 
+#[macro_use]
+mod macros;
+
 pub mod allocation;
 pub mod annual_report;
 pub mod annual_report_reminder;
@@ -37,3 +40,6 @@ pub mod relief_person;
 pub mod relief_standard;
 pub mod supervision_listing;
 pub mod tenant;
+
+#[cfg(test)]
+mod stored_strings;

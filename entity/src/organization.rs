@@ -2,68 +2,52 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "organization")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub name: String,
-    pub kind: OrganizationKind,
-    /// 行业协会商会: an industry association or chamber of commerce.
-    pub is_industry_association: bool,
-    /// 统一社会信用代码, unique per tenant.
-    pub credit_code: String,
-    pub business_scope: String,
-    pub registered_address: String,
-    pub legal_representative: String,
-    pub contact_email: String,
-    /// 业务主管单位.
-    pub supervising_unit: String,
-    pub status: OrganizationStatus,
-    pub registered_on: Date,
-    /// 慈善组织认定: date and deciding official.
-    pub charity_recognized_on: Option<Date>,
-    pub charity_recognized_by: Option<Uuid>,
-    /// 公开募捐资格: date and deciding official.
-    pub public_fundraising_on: Option<Date>,
-    pub public_fundraising_by: Option<Uuid>,
-    pub deregistered_on: Option<Date>,
-    pub deregistration_reason: Option<String>,
-    /// Increases with every change; `organization_version` keeps each one.
-    pub version: i32,
-    pub created_at: DateTimeUtc,
-    pub updated_at: DateTimeUtc,
+entity! {
+    "organization" key(tenant_id: Uuid, id: Uuid) {
+        pub name: String,
+        pub kind: OrganizationKind,
+        /// 行业协会商会: an industry association or chamber of commerce.
+        pub is_industry_association: bool,
+        /// 统一社会信用代码, unique per tenant.
+        pub credit_code: String,
+        pub business_scope: String,
+        pub registered_address: String,
+        pub legal_representative: String,
+        pub contact_email: String,
+        /// 业务主管单位.
+        pub supervising_unit: String,
+        pub status: OrganizationStatus,
+        pub registered_on: Date,
+        /// 慈善组织认定: date and deciding official.
+        pub charity_recognized_on: Option<Date>,
+        pub charity_recognized_by: Option<Uuid>,
+        /// 公开募捐资格: date and deciding official.
+        pub public_fundraising_on: Option<Date>,
+        pub public_fundraising_by: Option<Uuid>,
+        pub deregistered_on: Option<Date>,
+        pub deregistration_reason: Option<String>,
+        /// Increases with every change; `organization_version` keeps each one.
+        pub version: i32,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
-pub enum OrganizationKind {
-    /// 社会团体, including industry associations and chambers of commerce.
-    #[sea_orm(string_value = "social_group")]
-    SocialGroup,
-    /// 民办非企业单位 / 社会服务机构.
-    #[sea_orm(string_value = "social_service_institution")]
-    SocialServiceInstitution,
-    /// 基金会.
-    #[sea_orm(string_value = "foundation")]
-    Foundation,
+text_enum! {
+    pub enum OrganizationKind(32) {
+        /// 社会团体, including industry associations and chambers of commerce.
+        SocialGroup,
+        /// 民办非企业单位 / 社会服务机构.
+        SocialServiceInstitution,
+        /// 基金会.
+        Foundation,
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-pub enum OrganizationStatus {
-    #[sea_orm(string_value = "active")]
-    Active,
-    /// 注销: read-only from then on.
-    #[sea_orm(string_value = "deregistered")]
-    Deregistered,
+text_enum! {
+    pub enum OrganizationStatus(16) {
+        Active,
+        /// 注销: read-only from then on.
+        Deregistered,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

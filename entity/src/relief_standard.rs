@@ -3,67 +3,44 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "relief_standard")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub category: ReliefCategory,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub area: Area,
-    /// Per person, per `period`.
-    pub amount_fen: i64,
-    pub period: Period,
-    pub updated_by: Option<Uuid>,
-    pub updated_at: DateTimeUtc,
+entity! {
+    "relief_standard" key(tenant_id: Uuid, category: ReliefCategory, area: Area) {
+        /// Per person, per `period`.
+        pub amount_fen: i64,
+        pub period: Period,
+        pub updated_by: Option<Uuid>,
+        pub updated_at: DateTimeUtc,
+    }
 }
 
-/// The government relief a household can hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
-pub enum ReliefCategory {
-    /// 低保: minimum living allowance.
-    #[sea_orm(string_value = "minimum_living")]
-    MinimumLiving,
-    /// 特困: extreme-poverty support.
-    #[sea_orm(string_value = "extreme_poverty")]
-    ExtremePoverty,
-    /// 临时救助: temporary assistance.
-    #[sea_orm(string_value = "temporary")]
-    Temporary,
-    /// 低保边缘: just above the line.
-    #[sea_orm(string_value = "near_poverty")]
-    NearPoverty,
-    /// 刚性支出困难: crushed by unavoidable costs.
-    #[sea_orm(string_value = "essential_expense")]
-    EssentialExpense,
+text_enum! {
+    /// The government relief a household can hold.
+    pub enum ReliefCategory(24) {
+        /// 低保: minimum living allowance.
+        MinimumLiving,
+        /// 特困: extreme-poverty support.
+        ExtremePoverty,
+        /// 临时救助: temporary assistance.
+        Temporary,
+        /// 低保边缘: just above the line.
+        NearPoverty,
+        /// 刚性支出困难: crushed by unavoidable costs.
+        EssentialExpense,
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
-pub enum Area {
-    /// 城市.
-    #[sea_orm(string_value = "urban")]
-    Urban,
-    /// 农村.
-    #[sea_orm(string_value = "rural")]
-    Rural,
+text_enum! {
+    pub enum Area(8) {
+        /// 城市.
+        Urban,
+        /// 农村.
+        Rural,
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
-pub enum Period {
-    #[sea_orm(string_value = "month")]
-    Month,
-    #[sea_orm(string_value = "year")]
-    Year,
+text_enum! {
+    pub enum Period(8) {
+        Month,
+        Year,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
