@@ -304,7 +304,11 @@ mod tests {
         for file in files {
             let source = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             let module = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
-            if source.contains("pub tenant_id: Uuid") && !TENANT_OWNED.contains(&module.as_str()) {
+            let has_tenant_column = source
+                .lines()
+                .map(str::trim)
+                .any(|l| !l.starts_with("//") && (l.starts_with("pub tenant_id:") || l.contains("key(tenant_id:")));
+            if has_tenant_column && !TENANT_OWNED.contains(&module.as_str()) {
                 missing.push(module);
             }
         }
