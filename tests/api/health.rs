@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_postgres_app};
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
@@ -54,13 +54,12 @@ async fn demo_data_is_seeded_once() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(postgres), ignore = "needs PostgreSQL: set SHANLIAN_TEST_POSTGRES")]
 async fn the_database_connection_is_encrypted_when_the_url_asks_for_it() {
     // Managed PostgreSQL services refuse connections without TLS: a URL with
     // sslmode=require must get an encrypted session, not an error.
-    let app = spawn_app().await;
-    if !app.is_postgres() {
-        return; // SQLite is a file: there is no connection to encrypt.
-    }
+    // SQLite is a file: there is no connection to encrypt.
+    let app = spawn_postgres_app().await;
     let url = format!("{}?sslmode=require", app.app_url);
     let db = sea_orm::Database::connect(&url)
         .await

@@ -43,6 +43,19 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// The reason a PostgreSQL-only test gives when it is ignored; such a test
+/// carries `#[cfg_attr(not(postgres), ignore = "needs PostgreSQL: set
+/// SHANLIAN_TEST_POSTGRES")]` (see `tests/build.rs`) and starts with
+/// `spawn_postgres_app()`.
+pub async fn spawn_postgres_app() -> TestApp {
+    let app = spawn_app().await;
+    assert!(
+        app.is_postgres(),
+        "this test needs PostgreSQL: set SHANLIAN_TEST_POSTGRES (it is ignored without it)"
+    );
+    app
+}
+
 /// Start the application with extra configuration, as environment-style
 /// pairs (`SHANLIAN__MAIL__SMTP__PORT`…). The in-process outbox worker is
 /// off unless a test turns it on; tests drive delivery themselves.

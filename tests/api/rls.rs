@@ -1,21 +1,18 @@
 //! Row-level security on PostgreSQL holds even if the service layer were
 //! bypassed: the application role, with no tenant set, sees nothing, and
 //! cannot write another tenant's rows. (SQLite has no second wall; these
-//! tests check the PostgreSQL deployment and report a skip elsewhere.)
+//! tests check the PostgreSQL deployment and are ignored elsewhere.)
 
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement, TransactionTrait};
 
-use crate::helpers::spawn_app;
+use crate::helpers::spawn_postgres_app;
 
 const TENANT_TABLES: [&str; 4] = ["app_user", "organization", "audit_log", "audit_head"];
 
 #[tokio::test]
+#[cfg_attr(not(postgres), ignore = "needs PostgreSQL: set SHANLIAN_TEST_POSTGRES")]
 async fn without_a_tenant_the_app_role_sees_no_rows() {
-    let app = spawn_app().await;
-    if !app.is_postgres() {
-        eprintln!("skipped: row-level security is a PostgreSQL feature");
-        return;
-    }
+    let app = spawn_postgres_app().await;
     let conn = Database::connect(&app.app_url).await.unwrap();
     let whoami = conn
         .query_one_raw(Statement::from_string(
@@ -57,12 +54,9 @@ async fn without_a_tenant_the_app_role_sees_no_rows() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(postgres), ignore = "needs PostgreSQL: set SHANLIAN_TEST_POSTGRES")]
 async fn one_tenant_cannot_write_or_read_another_tenants_rows() {
-    let app = spawn_app().await;
-    if !app.is_postgres() {
-        eprintln!("skipped: row-level security is a PostgreSQL feature");
-        return;
-    }
+    let app = spawn_postgres_app().await;
     let tenant = |slug: &str| format!("(SELECT id FROM tenant WHERE slug = '{slug}')");
     let conn = Database::connect(&app.app_url).await.unwrap();
     let tx = conn.begin().await.unwrap();

@@ -10,7 +10,9 @@ use reqwest::StatusCode;
 use reqwest::header::{LOCATION, REFERER};
 use serde_json::{Value, json};
 
-use crate::helpers::{DEMO_PASSWORD, TEST_JWT_SECRET, TestApp, assert_error, error_code, spawn_app, spawn_app_with};
+use crate::helpers::{
+    DEMO_PASSWORD, TEST_JWT_SECRET, TestApp, assert_error, error_code, spawn_app, spawn_app_with, spawn_postgres_app,
+};
 use crate::web::{browser, hidden, page_text, sign_in};
 
 const ME: &str = "{ me { username role organizationId } }";
@@ -429,12 +431,10 @@ async fn queries_cost_by_page_size_and_weight_with_less_for_the_public() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(postgres), ignore = "needs PostgreSQL: set SHANLIAN_TEST_POSTGRES")]
 async fn production_refuses_a_role_that_row_level_security_does_not_hold() {
-    let app = spawn_app().await;
-    if !app.is_postgres() {
-        eprintln!("skipped: roles and row-level security are PostgreSQL's");
-        return;
-    }
+    // Roles and row-level security are PostgreSQL's.
+    let app = spawn_postgres_app().await;
     // The owner (a superuser here) as the server's own connection.
     let owner_url = app.settings.database.admin_url.clone().unwrap();
     let vars = vec![
