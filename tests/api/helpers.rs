@@ -171,7 +171,7 @@ impl TestApp {
             .graphql(
                 Some(official),
                 "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-                json!({ "i": input }),
+                json!({ "i": input.clone() }),
             )
             .await;
         assert!(created["errors"].is_null(), "{created}");

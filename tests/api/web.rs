@@ -55,7 +55,7 @@ pub(crate) async fn sign_in(
     let page = page_text(client, format!("{}/login", app.address)).await;
     let csrf = hidden(&page, "csrf");
     post_form(
-        &client,
+        client,
         format!("{}/login", app.address),
         &[
             ("csrf", csrf.as_str()),
