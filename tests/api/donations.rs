@@ -185,8 +185,7 @@ async fn a_gift_gets_a_receipt_pays_for_a_disbursement_and_its_donor_can_trace_i
 
     // A wrong code, or the right code in another city, finds nothing.
     for (tenant, c) in [("liuzhou", "WRONGCOD"), ("nanning", code.as_str())] {
-        let body = app
-            .graphql_error(None, TRACE, json!({"t": tenant, "r": receipt, "c": c}), "NOT_FOUND")
+        app.graphql_error(None, TRACE, json!({"t": tenant, "r": receipt, "c": c}), "NOT_FOUND")
             .await;
     }
 

@@ -13,22 +13,20 @@ async fn liuzhou_cannot_reach_guilin_records_by_guessing_ids() {
     let guilin_user = app.user_id("guilin.donor").await;
     let guilin_org = app.organization_id("桂林市慈善总会").await;
 
-    let user = app
-        .graphql_error(
-            Some(&official),
-            "query($id: UUID!) { user(id: $id) { username } }",
-            json!({"id": guilin_user}),
-            "NOT_FOUND",
-        )
-        .await;
-    let org = app
-        .graphql_error(
-            Some(&official),
-            "query($id: UUID!) { organization(id: $id) { name } }",
-            json!({"id": guilin_org}),
-            "NOT_FOUND",
-        )
-        .await;
+    app.graphql_error(
+        Some(&official),
+        "query($id: UUID!) { user(id: $id) { username } }",
+        json!({"id": guilin_user}),
+        "NOT_FOUND",
+    )
+    .await;
+    app.graphql_error(
+        Some(&official),
+        "query($id: UUID!) { organization(id: $id) { name } }",
+        json!({"id": guilin_org}),
+        "NOT_FOUND",
+    )
+    .await;
     app.graphql_error(
         Some(&staff),
         "query($id: UUID!) { organization(id: $id) { name } }",
