@@ -241,13 +241,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 )
             }
             "approveFeeReductionReport" => {
-                let id = crate::fee_reductions::draft(&app, &official, &fee_period, "柳州市旅游饭店协会").await;
-                app.graphql(
-                    Some(&official),
-                    "mutation($id: UUID!) { submitFeeReductionReport(id: $id) { id } }",
-                    json!({"id": id}),
-                )
-                .await;
+                let id = crate::fee_reductions::submitted(&app, &official, &fee_period, "柳州市旅游饭店协会").await;
                 (
                     Some(&official),
                     "mutation($id: UUID!) { approveFeeReductionReport(id: $id) { id } }",
@@ -255,13 +249,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 )
             }
             "returnFeeReductionReport" => {
-                let id = crate::fee_reductions::draft(&app, &official, &fee_period, "柳州市电子商务协会").await;
-                app.graphql(
-                    Some(&official),
-                    "mutation($id: UUID!) { submitFeeReductionReport(id: $id) { id } }",
-                    json!({"id": id}),
-                )
-                .await;
+                let id = crate::fee_reductions::submitted(&app, &official, &fee_period, "柳州市电子商务协会").await;
                 (
                     Some(&official),
                     "mutation($id: UUID!) { returnFeeReductionReport(id: $id, comment: \"补充\") { id } }",
@@ -377,13 +365,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 json!({"i": crate::relief::household(&crate::relief::id_number("450202", "19460101", 101))}),
             ),
             "closeReliefCase" => {
-                let (case, _, _) = crate::relief::referred(
-                    &app,
-                    &crate::relief::id_number("450202", "19460101", 103),
-                    json!([{"kind": "goods", "description": "米"}]),
-                    &[],
-                )
-                .await;
+                let (case, _, _) = rice_referred(&app, 103).await;
                 (
                     Some(&official),
                     "mutation($id: UUID!) { closeReliefCase(id: $id, outcome: \"已脱困\") { status } }",
@@ -391,13 +373,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 )
             }
             "createReferral" => {
-                let case = app
-                    .graphql(
-                        Some(&official),
-                        crate::relief::REGISTER,
-                        json!({"i": crate::relief::household(&crate::relief::id_number("450202", "19460101", 105))}),
-                    )
-                    .await;
+                let case = registered(&app, &official, 105).await;
                 (
                     Some(&official),
                     crate::relief::CREATE,
@@ -405,13 +381,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 )
             }
             "sendReferral" => {
-                let case = app
-                    .graphql(
-                        Some(&official),
-                        crate::relief::REGISTER,
-                        json!({"i": crate::relief::household(&crate::relief::id_number("450202", "19460101", 107))}),
-                    )
-                    .await;
+                let case = registered(&app, &official, 107).await;
                 let referral = app
                     .graphql(
                         Some(&official),
@@ -426,23 +396,11 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 )
             }
             "acceptReferral" => {
-                let (_, _, targets) = crate::relief::referred(
-                    &app,
-                    &crate::relief::id_number("450202", "19460101", 109),
-                    json!([{"kind": "goods", "description": "米"}]),
-                    &[],
-                )
-                .await;
+                let (_, _, targets) = rice_referred(&app, 109).await;
                 (Some(&staff), crate::relief::ACCEPT, json!({"t": targets[0]}))
             }
             "declineReferral" => {
-                let (_, _, targets) = crate::relief::referred(
-                    &app,
-                    &crate::relief::id_number("450202", "19460101", 111),
-                    json!([{"kind": "goods", "description": "米"}]),
-                    &[],
-                )
-                .await;
+                let (_, _, targets) = rice_referred(&app, 111).await;
                 (
                     Some(&staff),
                     "mutation($t: UUID!) { declineReferral(targetId: $t, reason: \"超出服务范围\") { status } }",
@@ -450,13 +408,7 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                 )
             }
             "recordAssistance" => {
-                let (_, _, targets) = crate::relief::referred(
-                    &app,
-                    &crate::relief::id_number("450202", "19460101", 113),
-                    json!([{"kind": "goods", "description": "米"}]),
-                    &[],
-                )
-                .await;
+                let (_, _, targets) = rice_referred(&app, 113).await;
                 app.graphql(Some(&staff), crate::relief::ACCEPT, json!({"t": targets[0]}))
                     .await;
                 (
@@ -484,18 +436,20 @@ async fn a_failed_mutation_leaves_no_record() {
     let app = spawn_app().await;
     let official = app.login("liuzhou.city_official").await;
     let before = audit_count(&app).await;
-    let duplicate = app
-        .graphql(Some(&official), CREATE_USER, json!({"i": new_user("liuzhou.donor")}))
-        .await;
-    assert_error(&duplicate, "CONFLICT");
-    let forbidden = app
-        .graphql(
-            Some(&app.login("liuzhou.donor").await),
-            CREATE_USER,
-            json!({"i": new_user("x.y")}),
-        )
-        .await;
-    assert_error(&forbidden, "FORBIDDEN");
+    app.graphql_error(
+        Some(&official),
+        CREATE_USER,
+        json!({"i": new_user("liuzhou.donor")}),
+        "CONFLICT",
+    )
+    .await;
+    app.graphql_error(
+        Some(&app.login("liuzhou.donor").await),
+        CREATE_USER,
+        json!({"i": new_user("x.y")}),
+        "FORBIDDEN",
+    )
+    .await;
     // The donor's sign-in is the only new record.
     assert_eq!(audit_count(&app).await - before, 1);
 }
@@ -645,4 +599,24 @@ async fn the_chain_head_is_public_and_moves_with_each_event() {
             .await,
         "NOT_FOUND",
     );
+}
+
+/// A Liuzhou relief case registered for a head of household born on
+/// 1 January 1946 (the sequence makes the ID number unique); returns the
+/// whole response.
+async fn registered(app: &TestApp, official: &str, sequence: u32) -> Value {
+    let head = crate::relief::id_number("450202", "19460101", sequence);
+    app.graphql(
+        Some(official),
+        crate::relief::REGISTER,
+        json!({"i": crate::relief::household(&head)}),
+    )
+    .await
+}
+
+/// Such a case, referred to the demo charity for rice; returns the case,
+/// the referral and its targets.
+async fn rice_referred(app: &TestApp, sequence: u32) -> (String, String, Vec<String>) {
+    let head = crate::relief::id_number("450202", "19460101", sequence);
+    crate::relief::referred(app, &head, json!([{"kind": "goods", "description": "米"}]), &[]).await
 }

@@ -1,7 +1,6 @@
-use jsonwebtoken::{EncodingKey, Header, encode};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{TEST_JWT_SECRET, assert_error, spawn_app};
+use crate::helpers::{TEST_JWT_SECRET, assert_error, claims_of, sign_claims, spawn_app};
 
 const ME: &str = "{ me { username role organizationId } }";
 
@@ -32,7 +31,7 @@ async fn demo_users_sign_in_and_see_themselves() {
 async fn the_token_carries_user_tenant_role_organization_and_expiry() {
     let app = spawn_app().await;
     let token = app.login("liuzhou.org_staff").await;
-    let claims = decode(&token);
+    let claims = claims_of(&token);
     assert_eq!(claims["tenant"], "liuzhou");
     assert_eq!(claims["role"], "org_staff");
     assert_eq!(claims["sub"], app.user_id("liuzhou.org_staff").await.to_string());
@@ -40,49 +39,13 @@ async fn the_token_carries_user_tenant_role_organization_and_expiry() {
     assert!(claims["exp"].as_i64().unwrap() > chrono::Utc::now().timestamp());
 }
 
-fn decode(token: &str) -> Value {
-    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
-    validation.validate_exp = true;
-    // The audience is the deployment's URL; the tests read the claims only.
-    validation.validate_aud = false;
-    jsonwebtoken::decode::<Value>(
-        token,
-        &jsonwebtoken::DecodingKey::from_secret(TEST_JWT_SECRET.as_bytes()),
-        &validation,
-    )
-    .unwrap()
-    .claims
-}
-
 #[tokio::test]
 async fn wrong_credentials_are_unauthenticated_without_saying_which() {
     let app = spawn_app().await;
-    let login =
-        "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }";
-    let wrong_password = app
-        .graphql(
-            None,
-            login,
-            json!({"t": "liuzhou", "u": "liuzhou.donor", "p": "nope-nope"}),
-        )
-        .await;
-    let no_user = app
-        .graphql(None, login, json!({"t": "liuzhou", "u": "nobody", "p": "nope-nope"}))
-        .await;
-    let no_tenant = app
-        .graphql(
-            None,
-            login,
-            json!({"t": "atlantis", "u": "liuzhou.donor", "p": "shanlian-demo"}),
-        )
-        .await;
-    let other_tenant = app
-        .graphql(
-            None,
-            login,
-            json!({"t": "guilin", "u": "liuzhou.donor", "p": "shanlian-demo"}),
-        )
-        .await;
+    let wrong_password = app.try_login("liuzhou", "liuzhou.donor", "nope-nope").await;
+    let no_user = app.try_login("liuzhou", "nobody", "nope-nope").await;
+    let no_tenant = app.try_login("atlantis", "liuzhou.donor", "shanlian-demo").await;
+    let other_tenant = app.try_login("guilin", "liuzhou.donor", "shanlian-demo").await;
     for body in [&wrong_password, &no_user, &no_tenant, &other_tenant] {
         assert_error(body, "UNAUTHENTICATED");
     }
@@ -92,28 +55,18 @@ async fn wrong_credentials_are_unauthenticated_without_saying_which() {
     );
 }
 
-fn sign(claims: Value, secret: &str) -> String {
-    encode(
-        &Header::default(),
-        &claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .unwrap()
-}
-
 #[tokio::test]
 async fn missing_malformed_forged_and_expired_tokens_are_unauthenticated() {
     let app = spawn_app().await;
     let token = app.login("liuzhou.city_official").await;
-    let claims = decode(&token);
+    let claims = claims_of(&token);
 
-    let missing = app.graphql(None, ME, json!({})).await;
-    assert_error(&missing, "UNAUTHENTICATED");
+    app.graphql_error(None, ME, json!({}), "UNAUTHENTICATED").await;
 
-    let malformed = app.graphql(Some("not.a.jwt"), ME, json!({})).await;
-    assert_error(&malformed, "UNAUTHENTICATED");
+    app.graphql_error(Some("not.a.jwt"), ME, json!({}), "UNAUTHENTICATED")
+        .await;
 
-    let forged = sign(claims.clone(), "another-key-another-key-another-key-0000");
+    let forged = sign_claims(&claims, "another-key-another-key-another-key-0000");
     assert_error(&app.graphql(Some(&forged), ME, json!({})).await, "UNAUTHENTICATED");
 
     // A token made a role higher with the right structure but no valid
@@ -128,9 +81,10 @@ async fn missing_malformed_forged_and_expired_tokens_are_unauthenticated() {
     let mut old = claims;
     old["exp"] = json!(chrono::Utc::now().timestamp() - 60);
     old["iat"] = json!(chrono::Utc::now().timestamp() - 3600);
-    let expired = sign(old, TEST_JWT_SECRET);
-    let body = app.graphql(Some(&expired), ME, json!({})).await;
-    assert_error(&body, "UNAUTHENTICATED");
+    let expired = sign_claims(&old, TEST_JWT_SECRET);
+    let body = app
+        .graphql_error(Some(&expired), ME, json!({}), "UNAUTHENTICATED")
+        .await;
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("expired"));
 
     // A header that is not a bearer token at all.
@@ -184,8 +138,7 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
     assert_eq!(body["data"]["setUserActive"]["active"], false, "{body}");
     let login =
         "mutation { login(tenant: \"liuzhou\", username: \"liuzhou.donor\", password: \"shanlian-demo\") { token } }";
-    let refused = app.graphql(None, login, json!({})).await;
-    assert_error(&refused, "UNAUTHENTICATED");
+    let refused = app.graphql_error(None, login, json!({}), "UNAUTHENTICATED").await;
     assert!(
         refused["errors"][0]["message"]
             .as_str()
@@ -193,8 +146,9 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
             .contains("deactivated")
     );
     // Deactivation ended the session that was open, at once.
-    let ended = app.graphql(Some(&open_session), ME, json!({})).await;
-    assert_error(&ended, "UNAUTHENTICATED");
+    let ended = app
+        .graphql_error(Some(&open_session), ME, json!({}), "UNAUTHENTICATED")
+        .await;
     assert!(
         ended["errors"][0]["message"]
             .as_str()
@@ -210,18 +164,20 @@ async fn deactivated_users_cannot_sign_in_and_passwords_can_change() {
     let donor = app.login("liuzhou.donor").await;
 
     let change = "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { id } }";
-    let wrong = app
-        .graphql(
-            Some(&donor),
-            change,
-            json!({"c": "wrong-password", "n": "a-new-password"}),
-        )
-        .await;
-    assert_error(&wrong, "VALIDATION");
-    let short = app
-        .graphql(Some(&donor), change, json!({"c": "shanlian-demo", "n": "short"}))
-        .await;
-    assert_error(&short, "VALIDATION");
+    app.graphql_error(
+        Some(&donor),
+        change,
+        json!({"c": "wrong-password", "n": "a-new-password"}),
+        "VALIDATION",
+    )
+    .await;
+    app.graphql_error(
+        Some(&donor),
+        change,
+        json!({"c": "shanlian-demo", "n": "short"}),
+        "VALIDATION",
+    )
+    .await;
     let ok = app
         .graphql(
             Some(&donor),

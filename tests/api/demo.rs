@@ -306,13 +306,7 @@ async fn liuzhou_named_fund_carries_the_elders_services_and_the_rural_standard_i
     assert_eq!(hours.to_string(), "382.00");
 
     let official = app.login("liuzhou.city_official").await;
-    let standards = app
-        .graphql(
-            Some(&official),
-            "{ reliefStandards { category area amount period } }",
-            json!({}),
-        )
-        .await;
+    let standards = app.graphql(Some(&official), crate::relief::STANDARDS, json!({})).await;
     assert!(
         standards["data"]["reliefStandards"]
             .as_array()

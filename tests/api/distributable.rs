@@ -8,7 +8,7 @@
 use migration::citus;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_postgres_app};
 
 #[tokio::test]
 async fn every_tenant_owned_table_leads_its_keys_with_tenant_id_and_has_row_level_security() {
@@ -58,11 +58,10 @@ async fn every_tenant_owned_table_leads_its_keys_with_tenant_id_and_has_row_leve
 }
 
 #[tokio::test]
+#[cfg_attr(not(postgres), ignore = "needs PostgreSQL: set SHANLIAN_TEST_POSTGRES")]
 async fn the_citus_layout_places_every_table_and_parents_before_children() {
-    let app = spawn_app().await;
-    if !app.is_postgres() {
-        return; // Citus is PostgreSQL; SQLite has no layout to plan.
-    }
+    // Citus is PostgreSQL; SQLite has no layout to plan.
+    let app = spawn_postgres_app().await;
     let plan = citus::plan(&app.owner).await.unwrap();
     let tenant_owned = tenant_owned_tables(&app.owner).await;
     let mut distributed = plan.distributed.clone();

@@ -51,23 +51,13 @@ pub async fn second_staff(app: &TestApp, tenant: &str) -> String {
     let city = if tenant == "liuzhou" { "柳州市" } else { "南宁市" };
     let org = app.organization_id(&format!("{city}慈善总会")).await;
     let username = format!("{tenant}.reviewer");
-    let body = app
-        .graphql(
-            Some(&official),
-            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-            json!({"i": {"username": username, "displayName": "复核员", "email": format!("{username}@example.org"),
-                "password": "reviewer-pass-1", "role": "org_staff", "organizationId": org}}),
-        )
-        .await;
-    assert!(body["errors"].is_null(), "{body}");
-    let login = app
-        .graphql(
-            None,
-            "mutation($t: String!, $u: String!) { login(tenant: $t, username: $u, password: \"reviewer-pass-1\") { token } }",
-            json!({"t": tenant, "u": username}),
-        )
-        .await;
-    login["data"]["login"]["token"].as_str().unwrap().to_owned()
+    app.new_user(
+        &official,
+        tenant,
+        json!({"username": username, "displayName": "复核员", "email": format!("{username}@example.org"),
+            "password": "reviewer-pass-1", "role": "org_staff", "organizationId": org}),
+    )
+    .await
 }
 
 pub async fn create_fund(app: &TestApp, token: &str, name: &str) -> String {
@@ -195,10 +185,8 @@ async fn a_gift_gets_a_receipt_pays_for_a_disbursement_and_its_donor_can_trace_i
 
     // A wrong code, or the right code in another city, finds nothing.
     for (tenant, c) in [("liuzhou", "WRONGCOD"), ("nanning", code.as_str())] {
-        let body = app
-            .graphql(None, TRACE, json!({"t": tenant, "r": receipt, "c": c}))
+        app.graphql_error(None, TRACE, json!({"t": tenant, "r": receipt, "c": c}), "NOT_FOUND")
             .await;
-        assert_error(&body, "NOT_FOUND");
     }
 
     // The public fund page: exact figures, masked beneficiary, no secret name.
@@ -458,13 +446,13 @@ async fn a_void_reverses_the_gift_and_its_match_and_never_reuses_the_number() {
     )
     .await;
     let refused = app
-        .graphql(
+        .graphql_error(
             Some(&staff),
             VOID,
             json!({"id": spent["donation"]["id"], "r": "重复录入"}),
+            "CONFLICT",
         )
         .await;
-    assert_error(&refused, "CONFLICT");
     assert!(refused.to_string().contains("30.00"), "{refused}");
 }
 
@@ -713,8 +701,9 @@ async fn bad_gifts_get_field_errors_and_write_nothing() {
             "donorEmail",
         ),
     ] {
-        let body = app.graphql(Some(&staff), RECORD, json!({"i": gift})).await;
-        assert_error(&body, "VALIDATION");
+        let body = app
+            .graphql_error(Some(&staff), RECORD, json!({"i": gift}), "VALIDATION")
+            .await;
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
     }
     let overscale = app
@@ -1121,24 +1110,13 @@ pub async fn pledged(app: &TestApp, username: &str) -> String {
 /// A new Liuzhou donor account, signed in; returns the token.
 pub async fn new_donor(app: &TestApp, username: &str) -> String {
     let official = app.login("liuzhou.city_official").await;
-    app.graphql(
-        Some(&official),
-        "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-        json!({"i": {"username": username, "displayName": "网上捐赠人", "email": format!("{username}@example.org"),
-            "password": "pledge-pass-1", "role": "donor"}}),
+    app.new_user(
+        &official,
+        "liuzhou",
+        json!({"username": username, "displayName": "网上捐赠人", "email": format!("{username}@example.org"),
+            "password": "pledge-pass-1", "role": "donor"}),
     )
-    .await;
-    let login = app
-        .graphql(
-            None,
-            "mutation($u: String!) { login(tenant: \"liuzhou\", username: $u, password: \"pledge-pass-1\") { token } }",
-            json!({"u": username}),
-        )
-        .await;
-    login["data"]["login"]["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{login}"))
-        .to_owned()
+    .await
 }
 
 #[tokio::test]

@@ -48,6 +48,33 @@ pub async fn draft(app: &TestApp, token: &str, period: &str, association: &str) 
         .to_owned()
 }
 
+/// A draft report of a named association, submitted; returns its id.
+pub async fn submitted(app: &TestApp, token: &str, period: &str, association: &str) -> String {
+    let id = draft(app, token, period, association).await;
+    let body = app.graphql(Some(token), SUBMIT, json!({"id": id})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    id
+}
+
+/// Every Liuzhou industry association got one email asking for its report.
+pub async fn each_association_was_asked_once(app: &TestApp) {
+    let associations = app
+        .count("SELECT COUNT(*) FROM organization WHERE tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou') AND is_industry_association = true")
+        .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE template = 'fee_period_opened'")
+            .await,
+        associations,
+        "asked once"
+    );
+}
+
+/// The report of the returned-and-resubmitted test, as first filed and as
+/// filed again.
+fn two_lines() -> Value {
+    report(vec![line("12000.00", 40, "lower"), line("800.50", 12, "waive")])
+}
+
 async fn save(app: &TestApp, token: &str, period: &str, org: &str, body: Value) -> Value {
     app.graphql(Some(token), SAVE, json!({"p": period, "o": org, "i": body}))
         .await
@@ -58,42 +85,19 @@ async fn an_association_reports_is_returned_per_line_and_resubmits() {
     let app = spawn_app().await;
     let official = app.login("liuzhou.city_official").await;
     let period = open_period(&app, &official, 30).await;
-    let associations = app
-        .count("SELECT COUNT(*) FROM organization WHERE tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou') AND is_industry_association = true")
-        .await;
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM email_outbox WHERE template = 'fee_period_opened'")
-            .await,
-        associations
-    );
+    each_association_was_asked_once(&app).await;
 
     // Staff of the association file it.
     let org = org_id(&app, "柳州市汽车工业协会").await;
-    let create = app
-        .graphql(
-            Some(&official),
-            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-            json!({"i": {"username": "auto.staff", "displayName": "汽车协会秘书处", "email": "auto@example.org", "password": "auto-staff-1", "role": "org_staff", "organizationId": org}}),
+    let staff = app
+        .new_user(
+            &official,
+            "liuzhou",
+            json!({"username": "auto.staff", "displayName": "汽车协会秘书处", "email": "auto@example.org", "password": "auto-staff-1", "role": "org_staff", "organizationId": org}),
         )
         .await;
-    assert!(create["data"]["createUser"]["id"].is_string(), "{create}");
-    let login = app
-        .graphql(
-            None,
-            "mutation { login(tenant: \"liuzhou\", username: \"auto.staff\", password: \"auto-staff-1\") { token } }",
-            json!({}),
-        )
-        .await;
-    let staff = login["data"]["login"]["token"].as_str().unwrap().to_owned();
 
-    let draft = save(
-        &app,
-        &staff,
-        &period,
-        &org,
-        report(vec![line("12000.00", 40, "lower"), line("800.50", 12, "waive")]),
-    )
-    .await;
+    let draft = save(&app, &staff, &period, &org, two_lines()).await;
     let id = draft["data"]["saveFeeReductionReport"]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("{draft}"))
@@ -153,14 +157,7 @@ async fn an_association_reports_is_returned_per_line_and_resubmits() {
         .await;
     assert!(mail.contains("第3项：请说明取消依据"), "{mail}");
 
-    let fixed = save(
-        &app,
-        &staff,
-        &period,
-        &org,
-        report(vec![line("12000.00", 40, "lower"), line("800.50", 12, "waive")]),
-    )
-    .await;
+    let fixed = save(&app, &staff, &period, &org, two_lines()).await;
     assert_eq!(fixed["data"]["saveFeeReductionReport"]["status"], "returned");
     assert_eq!(
         app.graphql(Some(&staff), SUBMIT, json!({"id": id})).await["data"]["submitFeeReductionReport"]["version"],
@@ -238,10 +235,13 @@ async fn bad_lines_are_refused_with_the_line_named() {
     // A period per year once.
     let year = Utc::now().year();
     let due = (service::clock::today() + Duration::days(5)).to_string();
-    let twice = app
-        .graphql(Some(&official), OPEN, json!({"t": "重复", "y": year, "h": 1, "d": due}))
-        .await;
-    assert_error(&twice, "CONFLICT");
+    app.graphql_error(
+        Some(&official),
+        OPEN,
+        json!({"t": "重复", "y": year, "h": 1, "d": due}),
+        "CONFLICT",
+    )
+    .await;
 }
 
 /// An amount in fen as yuan text, exactly.
@@ -321,12 +321,8 @@ async fn totals_are_exact_to_the_fen_over_thousands_of_lines_and_the_exports_mat
 
     // CSV: Chinese header, one row per line, the same amounts.
     let csv_body = app
-        .client
-        .get(format!("{}/exports/fee-reductions/{period}.csv", app.address))
-        .bearer_auth(&official)
-        .send()
-        .await
-        .unwrap();
+        .get(Some(&official), &format!("/exports/fee-reductions/{period}.csv"))
+        .await;
     assert_eq!(csv_body.status().as_u16(), 200);
     let bytes = csv_body.bytes().await.unwrap();
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
@@ -344,12 +340,8 @@ async fn totals_are_exact_to_the_fen_over_thousands_of_lines_and_the_exports_mat
 
     // XLSX, read back with a reader crate and compared to the database.
     let xlsx = app
-        .client
-        .get(format!("{}/exports/fee-reductions/{period}.xlsx", app.address))
-        .bearer_auth(&official)
-        .send()
+        .get(Some(&official), &format!("/exports/fee-reductions/{period}.xlsx"))
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();
@@ -375,19 +367,10 @@ async fn totals_are_exact_to_the_fen_over_thousands_of_lines_and_the_exports_mat
     // Other cities and other roles get nothing.
     let guilin = app.login("guilin.city_official").await;
     let denied = app
-        .client
-        .get(format!("{}/exports/fee-reductions/{period}.csv", app.address))
-        .bearer_auth(&guilin)
-        .send()
-        .await
-        .unwrap();
+        .get(Some(&guilin), &format!("/exports/fee-reductions/{period}.csv"))
+        .await;
     assert_eq!(denied.status().as_u16(), 404);
-    let anonymous = app
-        .client
-        .get(format!("{}/exports/fee-reductions/{period}.xlsx", app.address))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = app.get(None, &format!("/exports/fee-reductions/{period}.xlsx")).await;
     assert_eq!(anonymous.status().as_u16(), 401);
 
     // The region sees each city's sum for the year.

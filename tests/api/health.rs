@@ -1,11 +1,11 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_postgres_app};
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let app = spawn_app().await;
-    let health = app.client.get(format!("{}/healthz", app.address)).send().await.unwrap();
+    let health = app.get(None, "/healthz").await;
     assert_eq!(health.status().as_u16(), 200);
-    let ready = app.client.get(format!("{}/readyz", app.address)).send().await.unwrap();
+    let ready = app.get(None, "/readyz").await;
     assert_eq!(ready.status().as_u16(), 200);
     let body: serde_json::Value = ready.json().await.unwrap();
     assert_eq!(body["database"], "ok");
@@ -14,10 +14,10 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn graphiql_and_home_page_are_served() {
     let app = spawn_app().await;
-    let graphiql = app.client.get(format!("{}/graphql", app.address)).send().await.unwrap();
+    let graphiql = app.get(None, "/graphql").await;
     assert_eq!(graphiql.status().as_u16(), 200);
     assert!(graphiql.text().await.unwrap().contains("graphiql"));
-    let home = app.client.get(format!("{}/", app.address)).send().await.unwrap();
+    let home = app.get(None, "/").await;
     assert_eq!(home.status().as_u16(), 200);
     let html = home.text().await.unwrap();
     for city in ["南宁市", "柳州市", "桂林市", "广西壮族自治区"] {
@@ -54,13 +54,12 @@ async fn demo_data_is_seeded_once() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(postgres), ignore = "needs PostgreSQL: set SHANLIAN_TEST_POSTGRES")]
 async fn the_database_connection_is_encrypted_when_the_url_asks_for_it() {
     // Managed PostgreSQL services refuse connections without TLS: a URL with
     // sslmode=require must get an encrypted session, not an error.
-    let app = spawn_app().await;
-    if !app.is_postgres() {
-        return; // SQLite is a file: there is no connection to encrypt.
-    }
+    // SQLite is a file: there is no connection to encrypt.
+    let app = spawn_postgres_app().await;
     let url = format!("{}?sslmode=require", app.app_url);
     let db = sea_orm::Database::connect(&url)
         .await

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use api::config::Settings;
 use api::startup::Application;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, QueryResult, Statement};
 use serde_json::{Value, json};
 use service::outbox::worker::Worker;
 use uuid::Uuid;
@@ -13,6 +13,8 @@ use uuid::Uuid;
 /// expire tokens on purpose.
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 pub const DEMO_PASSWORD: &str = "shanlian-demo";
+pub const LOGIN: &str =
+    "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }";
 
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     // Quiet unless TEST_LOG is set: the logs of 50 servers drown a failure.
@@ -41,6 +43,19 @@ pub struct TestApp {
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
+}
+
+/// The reason a PostgreSQL-only test gives when it is ignored; such a test
+/// carries `#[cfg_attr(not(postgres), ignore = "needs PostgreSQL: set
+/// SHANLIAN_TEST_POSTGRES")]` (see `tests/build.rs`) and starts with
+/// `spawn_postgres_app()`.
+pub async fn spawn_postgres_app() -> TestApp {
+    let app = spawn_app().await;
+    assert!(
+        app.is_postgres(),
+        "this test needs PostgreSQL: set SHANLIAN_TEST_POSTGRES (it is ignored without it)"
+    );
+    app
 }
 
 /// Start the application with extra configuration, as environment-style
@@ -116,20 +131,59 @@ impl TestApp {
         response.json().await.expect("JSON response")
     }
 
-    /// Sign in as a demo user named `<tenant>.<role>`; returns the token.
-    pub async fn login(&self, username: &str) -> String {
-        let tenant = username.split('.').next().unwrap_or_default();
-        let body = self
-            .graphql(
-                None,
-                "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }",
-                json!({ "t": tenant, "u": username, "p": DEMO_PASSWORD }),
-            )
-            .await;
+    /// POST an operation that must be refused with the error `code` (and
+    /// no data); returns the whole JSON response.
+    pub async fn graphql_error(&self, token: Option<&str>, query: &str, variables: Value, code: &str) -> Value {
+        let body = self.graphql(token, query, variables).await;
+        assert_error(&body, code);
+        body
+    }
+
+    /// The login mutation with the given password; returns the whole JSON
+    /// response.
+    pub async fn try_login(&self, tenant: &str, username: &str, password: &str) -> Value {
+        self.graphql(None, LOGIN, json!({ "t": tenant, "u": username, "p": password }))
+            .await
+    }
+
+    /// GET a path of the application, with a token or without.
+    pub async fn get(&self, token: Option<&str>, path: &str) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Sign in with a password; returns the token.
+    pub async fn login_with(&self, tenant: &str, username: &str, password: &str) -> String {
+        let body = self.try_login(tenant, username, password).await;
         body["data"]["login"]["token"]
             .as_str()
             .unwrap_or_else(|| panic!("login as {username} failed: {body}"))
             .to_owned()
+    }
+
+    /// As `official` (a token), create a user of `tenant` from a
+    /// `CreateUserInput` and sign in as them; returns the token.
+    pub async fn new_user(&self, official: &str, tenant: &str, input: Value) -> String {
+        let created = self
+            .graphql(
+                Some(official),
+                "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+                json!({ "i": input.clone() }),
+            )
+            .await;
+        assert!(created["errors"].is_null(), "{created}");
+        assert!(created["data"]["createUser"]["id"].is_string(), "{created}");
+        let field = |name: &str| input[name].as_str().unwrap_or_else(|| panic!("no {name} in {input}"));
+        self.login_with(tenant, field("username"), field("password")).await
+    }
+
+    /// Sign in as a demo user named `<tenant>.<role>`; returns the token.
+    pub async fn login(&self, username: &str) -> String {
+        let tenant = username.split('.').next().unwrap_or_default();
+        self.login_with(tenant, username, DEMO_PASSWORD).await
     }
 
     /// The id of a user, read through the owner connection.
@@ -144,26 +198,27 @@ impl TestApp {
     }
 
     async fn scalar_uuid(&self, sql: &str) -> Uuid {
-        let row = self
-            .owner
-            .query_one_raw(Statement::from_string(self.backend, sql.to_owned()))
+        self.one_row(sql)
             .await
-            .expect("query")
-            .unwrap_or_else(|| panic!("no row for {sql}"));
-        row.try_get_by_index::<Uuid>(0).expect("uuid column")
+            .try_get_by_index::<Uuid>(0)
+            .expect("uuid column")
     }
 
     pub async fn scalar_string(&self, sql: &str) -> String {
-        let row = self
-            .owner
-            .query_one_raw(Statement::from_string(self.backend, sql.to_owned()))
-            .await
-            .expect("query")
-            .unwrap_or_else(|| panic!("no row for {sql}"));
+        let row = self.one_row(sql).await;
         row.try_get_by_index::<Uuid>(0)
             .map(|u| u.to_string())
             .or_else(|_| row.try_get_by_index::<String>(0))
             .expect("text")
+    }
+
+    /// The one row a query returns, through the owner connection.
+    async fn one_row(&self, sql: &str) -> QueryResult {
+        self.owner
+            .query_one_raw(Statement::from_string(self.backend, sql.to_owned()))
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("no row for {sql}"))
     }
 
     /// An id as a SQL literal for raw checks: PostgreSQL compares uuid
@@ -179,13 +234,7 @@ impl TestApp {
 
     /// Count rows through the owner connection.
     pub async fn count(&self, sql: &str) -> i64 {
-        let row = self
-            .owner
-            .query_one_raw(Statement::from_string(self.backend, sql.to_owned()))
-            .await
-            .expect("query")
-            .expect("one row");
-        row.try_get_by_index::<i64>(0).expect("count")
+        self.one_row(sql).await.try_get_by_index::<i64>(0).expect("count")
     }
 }
 
@@ -202,4 +251,29 @@ pub fn assert_error(body: &Value, code: &str) {
         body["data"].is_null() || body["data"].as_object().is_none_or(|d| d.values().all(Value::is_null)),
         "no data must leak with an error: {body}"
     );
+}
+
+/// The claims of a token signed with the test key (its signature and expiry
+/// checked; the audience is the deployment's URL, not checked here).
+pub fn claims_of(token: &str) -> Value {
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+    validation.validate_exp = true;
+    validation.validate_aud = false;
+    jsonwebtoken::decode::<Value>(
+        token,
+        &jsonwebtoken::DecodingKey::from_secret(TEST_JWT_SECRET.as_bytes()),
+        &validation,
+    )
+    .unwrap()
+    .claims
+}
+
+/// A token with these claims, signed with `secret`.
+pub fn sign_claims(claims: &Value, secret: &str) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
 }

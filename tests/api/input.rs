@@ -28,19 +28,12 @@ async fn empty_strings_are_validation_errors_naming_the_field() {
         (json!({"t": "liuzhou", "u": "   ", "p": "y"}), "username"),
         (json!({"t": "liuzhou", "u": "liuzhou.donor", "p": ""}), "password"),
     ] {
-        let body = app.graphql(None, login, vars).await;
-        assert_error(&body, "VALIDATION");
+        let body = app.graphql_error(None, login, vars, "VALIDATION").await;
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
     }
     let official = app.login("liuzhou.city_official").await;
-    let body = app
-        .graphql(
-            Some(&official),
-            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-            json!({"i": {"username": "ok.name", "displayName": "", "email": "a@example.org", "password": "long-enough-1", "role": "donor"}}),
-        )
-        .await;
-    assert_error(&body, "VALIDATION");
+    let body = app.graphql_error(Some(&official), "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+            json!({"i": {"username": "ok.name", "displayName": "", "email": "a@example.org", "password": "long-enough-1", "role": "donor"}}), "VALIDATION").await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "displayName");
     // The same message in Chinese rides along for clients that show it.
     assert_eq!(body["errors"][0]["extensions"]["messageZh"], "请填写姓名", "{body}");
@@ -71,14 +64,13 @@ async fn a_ten_megabyte_string_is_refused_with_413() {
             .contains("larger than the limit")
     );
     // Long but within the limit: the field's own bound answers.
-    let long = app
-        .graphql(
-            None,
-            "mutation($u: String!) { login(tenant: \"liuzhou\", username: $u, password: \"x\") { token } }",
-            json!({"u": "a".repeat(100_000)}),
-        )
-        .await;
-    assert_error(&long, "VALIDATION");
+    app.graphql_error(
+        None,
+        "mutation($u: String!) { login(tenant: \"liuzhou\", username: $u, password: \"x\") { token } }",
+        json!({"u": "a".repeat(100_000)}),
+        "VALIDATION",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -110,8 +102,8 @@ async fn wrong_types_unknown_fields_and_deep_queries_are_validation_errors() {
         "{ tenants { slug ",
         "query($id: UUID!) { user(id: $id) { id } }",
     ] {
-        let body = app.graphql(None, query, json!({"id": "not-a-uuid"})).await;
-        assert_error(&body, "VALIDATION");
+        app.graphql_error(None, query, json!({"id": "not-a-uuid"}), "VALIDATION")
+            .await;
     }
     // Deeper than the limit: build a query nesting __type.ofType far down.
     let mut deep = String::from("{ __schema { queryType { fields { type ");
@@ -123,8 +115,7 @@ async fn wrong_types_unknown_fields_and_deep_queries_are_validation_errors() {
         deep.push_str(" }");
     }
     deep.push_str(" } } } }");
-    let body = app.graphql(None, &deep, json!({})).await;
-    assert_error(&body, "VALIDATION");
+    let body = app.graphql_error(None, &deep, json!({}), "VALIDATION").await;
     assert!(
         body["errors"][0]["message"].as_str().unwrap().contains("too deep"),
         "{body}"
@@ -140,8 +131,7 @@ async fn made_up_cursors_and_page_sizes_are_validation_errors() {
         ("{ users(first: 1000) { edges { node { id } } } }", "first"),
         ("{ users(first: 0) { edges { node { id } } } }", "first"),
     ] {
-        let body = app.graphql(Some(&official), query, json!({})).await;
-        assert_error(&body, "VALIDATION");
+        let body = app.graphql_error(Some(&official), query, json!({}), "VALIDATION").await;
         assert_eq!(body["errors"][0]["extensions"]["field"], field);
     }
 }

@@ -125,14 +125,13 @@ async fn rejections_need_a_reason_and_closed_applications_cannot_move() {
             .contains("illegal transition")
     );
 
-    let no_reason = app
-        .graphql(
-            Some(&official),
-            "mutation($id: UUID!) { rejectRegistrationApplication(id: $id, reason: \" \") { id } }",
-            json!({"id": id}),
-        )
-        .await;
-    assert_error(&no_reason, "VALIDATION");
+    app.graphql_error(
+        Some(&official),
+        "mutation($id: UUID!) { rejectRegistrationApplication(id: $id, reason: \" \") { id } }",
+        json!({"id": id}),
+        "VALIDATION",
+    )
+    .await;
     let rejected = decide(&app, &official, "rejectRegistrationApplication", &id).await;
     assert_eq!(rejected["data"]["rejectRegistrationApplication"]["status"], "rejected");
     for mutation in [
@@ -184,25 +183,24 @@ async fn existing_codes_are_checked_for_check_characters_kind_and_city() {
         ("91450200MA5KXY01XX", "social_group", "18 characters"),
     ] {
         let body = app
-            .graphql(
+            .graphql_error(
                 Some(&official),
                 register,
                 json!({"i": particulars("柳州市某协会", kind), "c": code}),
+                "VALIDATION",
             )
             .await;
-        assert_error(&body, "VALIDATION");
         assert_eq!(body["errors"][0]["extensions"]["field"], "creditCode", "{body}");
         let message = body["errors"][0]["message"].as_str().unwrap();
         assert!(message.contains(hint) || hint == "18 characters", "{code}: {message}");
     }
-    let again = app
-        .graphql(
-            Some(&official),
-            register,
-            json!({"i": particulars("柳州市重复协会", "social_group"), "c": good}),
-        )
-        .await;
-    assert_error(&again, "CONFLICT");
+    app.graphql_error(
+        Some(&official),
+        register,
+        json!({"i": particulars("柳州市重复协会", "social_group"), "c": good}),
+        "CONFLICT",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -219,16 +217,15 @@ async fn one_change_application_changes_several_items_as_one_new_version() {
         .unwrap_or_else(|| panic!("{body}"))
         .to_owned();
     // One window: a second application while one waits is refused.
-    let second = app
-        .graphql(
-            Some(&staff),
-            submit,
-            json!({"o": org, "c": {"businessScope": "新的范围"}}),
-        )
+    app.graphql_error(
+        Some(&staff),
+        submit,
+        json!({"o": org, "c": {"businessScope": "新的范围"}}),
+        "CONFLICT",
+    )
+    .await;
+    app.graphql_error(Some(&staff), submit, json!({"o": org, "c": {}}), "VALIDATION")
         .await;
-    assert_error(&second, "CONFLICT");
-    let empty = app.graphql(Some(&staff), submit, json!({"o": org, "c": {}})).await;
-    assert_error(&empty, "VALIDATION");
 
     let approve = "mutation($id: UUID!) { approveChangeApplication(id: $id) { status } }";
     assert_eq!(
@@ -255,14 +252,13 @@ async fn one_change_application_changes_several_items_as_one_new_version() {
 
     // Returning needs a comment and tells the organization.
     let other = submit_change(&app, &official, &org).await;
-    let no_comment = app
-        .graphql(
-            Some(&official),
-            "mutation($id: UUID!) { returnChangeApplication(id: $id, comment: \"\") { id } }",
-            json!({"id": other}),
-        )
-        .await;
-    assert_error(&no_comment, "VALIDATION");
+    app.graphql_error(
+        Some(&official),
+        "mutation($id: UUID!) { returnChangeApplication(id: $id, comment: \"\") { id } }",
+        json!({"id": other}),
+        "VALIDATION",
+    )
+    .await;
     let returned = app
         .graphql(
             Some(&official),
@@ -293,10 +289,13 @@ async fn annual_reports_are_reviewed_failed_reports_resubmitted() {
     let org = org_id(&app, "柳州市摄影家协会").await;
     let submit = "mutation($o: UUID!, $y: Int!, $s: String!) { submitAnnualReport(organizationId: $o, year: $y, summary: $s) { id status dueOn } }";
     let this_year = register::last_year() + 1;
-    let too_early = app
-        .graphql(Some(&official), submit, json!({"o": org, "y": this_year, "s": "x"}))
-        .await;
-    assert_error(&too_early, "VALIDATION");
+    app.graphql_error(
+        Some(&official),
+        submit,
+        json!({"o": org, "y": this_year, "s": "x"}),
+        "VALIDATION",
+    )
+    .await;
     let body = app
         .graphql(
             Some(&official),
@@ -516,16 +515,18 @@ async fn annual_reports_are_due_by_kind_with_a_reminder_before() {
             .await;
         assert!(made["data"]["registerExistingOrganization"]["id"].is_string(), "{made}");
     }
-    let supervise = |as_of: &str| api::cli::Cli {
-        command: Some(api::cli::Command::Supervise {
-            as_of: Some(as_of.parse().unwrap()),
-        }),
-    };
     // This year's check looks at last year's reports, which the seeded
-    // organizations filed and these two did not: run it as of dates around
-    // this year's deadlines.
+    // organizations filed and these two did not: run it, as `api supervise
+    // --as-of` would, as of dates (month-day) around this year's deadlines.
     let year = register::last_year() + 1;
-    let day = |md: &str| format!("{year}-{md}");
+    let supervise_on = async |md: &str| {
+        let cli = api::cli::Cli {
+            command: Some(api::cli::Command::Supervise {
+                as_of: Some(format!("{year}-{md}").parse().unwrap()),
+            }),
+        };
+        api::cli::run(cli, app.settings.clone()).await.unwrap();
+    };
     let abnormal = |name: &str| {
         format!(
             "SELECT COUNT(*) FROM supervision_listing WHERE list = 'abnormal' AND organization_id = (SELECT id FROM organization WHERE name = '{name}')"
@@ -536,45 +537,27 @@ async fn annual_reports_are_due_by_kind_with_a_reminder_before() {
     };
 
     // 28 February: more than thirty days before either date, nothing.
-    api::cli::run(supervise(&day("02-28")), app.settings.clone())
-        .await
-        .unwrap();
+    supervise_on("02-28").await;
     assert_eq!(app.count(&reminders("late-foundation@example.org")).await, 0);
     // 1 March, thirty days before 31 March: the foundation is reminded, once.
-    api::cli::run(supervise(&day("03-01")), app.settings.clone())
-        .await
-        .unwrap();
-    api::cli::run(supervise(&day("03-15")), app.settings.clone())
-        .await
-        .unwrap();
+    supervise_on("03-01").await;
+    supervise_on("03-15").await;
     assert_eq!(app.count(&reminders("late-foundation@example.org")).await, 1);
     assert_eq!(app.count(&reminders("late-group@example.org")).await, 0);
     // 31 March is still in time; 1 April is not, for the foundation only.
-    api::cli::run(supervise(&day("03-31")), app.settings.clone())
-        .await
-        .unwrap();
+    supervise_on("03-31").await;
     assert_eq!(app.count(&abnormal("柳州市迟报基金会")).await, 0);
-    api::cli::run(supervise(&day("04-01")), app.settings.clone())
-        .await
-        .unwrap();
+    supervise_on("04-01").await;
     assert_eq!(app.count(&abnormal("柳州市迟报基金会")).await, 1);
     assert_eq!(app.count(&abnormal("柳州市迟报协会")).await, 0);
     // The social group: reminded from 1 May, listed from 1 June.
-    api::cli::run(supervise(&day("04-30")), app.settings.clone())
-        .await
-        .unwrap();
+    supervise_on("04-30").await;
     assert_eq!(app.count(&reminders("late-group@example.org")).await, 0);
-    api::cli::run(supervise(&day("05-01")), app.settings.clone())
-        .await
-        .unwrap();
+    supervise_on("05-01").await;
     assert_eq!(app.count(&reminders("late-group@example.org")).await, 1);
-    api::cli::run(supervise(&day("05-31")), app.settings.clone())
-        .await
-        .unwrap();
+    supervise_on("05-31").await;
     assert_eq!(app.count(&abnormal("柳州市迟报协会")).await, 0);
-    api::cli::run(supervise(&day("06-01")), app.settings.clone())
-        .await
-        .unwrap();
+    supervise_on("06-01").await;
     assert_eq!(app.count(&abnormal("柳州市迟报协会")).await, 1);
     let reason = app
         .scalar_string("SELECT reason FROM supervision_listing WHERE organization_id = (SELECT id FROM organization WHERE name = '柳州市迟报协会')")
@@ -624,13 +607,13 @@ async fn a_deregistered_organization_is_read_only_and_leaves_the_public_register
         "CONFLICT",
     );
     let change = app
-        .graphql(
+        .graphql_error(
             Some(&official),
             register::SUBMIT_CHANGE,
             json!({"o": org, "c": {"name": "新名称"}}),
+            "CONFLICT",
         )
         .await;
-    assert_error(&change, "CONFLICT");
     assert!(change["errors"][0]["message"].as_str().unwrap().contains("read-only"));
     let recognize = "mutation($o: UUID!, $d: NaiveDate!) { recognizeCharity(organizationId: $o, on: $d) { id } }";
     let today = service::clock::today().to_string();
@@ -733,14 +716,13 @@ async fn the_public_register_searches_by_chinese_name_and_code_within_one_city()
     assert_eq!(names(&guilin), Vec::<String>::new());
     assert!(!names(&app.graphql(None, search, json!({"t": "guilin", "s": null})).await).is_empty());
     // The public register has no contact details.
-    let contact = app
-        .graphql(
-            None,
-            "{ publicOrganizations(tenant: \"liuzhou\") { edges { node { contactEmail } } } }",
-            json!({}),
-        )
-        .await;
-    assert_error(&contact, "VALIDATION");
+    app.graphql_error(
+        None,
+        "{ publicOrganizations(tenant: \"liuzhou\") { edges { node { contactEmail } } } }",
+        json!({}),
+        "VALIDATION",
+    )
+    .await;
     assert_error(&app.graphql(None, search, json!({"t": "guangxi"})).await, "NOT_FOUND");
 }
 

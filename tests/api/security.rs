@@ -5,38 +5,17 @@
 //! and security headers.
 
 use futures_util::future::join_all;
-use jsonwebtoken::{EncodingKey, Header, encode};
 use reqwest::StatusCode;
 use reqwest::header::{LOCATION, REFERER};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{DEMO_PASSWORD, TEST_JWT_SECRET, TestApp, assert_error, error_code, spawn_app, spawn_app_with};
-use crate::web::{browser, hidden, page_text, sign_in};
+use crate::helpers::{
+    DEMO_PASSWORD, LOGIN, TEST_JWT_SECRET, TestApp, assert_error, claims_of, error_code, sign_claims, spawn_app,
+    spawn_app_with, spawn_postgres_app,
+};
+use crate::web::{browser, hidden, page_text, post_form, sign_in};
 
 const ME: &str = "{ me { username role organizationId } }";
-const LOGIN: &str =
-    "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }";
-
-fn claims_of(token: &str) -> Value {
-    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
-    validation.validate_aud = false;
-    jsonwebtoken::decode::<Value>(
-        token,
-        &jsonwebtoken::DecodingKey::from_secret(TEST_JWT_SECRET.as_bytes()),
-        &validation,
-    )
-    .unwrap()
-    .claims
-}
-
-fn sign(claims: &Value, secret: &str) -> String {
-    encode(&Header::default(), claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
-}
-
-async fn login(app: &TestApp, tenant: &str, username: &str, password: &str) -> Value {
-    app.graphql(None, LOGIN, json!({"t": tenant, "u": username, "p": password}))
-        .await
-}
 
 #[tokio::test]
 async fn forged_and_long_lived_tokens_are_refused_and_claims_do_not_decide() {
@@ -51,14 +30,20 @@ async fn forged_and_long_lived_tokens_are_refused_and_claims_do_not_decide() {
     let mut forged = claims.clone();
     forged["sub"] = json!(official.to_string());
     forged["role"] = json!("city_official");
-    let published = sign(&forged, "shanlian-development-only-secret-do-not-use-in-production");
+    let published = sign_claims(&forged, "shanlian-development-only-secret-do-not-use-in-production");
     assert_error(&app.graphql(Some(&published), ME, json!({})).await, "UNAUTHENTICATED");
 
     // The right key, a life until 2100: refused.
     let mut forever = claims.clone();
     forever["exp"] = json!(4_102_444_800_i64);
-    let body = app.graphql(Some(&sign(&forever, TEST_JWT_SECRET)), ME, json!({})).await;
-    assert_error(&body, "UNAUTHENTICATED");
+    let body = app
+        .graphql_error(
+            Some(&sign_claims(&forever, TEST_JWT_SECRET)),
+            ME,
+            json!({}),
+            "UNAUTHENTICATED",
+        )
+        .await;
     assert!(
         body["errors"][0]["message"].as_str().unwrap().contains("longer life"),
         "{body}"
@@ -68,7 +53,7 @@ async fn forged_and_long_lived_tokens_are_refused_and_claims_do_not_decide() {
     let mut elsewhere = claims.clone();
     elsewhere["aud"] = json!("https://staging.example.org");
     assert_error(
-        &app.graphql(Some(&sign(&elsewhere, TEST_JWT_SECRET)), ME, json!({}))
+        &app.graphql(Some(&sign_claims(&elsewhere, TEST_JWT_SECRET)), ME, json!({}))
             .await,
         "UNAUTHENTICATED",
     );
@@ -76,16 +61,12 @@ async fn forged_and_long_lived_tokens_are_refused_and_claims_do_not_decide() {
     // An organization claimed in the token is not the donor's: the row
     // decides, and a donor acts for none.
     claims["org"] = json!(app.organization_id("柳州市慈善总会").await.to_string());
-    let body = app.graphql(Some(&sign(&claims, TEST_JWT_SECRET)), ME, json!({})).await;
-    assert!(body["data"]["me"]["organizationId"].is_null(), "{body}");
-    let record = app
-        .graphql(
-            Some(&sign(&claims, TEST_JWT_SECRET)),
-            "mutation { recordDonation(input: {giftKind: money, amount: \"1.00\", channel: cash, donorKind: anonymous}) { donation { id } } }",
-            json!({}),
-        )
+    let body = app
+        .graphql(Some(&sign_claims(&claims, TEST_JWT_SECRET)), ME, json!({}))
         .await;
-    assert_error(&record, "FORBIDDEN");
+    assert!(body["data"]["me"]["organizationId"].is_null(), "{body}");
+    app.graphql_error(Some(&sign_claims(&claims, TEST_JWT_SECRET)), "mutation { recordDonation(input: {giftKind: money, amount: \"1.00\", channel: cash, donorKind: anonymous}) { donation { id } } }",
+            json!({}), "FORBIDDEN").await;
 }
 
 #[test]
@@ -128,12 +109,13 @@ async fn production_serves_no_demo_no_graphiql_and_no_introspection() {
     let app = spawn_app_with(&[("SHANLIAN__ENVIRONMENT", "production".into())]).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM app_user").await, 0, "no demo accounts");
     assert_error(
-        &login(&app, "platform", "platform.platform_admin", DEMO_PASSWORD).await,
+        &app.try_login("platform", "platform.platform_admin", DEMO_PASSWORD)
+            .await,
         "UNAUTHENTICATED",
     );
     let introspection = app.graphql(None, "{ __schema { types { name } } }", json!({})).await;
     assert!(introspection["data"]["__schema"].is_null(), "{introspection}");
-    let graphiql = app.client.get(format!("{}/graphql", app.address)).send().await.unwrap();
+    let graphiql = app.get(None, "/graphql").await;
     assert_eq!(graphiql.status(), StatusCode::NOT_FOUND);
 }
 
@@ -232,7 +214,7 @@ async fn guesses_back_off_then_lock_shared_through_the_database() {
     let app = spawn_app().await;
     for i in 0..5 {
         assert_error(
-            &login(&app, "liuzhou", "liuzhou.donor", &format!("wrong-{i}")).await,
+            &app.try_login("liuzhou", "liuzhou.donor", &format!("wrong-{i}")).await,
             "UNAUTHENTICATED",
         );
     }
@@ -240,7 +222,7 @@ async fn guesses_back_off_then_lock_shared_through_the_database() {
     // before any password is hashed. Made exact here, whatever the time
     // the five took.
     set_counter(&app, "sign_in_account", "liuzhou/liuzhou.donor", 5, 0).await;
-    let waiting = login(&app, "liuzhou", "liuzhou.donor", DEMO_PASSWORD).await;
+    let waiting = app.try_login("liuzhou", "liuzhou.donor", DEMO_PASSWORD).await;
     assert_eq!(error_code(&waiting), Some("RATE_LIMITED"), "{waiting}");
     assert!(waiting["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap() >= 1);
     assert!(
@@ -250,10 +232,12 @@ async fn guesses_back_off_then_lock_shared_through_the_database() {
             .contains("秒后再试")
     );
     // Another account is untouched by this one's counter.
-    assert!(login(&app, "liuzhou", "liuzhou.city_official", DEMO_PASSWORD).await["data"]["login"]["token"].is_string());
+    assert!(
+        app.try_login("liuzhou", "liuzhou.city_official", DEMO_PASSWORD).await["data"]["login"]["token"].is_string()
+    );
     // The wait over, the right password signs in and the count starts over.
     set_counter(&app, "sign_in_account", "liuzhou/liuzhou.donor", 5, 2).await;
-    assert!(login(&app, "liuzhou", "liuzhou.donor", DEMO_PASSWORD).await["data"]["login"]["token"].is_string());
+    assert!(app.try_login("liuzhou", "liuzhou.donor", DEMO_PASSWORD).await["data"]["login"]["token"].is_string());
     assert_eq!(
         app.count("SELECT COUNT(*) FROM attempt_counter WHERE kind = 'sign_in_account'")
             .await,
@@ -265,10 +249,10 @@ async fn guesses_back_off_then_lock_shared_through_the_database() {
     // right one waits.
     set_counter(&app, "sign_in_account", "liuzhou/liuzhou.donor", 9, 20).await;
     assert_error(
-        &login(&app, "liuzhou", "liuzhou.donor", "wrong-again").await,
+        &app.try_login("liuzhou", "liuzhou.donor", "wrong-again").await,
         "UNAUTHENTICATED",
     );
-    let locked = login(&app, "liuzhou", "liuzhou.donor", DEMO_PASSWORD).await;
+    let locked = app.try_login("liuzhou", "liuzhou.donor", DEMO_PASSWORD).await;
     assert_eq!(error_code(&locked), Some("RATE_LIMITED"), "{locked}");
     assert!(
         locked["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap() > 600,
@@ -282,7 +266,7 @@ async fn guesses_back_off_then_lock_shared_through_the_database() {
 
     // The address's counter, across accounts and cities, locks too.
     set_counter(&app, "sign_in_address", "127.0.0.1", 30, 0).await;
-    let spraying = login(&app, "guilin", "guilin.donor", DEMO_PASSWORD).await;
+    let spraying = app.try_login("guilin", "guilin.donor", DEMO_PASSWORD).await;
     assert_eq!(error_code(&spraying), Some("RATE_LIMITED"), "{spraying}");
 }
 
@@ -317,7 +301,7 @@ async fn a_parallel_flood_is_turned_away_before_it_costs_a_hash() {
     let app = spawn_app().await;
     let calls = (0..80).map(|i| {
         let app = &app;
-        async move { login(app, "liuzhou", &format!("flood-{i}"), "nope-nope").await }
+        async move { app.try_login("liuzhou", &format!("flood-{i}"), "nope-nope").await }
     });
     let bodies = join_all(calls).await;
     let limited = bodies.iter().filter(|b| error_code(b) == Some("RATE_LIMITED")).count();
@@ -331,10 +315,8 @@ async fn password_checks_and_receipt_codes_are_throttled_too() {
     let change =
         "mutation($c: String!) { changePassword(currentPassword: $c, newPassword: \"a-new-password-1\") { id } }";
     for i in 0..5 {
-        let body = app
-            .graphql(Some(&donor), change, json!({"c": format!("wrong-{i}")}))
+        app.graphql_error(Some(&donor), change, json!({"c": format!("wrong-{i}")}), "VALIDATION")
             .await;
-        assert_error(&body, "VALIDATION");
     }
     let donor_id = app.user_id("liuzhou.donor").await.to_string();
     let counted =
@@ -351,10 +333,13 @@ async fn password_checks_and_receipt_codes_are_throttled_too() {
         .scalar_string("SELECT receipt_number FROM donation WHERE receipt_number IS NOT NULL AND tenant_id = (SELECT id FROM tenant WHERE slug = 'nanning') LIMIT 1")
         .await;
     for i in 0..20 {
-        let body = app
-            .graphql(None, trace, json!({"r": receipt, "c": format!("WRONG{i:03}")}))
-            .await;
-        assert_error(&body, "NOT_FOUND");
+        app.graphql_error(
+            None,
+            trace,
+            json!({"r": receipt, "c": format!("WRONG{i:03}")}),
+            "NOT_FOUND",
+        )
+        .await;
     }
     assert_eq!(
         app.count(
@@ -429,12 +414,10 @@ async fn queries_cost_by_page_size_and_weight_with_less_for_the_public() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(postgres), ignore = "needs PostgreSQL: set SHANLIAN_TEST_POSTGRES")]
 async fn production_refuses_a_role_that_row_level_security_does_not_hold() {
-    let app = spawn_app().await;
-    if !app.is_postgres() {
-        eprintln!("skipped: roles and row-level security are PostgreSQL's");
-        return;
-    }
+    // Roles and row-level security are PostgreSQL's.
+    let app = spawn_postgres_app().await;
     // The owner (a superuser here) as the server's own connection.
     let owner_url = app.settings.database.admin_url.clone().unwrap();
     let vars = vec![
@@ -500,12 +483,12 @@ async fn logout_ends_the_session_in_the_api_and_the_portal() {
         .to_owned();
     assert!(app.graphql(Some(&session), ME, json!({})).await["errors"].is_null());
     let page = page_text(&client, format!("{}/liuzhou/my/donations", app.address)).await;
-    let out = client
-        .post(format!("{}/logout", app.address))
-        .form(&[("csrf", hidden(&page, "csrf"))])
-        .send()
-        .await
-        .unwrap();
+    let out = post_form(
+        &client,
+        format!("{}/logout", app.address),
+        &[("csrf", hidden(&page, "csrf"))],
+    )
+    .await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     assert_error(&app.graphql(Some(&session), ME, json!({})).await, "UNAUTHENTICATED");
 }
@@ -521,12 +504,7 @@ async fn form_tokens_belong_to_the_session() {
     let during = hidden(&page, "csrf");
     assert_ne!(before, during, "a new token with the session");
     // The token of before the sign-in no longer posts.
-    let stale = client
-        .post(format!("{}/logout", app.address))
-        .form(&[("csrf", before.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let stale = post_form(&client, format!("{}/logout", app.address), &[("csrf", before.as_str())]).await;
     assert_eq!(stale.status(), StatusCode::FORBIDDEN);
     // Another session's token does not post in this one.
     let other = browser();
@@ -535,12 +513,7 @@ async fn form_tokens_belong_to_the_session() {
         &page_text(&other, format!("{}/liuzhou/office", app.address)).await,
         "csrf",
     );
-    let foreign = client
-        .post(format!("{}/logout", app.address))
-        .form(&[("csrf", theirs.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let foreign = post_form(&client, format!("{}/logout", app.address), &[("csrf", theirs.as_str())]).await;
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
 }
 
@@ -550,8 +523,9 @@ async fn email_addresses_are_bare_and_redirects_stay_on_the_site() {
     let staff = app.login("liuzhou.org_staff").await;
     let record = "mutation($e: String!) { recordDonation(input: {giftKind: money, amount: \"5.00\", channel: cash, donorKind: individual, donorName: \"王五\", donorEmail: $e}) { donation { id } } }";
     for email in ["王五 <wang@example.org>", "wang@example.org\r\nBcc: all@example.org"] {
-        let body = app.graphql(Some(&staff), record, json!({"e": email})).await;
-        assert_error(&body, "VALIDATION");
+        let body = app
+            .graphql_error(Some(&staff), record, json!({"e": email}), "VALIDATION")
+            .await;
         assert_eq!(body["errors"][0]["extensions"]["field"], "donorEmail");
     }
     for referer in [
@@ -588,12 +562,8 @@ async fn a_full_width_formula_is_defused_in_the_export() {
     app.graphql(Some(&official), crate::fee_reductions::SUBMIT, json!({"id": id}))
         .await;
     let csv = app
-        .client
-        .get(format!("{}/exports/fee-reductions/{period}.csv", app.address))
-        .bearer_auth(&official)
-        .send()
+        .get(Some(&official), &format!("/exports/fee-reductions/{period}.csv"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -631,7 +601,7 @@ async fn forwarded_login(app: &TestApp) -> String {
 #[tokio::test]
 async fn pages_carry_security_headers_and_a_script_policy() {
     let app = spawn_app().await;
-    let page = app.client.get(format!("{}/liuzhou", app.address)).send().await.unwrap();
+    let page = app.get(None, "/liuzhou").await;
     let header = |name: &str| {
         page.headers()
             .get(name)

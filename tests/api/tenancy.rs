@@ -13,38 +13,34 @@ async fn liuzhou_cannot_reach_guilin_records_by_guessing_ids() {
     let guilin_user = app.user_id("guilin.donor").await;
     let guilin_org = app.organization_id("桂林市慈善总会").await;
 
-    let user = app
-        .graphql(
-            Some(&official),
-            "query($id: UUID!) { user(id: $id) { username } }",
-            json!({"id": guilin_user}),
-        )
-        .await;
-    assert_error(&user, "NOT_FOUND");
-    let org = app
-        .graphql(
-            Some(&official),
-            "query($id: UUID!) { organization(id: $id) { name } }",
-            json!({"id": guilin_org}),
-        )
-        .await;
-    assert_error(&org, "NOT_FOUND");
-    let staff_org = app
-        .graphql(
-            Some(&staff),
-            "query($id: UUID!) { organization(id: $id) { name } }",
-            json!({"id": guilin_org}),
-        )
-        .await;
-    assert_error(&staff_org, "NOT_FOUND");
-    let deactivate = app
-        .graphql(
-            Some(&official),
-            "mutation($id: UUID!) { setUserActive(id: $id, active: false) { id } }",
-            json!({"id": guilin_user}),
-        )
-        .await;
-    assert_error(&deactivate, "NOT_FOUND");
+    app.graphql_error(
+        Some(&official),
+        "query($id: UUID!) { user(id: $id) { username } }",
+        json!({"id": guilin_user}),
+        "NOT_FOUND",
+    )
+    .await;
+    app.graphql_error(
+        Some(&official),
+        "query($id: UUID!) { organization(id: $id) { name } }",
+        json!({"id": guilin_org}),
+        "NOT_FOUND",
+    )
+    .await;
+    app.graphql_error(
+        Some(&staff),
+        "query($id: UUID!) { organization(id: $id) { name } }",
+        json!({"id": guilin_org}),
+        "NOT_FOUND",
+    )
+    .await;
+    app.graphql_error(
+        Some(&official),
+        "mutation($id: UUID!) { setUserActive(id: $id, active: false) { id } }",
+        json!({"id": guilin_user}),
+        "NOT_FOUND",
+    )
+    .await;
     let still_active = app
         .count(&format!(
             "SELECT COUNT(*) FROM app_user WHERE username = 'guilin.donor' AND active = {}",
@@ -54,14 +50,8 @@ async fn liuzhou_cannot_reach_guilin_records_by_guessing_ids() {
     assert_eq!(still_active, 1, "the Guilin user was not changed");
 
     // An org_staff account cannot be attached to another city's organization.
-    let create = app
-        .graphql(
-            Some(&official),
-            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-            json!({"i": {"username": "sneaky", "displayName": "x", "email": "x@example.org", "password": "long-enough-1", "role": "org_staff", "organizationId": guilin_org}}),
-        )
-        .await;
-    assert_error(&create, "VALIDATION");
+    app.graphql_error(Some(&official), "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+            json!({"i": {"username": "sneaky", "displayName": "x", "email": "x@example.org", "password": "long-enough-1", "role": "org_staff", "organizationId": guilin_org}}), "VALIDATION").await;
 
     // Lists show only the caller's city.
     let users = app
@@ -199,8 +189,7 @@ async fn the_platform_admin_opens_a_city_with_its_first_official() {
     assert_eq!(login["data"]["login"]["user"]["role"], "city_official", "{login}");
 
     // The same slug again is a conflict, and nothing half-written remains.
-    let again = app.graphql(Some(&admin), create, input).await;
-    assert_error(&again, "CONFLICT");
+    app.graphql_error(Some(&admin), create, input, "CONFLICT").await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM app_user WHERE username = 'wz.official'")
             .await,
@@ -230,8 +219,7 @@ async fn the_platform_admin_opens_a_city_with_its_first_official() {
     assert_error(&app.graphql(Some(&official), create, other.clone()).await, "FORBIDDEN");
     let mut bad = other;
     bad["i"]["divisionCode"] = json!("520100");
-    let body = app.graphql(Some(&admin), create, bad).await;
-    assert_error(&body, "VALIDATION");
+    let body = app.graphql_error(Some(&admin), create, bad, "VALIDATION").await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "divisionCode");
 }
 

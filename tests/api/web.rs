@@ -24,6 +24,20 @@ pub(crate) async fn page_text(client: &reqwest::Client, url: impl reqwest::IntoU
     client.get(url).send().await.unwrap().text().await.unwrap()
 }
 
+/// The status a GET answers with.
+pub(crate) async fn status_of(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> StatusCode {
+    client.get(url).send().await.unwrap().status()
+}
+
+/// POST a form, as the page's form would (redirects are not followed).
+pub(crate) async fn post_form<T: serde::Serialize + ?Sized>(
+    client: &reqwest::Client,
+    url: impl reqwest::IntoUrl,
+    form: &T,
+) -> reqwest::Response {
+    client.post(url).form(form).send().await.unwrap()
+}
+
 /// The value of a hidden input in a page.
 pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);
@@ -40,17 +54,17 @@ pub(crate) async fn sign_in(
 ) -> reqwest::Response {
     let page = page_text(client, format!("{}/login", app.address)).await;
     let csrf = hidden(&page, "csrf");
-    client
-        .post(format!("{}/login", app.address))
-        .form(&[
+    post_form(
+        client,
+        format!("{}/login", app.address),
+        &[
             ("csrf", csrf.as_str()),
             ("tenant", tenant),
             ("username", username),
             ("password", password),
-        ])
-        .send()
-        .await
-        .unwrap()
+        ],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -104,7 +118,7 @@ async fn an_accountant_signs_in_records_a_donation_once_and_the_public_sees_it()
     let before = app.count("SELECT COUNT(*) FROM donation").await;
 
     // A mistyped amount: the error sits by its field and the input stays.
-    let bad = client.post(&form_url).form(&fields("12.345")).send().await.unwrap();
+    let bad = post_form(&client, &form_url, &fields("12.345")).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let bad = bad.text().await.unwrap();
     assert!(
@@ -118,12 +132,8 @@ async fn an_accountant_signs_in_records_a_donation_once_and_the_public_sees_it()
     );
     // Switched to English, the same mistake is explained in English.
     client.get(format!("{}/lang/en", app.address)).send().await.unwrap();
-    let english = client
-        .post(&form_url)
-        .form(&fields("12.345"))
-        .send()
+    let english = post_form(&client, &form_url, &fields("12.345"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -138,12 +148,12 @@ async fn an_accountant_signs_in_records_a_donation_once_and_the_public_sees_it()
     let mut forged = fields("250.00");
     forged[0].1 = "f".repeat(32);
     assert_eq!(
-        client.post(&form_url).form(&forged).send().await.unwrap().status(),
+        post_form(&client, &form_url, &forged).await.status(),
         StatusCode::FORBIDDEN
     );
 
     // Submitted twice (a double click): one gift.
-    let first = client.post(&form_url).form(&fields("250.00")).send().await.unwrap();
+    let first = post_form(&client, &form_url, &fields("250.00")).await;
     assert_eq!(first.status(), StatusCode::OK);
     let first = first.text().await.unwrap();
     let year = chrono::Utc::now().format("%Y").to_string();
@@ -151,7 +161,7 @@ async fn an_accountant_signs_in_records_a_donation_once_and_the_public_sees_it()
         first.contains(&format!("-{year}-")) && first.contains("验证码"),
         "the receipt number and its code: {first}"
     );
-    let again = client.post(&form_url).form(&fields("250.00")).send().await.unwrap();
+    let again = post_form(&client, &form_url, &fields("250.00")).await;
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM donation").await,
@@ -174,12 +184,7 @@ async fn an_accountant_signs_in_records_a_donation_once_and_the_public_sees_it()
     assert!(list.contains("网页隐名捐赠人"), "the organization sees its donor");
 
     // Signing out ends the session.
-    let out = client
-        .post(format!("{}/logout", app.address))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let out = post_form(&client, format!("{}/logout", app.address), &[("csrf", csrf.as_str())]).await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     let after = client
         .get(format!("{}/liuzhou/workspace/donations", app.address))
@@ -234,21 +239,11 @@ async fn public_pages_switch_language_and_workspaces_keep_to_their_roles() {
     assert_eq!(offsite.headers()[LOCATION], "/", "never redirected off the site");
 
     assert_eq!(
-        client
-            .get(format!("{}/atlantis", app.address))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&client, format!("{}/atlantis", app.address)).await,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        client
-            .get(format!("{}/guangxi", app.address))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&client, format!("{}/guangxi", app.address)).await,
         StatusCode::NOT_FOUND
     );
 
@@ -299,10 +294,10 @@ async fn the_workspace_keeps_four_eyes_and_pages_to_their_roles() {
             ("amount", amount.into()),
         ]
     };
-    let too_much = staff.post(&url).form(&request("100.01")).send().await.unwrap();
+    let too_much = post_form(&staff, &url, &request("100.01")).await;
     assert_eq!(too_much.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(too_much.text().await.unwrap().contains(r#"id="amount-error""#));
-    let asked = staff.post(&url).form(&request("60.00")).send().await.unwrap();
+    let asked = post_form(&staff, &url, &request("60.00")).await;
     assert_eq!(asked.status(), StatusCode::SEE_OTHER);
     let id = app
         .scalar_string("SELECT id FROM disbursement WHERE beneficiary_name = '覃四眼'")
@@ -313,12 +308,7 @@ async fn the_workspace_keeps_four_eyes_and_pages_to_their_roles() {
         "no approve button for the requester"
     );
     // A hand-made approval by the requester is refused by the service.
-    let forced = staff
-        .post(format!("{url}/{id}/approve"))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let forced = post_form(&staff, format!("{url}/{id}/approve"), &[("csrf", csrf.as_str())]).await;
     let status = forced.status();
     let body = forced.text().await.unwrap();
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
@@ -332,14 +322,9 @@ async fn the_workspace_keeps_four_eyes_and_pages_to_their_roles() {
     // Donors have no workspace; staff have no donor page.
     let donor = browser();
     sign_in(&app, &donor, "liuzhou", "liuzhou.donor", "shanlian-demo").await;
-    assert_eq!(donor.get(&url).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(status_of(&donor, &url).await, StatusCode::FORBIDDEN);
     assert_eq!(
-        donor
-            .get(format!("{}/liuzhou/my/donations", app.address))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&donor, format!("{}/liuzhou/my/donations", app.address)).await,
         StatusCode::OK
     );
     let mine = staff
@@ -387,21 +372,11 @@ async fn officials_see_their_queues_and_charts_and_the_region_compares_cities() 
     let staff = browser();
     sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
     assert_eq!(
-        staff
-            .get(format!("{}/liuzhou/office", app.address))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&staff, format!("{}/liuzhou/office", app.address)).await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        official
-            .get(format!("{}/nanning/office", app.address))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&official, format!("{}/nanning/office", app.address)).await,
         StatusCode::FORBIDDEN
     );
 
@@ -450,25 +425,13 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
         ]
     };
     // Add a line, then remove it again: what was typed stays.
-    let added = staff
-        .post(&url)
-        .form(&base("1", "add"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let added = post_form(&staff, &url, &base("1", "add")).await.text().await.unwrap();
     assert!(
         added.contains(r#"name="amount_1""#) && added.contains(r#"value="1200.00""#),
         "{added}"
     );
-    let removed = staff
-        .post(&url)
-        .form(&base("2", "remove_1"))
-        .send()
+    let removed = post_form(&staff, &url, &base("2", "remove_1"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -476,7 +439,7 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
     // A bad amount is shown beside its line's field, and kept.
     let mut bad = base("1", "save");
     bad[7].1 = "12.345".into();
-    let refused = staff.post(&url).form(&bad).send().await.unwrap();
+    let refused = post_form(&staff, &url, &bad).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refused = refused.text().await.unwrap();
     assert!(
@@ -486,15 +449,7 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
     // So is a line the service refuses: more enterprises than members.
     let mut too_many = base("1", "save");
     too_many[8].1 = "121".into();
-    let refused = staff
-        .post(&url)
-        .form(&too_many)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let refused = post_form(&staff, &url, &too_many).await.text().await.unwrap();
     assert!(
         refused.contains(r#"id="enterprises_0-error""#) && refused.contains("超过了协会会员企业数"),
         "{refused}"
@@ -502,22 +457,14 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
     // "Other" needs the fee's name, asked for beside the line.
     let mut other = base("1", "save");
     other[5].1 = "other".into();
-    let refused = staff
-        .post(&url)
-        .form(&other)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let refused = post_form(&staff, &url, &other).await.text().await.unwrap();
     assert!(refused.contains(r#"id="fee_item_detail_0-error""#), "{refused}");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM fee_reduction_report WHERE status = 'draft'")
             .await,
         0
     );
-    let submitted = staff.post(&url).form(&base("1", "submit")).send().await.unwrap();
+    let submitted = post_form(&staff, &url, &base("1", "submit")).await;
     assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
     assert!(page_text(&staff, &url).await.contains("已报送，待审核"));
 
@@ -532,12 +479,12 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
         .scalar_string("SELECT id FROM fee_reduction_report WHERE status = 'submitted'")
         .await;
     let official_csrf = hidden(&desk, "csrf");
-    let returned = official
-        .post(format!("{}/liuzhou/office/fee-reports/{id}/return", app.address))
-        .form(&[("csrf", official_csrf.as_str()), ("comment", "请补充会员大会决议")])
-        .send()
-        .await
-        .unwrap();
+    let returned = post_form(
+        &official,
+        format!("{}/liuzhou/office/fee-reports/{id}/return", app.address),
+        &[("csrf", official_csrf.as_str()), ("comment", "请补充会员大会决议")],
+    )
+    .await;
     assert_eq!(returned.status(), StatusCode::SEE_OTHER);
     let again = page_text(&staff, &url).await;
     assert!(
@@ -545,21 +492,15 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
         "{again}"
     );
     assert_eq!(
-        staff
-            .post(&url)
-            .form(&base("1", "submit"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        post_form(&staff, &url, &base("1", "submit")).await.status(),
         StatusCode::SEE_OTHER
     );
-    let approved = official
-        .post(format!("{}/liuzhou/office/fee-reports/{id}/approve", app.address))
-        .form(&[("csrf", official_csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let approved = post_form(
+        &official,
+        format!("{}/liuzhou/office/fee-reports/{id}/approve", app.address),
+        &[("csrf", official_csrf.as_str())],
+    )
+    .await;
     assert_eq!(approved.status(), StatusCode::SEE_OTHER);
     assert!(page_text(&staff, &url).await.contains("已通过"));
     assert_eq!(

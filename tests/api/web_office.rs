@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{TestApp, spawn_app};
-use crate::web::{browser, hidden, page_text, sign_in};
+use crate::web::{browser, hidden, page_text, post_form, sign_in, status_of};
 
 const LIUZHOU: &str = "(SELECT id FROM tenant WHERE slug = 'liuzhou')";
 
@@ -60,12 +60,12 @@ async fn an_official_works_the_queues_from_the_desk() {
             "SELECT id FROM registration_application WHERE status = 'submitted' AND tenant_id = {LIUZHOU} ORDER BY id LIMIT 1"
         ))
         .await;
-    let forged = client
-        .post(format!("{base}/applications/{other}/accept"))
-        .form(&[("csrf", "forged")])
-        .send()
-        .await
-        .unwrap();
+    let forged = post_form(
+        &client,
+        format!("{base}/applications/{other}/accept"),
+        &[("csrf", "forged")],
+    )
+    .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         app.scalar_string(&format!(
@@ -93,12 +93,12 @@ async fn an_official_works_the_queues_from_the_desk() {
         desk.contains("550 mailbox unavailable") && desk.contains(&format!("retry-{dead}")),
         "{desk}"
     );
-    let retried = client
-        .post(format!("{base}/emails/{dead}/retry"))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let retried = post_form(
+        &client,
+        format!("{base}/emails/{dead}/retry"),
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
     assert_eq!(retried.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.scalar_string(&format!(
@@ -130,12 +130,12 @@ async fn an_official_works_the_queues_from_the_desk() {
     sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
     let page = page_text(&staff, format!("{}/liuzhou/workspace/donations", app.address)).await;
     let staff_csrf = hidden(&page, "csrf");
-    let refused = staff
-        .post(format!("{base}/applications/{other}/accept"))
-        .form(&[("csrf", staff_csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let refused = post_form(
+        &staff,
+        format!("{base}/applications/{other}/accept"),
+        &[("csrf", staff_csrf.as_str())],
+    )
+    .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }
 
@@ -188,16 +188,16 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
             org_sql = app.sql_id(&org)
         ))
         .await;
-    let removed = client
-        .post(format!("{url}/remove"))
-        .form(&[
+    let removed = post_form(
+        &client,
+        format!("{url}/remove"),
+        &[
             ("csrf", csrf.as_str()),
             ("listing", listing.as_str()),
             ("reason", "已恢复联系"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(removed.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.count(&format!(
@@ -244,7 +244,7 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
     .await;
     assert!(!theirs.contains(&listing), "{theirs}");
     assert_eq!(
-        nanning.get(&url).send().await.unwrap().status(),
+        status_of(&nanning, &url).await,
         StatusCode::FORBIDDEN,
         "another city's official"
     );
@@ -289,19 +289,14 @@ async fn an_official_sees_a_periods_totals_and_downloads_them() {
     let xlsx = xlsx.bytes().await.unwrap();
     assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
     assert_eq!(
-        client.get(format!("{url}/{period}.pdf")).send().await.unwrap().status(),
+        status_of(&client, format!("{url}/{period}.pdf")).await,
         StatusCode::NOT_FOUND
     );
     // Staff have no downloads of the city's figures.
     let association = browser();
     sign_in(&app, &association, "liuzhou", "liuzhou.auto.web", "staff-pass-12").await;
     assert_eq!(
-        association
-            .get(format!("{url}/{period}.csv"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&association, format!("{url}/{period}.csv")).await,
         StatusCode::FORBIDDEN
     );
 }
@@ -402,12 +397,12 @@ async fn an_official_refers_a_case_to_a_suggested_charity_and_closes_it() {
     let marker = r#"name="target" value=""#;
     let start = page.find(marker).unwrap_or_else(|| panic!("no suggestion: {page}")) + marker.len();
     let target = page[start..].split('"').next().unwrap().to_owned();
-    let sent = client
-        .post(format!("{url}/referrals/{referral}/send"))
-        .form(&[("csrf", csrf.as_str()), ("target", target.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let sent = post_form(
+        &client,
+        format!("{url}/referrals/{referral}/send"),
+        &[("csrf", csrf.as_str()), ("target", target.as_str())],
+    )
+    .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let org = target.split(':').next().unwrap();
     assert_eq!(
@@ -419,20 +414,20 @@ async fn an_official_refers_a_case_to_a_suggested_charity_and_closes_it() {
         .await,
         1
     );
-    let none = client
-        .post(format!("{url}/referrals/{referral}/send"))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let none = post_form(
+        &client,
+        format!("{url}/referrals/{referral}/send"),
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
     assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing ticked");
 
-    let closed = client
-        .post(format!("{url}/close"))
-        .form(&[("csrf", csrf.as_str()), ("outcome", "已纳入特困供养")])
-        .send()
-        .await
-        .unwrap();
+    let closed = post_form(
+        &client,
+        format!("{url}/close"),
+        &[("csrf", csrf.as_str()), ("outcome", "已纳入特困供养")],
+    )
+    .await;
     assert_eq!(closed.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.scalar_string(&format!(
@@ -445,5 +440,5 @@ async fn an_official_refers_a_case_to_a_suggested_charity_and_closes_it() {
     // Charity staff do not reach the bureau's case pages.
     let staff = browser();
     sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
-    assert_eq!(staff.get(&url).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(status_of(&staff, &url).await, StatusCode::FORBIDDEN);
 }

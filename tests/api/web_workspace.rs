@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::donations::{APPROVE, create_fund, merge, money_gift, pledged, record, request, second_staff};
 use crate::helpers::spawn_app;
-use crate::web::{browser, hidden, page_text, sign_in};
+use crate::web::{browser, hidden, page_text, post_form, sign_in, status_of};
 
 #[tokio::test]
 async fn staff_filter_void_and_confirm_donations_in_the_browser() {
@@ -74,12 +74,7 @@ async fn staff_filter_void_and_confirm_donations_in_the_browser() {
     );
 
     // Confirming the pledge issues its receipt and shows the code once.
-    let confirmed = staff
-        .post(format!("{list}/{pledge}/confirm"))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let confirmed = post_form(&staff, format!("{list}/{pledge}/confirm"), &[("csrf", csrf.as_str())]).await;
     assert_eq!(confirmed.status(), StatusCode::OK);
     let confirmed = confirmed.text().await.unwrap();
     let number = app
@@ -91,12 +86,12 @@ async fn staff_filter_void_and_confirm_donations_in_the_browser() {
     assert!(confirmed.contains(&number), "{confirmed}");
 
     // A forged form is refused and changes nothing.
-    let forged = staff
-        .post(format!("{list}/{pledge}/decline"))
-        .form(&[("csrf", "forged"), ("reason", "x")])
-        .send()
-        .await
-        .unwrap();
+    let forged = post_form(
+        &staff,
+        format!("{list}/{pledge}/decline"),
+        &[("csrf", "forged"), ("reason", "x")],
+    )
+    .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         app.count(&format!(
@@ -135,14 +130,8 @@ async fn staff_filter_void_and_confirm_donations_in_the_browser() {
     );
     let other = browser();
     sign_in(&app, &other, "liuzhou", "liuzhou.donor", "shanlian-demo").await;
-    assert_eq!(
-        other.get(&receipt_url).send().await.unwrap().status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        staff.get(&receipt_url).send().await.unwrap().status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(status_of(&other, &receipt_url).await, StatusCode::NOT_FOUND);
+    assert_eq!(status_of(&staff, &receipt_url).await, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -229,12 +218,7 @@ async fn the_help_form_shows_its_errors_beside_the_field_and_keeps_the_input() {
     let url = format!("{}/liuzhou/workspace/referrals", app.address);
     let page = page_text(&staff, &url).await;
     let csrf = hidden(&page, "csrf");
-    let accepted = staff
-        .post(format!("{url}/{target}/accept"))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let accepted = post_form(&staff, format!("{url}/{target}/accept"), &[("csrf", csrf.as_str())]).await;
     assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
     let page = page_text(&staff, &url).await;
     let key = hidden(&page, "idempotency_key");
@@ -438,12 +422,7 @@ async fn the_public_register_is_searchable_and_shows_the_lists() {
     assert!(abnormal > 0);
     assert_eq!(listed.matches("活动异常名录").count() as i64, abnormal, "{listed}");
     assert_eq!(
-        client
-            .get(format!("{}/atlantis/organizations", app.address))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&client, format!("{}/atlantis/organizations", app.address)).await,
         StatusCode::NOT_FOUND
     );
 }
@@ -492,12 +471,7 @@ async fn staff_open_a_station_record_a_gift_there_and_close_it() {
             ("opened_on", "2026-03-01".to_owned()),
         ]
     };
-    let missing = staff
-        .post(&page_url)
-        .form(&form(&page, "柳北区解放社会慈善捐助站"))
-        .send()
-        .await
-        .unwrap();
+    let missing = post_form(&staff, &page_url, &form(&page, "柳北区解放社会慈善捐助站")).await;
     assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let missing = missing.text().await.unwrap();
     assert!(
@@ -506,10 +480,10 @@ async fn staff_open_a_station_record_a_gift_there_and_close_it() {
     );
     let mut filled = form(&missing, "柳北区解放社会慈善捐助站");
     filled[4].1 = "柳州市柳北区解放北路1号".to_owned();
-    let made = staff.post(&page_url).form(&filled).send().await.unwrap();
+    let made = post_form(&staff, &page_url, &filled).await;
     assert_eq!(made.status(), StatusCode::SEE_OTHER);
     // The same form again (a double submit) opens nothing more.
-    staff.post(&page_url).form(&filled).send().await.unwrap();
+    post_form(&staff, &page_url, &filled).await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM donation_station WHERE name = '柳北区解放社会慈善捐助站'")
             .await,
@@ -522,9 +496,10 @@ async fn staff_open_a_station_record_a_gift_there_and_close_it() {
     let station = app
         .scalar_string("SELECT id FROM donation_station WHERE name = '柳北区解放社会慈善捐助站'")
         .await;
-    let recorded = staff
-        .post(format!("{}/liuzhou/workspace/donations/new", app.address))
-        .form(&[
+    let recorded = post_form(
+        &staff,
+        format!("{}/liuzhou/workspace/donations/new", app.address),
+        &[
             ("csrf", hidden(&new_gift, "csrf")),
             ("idempotency_key", hidden(&new_gift, "idempotency_key")),
             ("gift_kind", "money".to_owned()),
@@ -534,21 +509,20 @@ async fn staff_open_a_station_record_a_gift_there_and_close_it() {
             ("donor_name", "捐助站捐赠人".to_owned()),
             ("station_id", station.clone()),
             ("received_on", "2026-03-02".to_owned()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(recorded.status(), StatusCode::OK, "{}", recorded.text().await.unwrap());
     let list = page_text(&staff, format!("{}/liuzhou/workspace/donations", app.address)).await;
     assert!(list.contains("捐助站: 柳北区解放社会慈善捐助站"), "{list}");
 
     let page = page_text(&staff, &page_url).await;
-    let closed = staff
-        .post(format!("{page_url}/{station}/close"))
-        .form(&[("csrf", hidden(&page, "csrf"))])
-        .send()
-        .await
-        .unwrap();
+    let closed = post_form(
+        &staff,
+        format!("{page_url}/{station}/close"),
+        &[("csrf", hidden(&page, "csrf"))],
+    )
+    .await;
     assert_eq!(closed.status(), StatusCode::SEE_OTHER);
     let page = page_text(&staff, &page_url).await;
     assert!(page.contains("已关闭"), "{page}");
