@@ -104,19 +104,22 @@ impl TestApp {
     }
 
     /// Take the application's database away, for good, as an outage
-    /// would: on PostgreSQL the test database stops accepting connections
-    /// and the application's are terminated (the server answers, but not
-    /// for this database); on SQLite, whose file cannot be taken from open
+    /// would: on PostgreSQL the application's role may no longer connect to
+    /// the test database and its connections are terminated (waiting until
+    /// each has ended; the server answers, but not for this database); on SQLite, whose file cannot be taken from open
     /// connections, the application's pool is closed. Either way every
     /// later database call of the application fails at once, no sleeping.
     pub async fn take_database_down(&self) {
         if self.is_postgres() {
-            let name = url::Url::parse(&self.app_url).expect("database URL").path().trim_start_matches('/').to_owned();
+            let url = url::Url::parse(&self.app_url).expect("database URL");
+            let name = url.path().trim_start_matches('/').to_owned();
+            let role = url.username().to_owned();
             for sql in [
-                format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"),
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    .to_owned(),
+                format!("REVOKE CONNECT ON DATABASE \"{name}\" FROM PUBLIC, \"{role}\""),
+                format!(
+                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND usename = '{role}'"
+                ),
             ] {
                 self.owner
                     .execute_unprepared(&sql)
