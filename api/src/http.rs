@@ -2,6 +2,8 @@
 //! where a request becomes a [`TenantContext`]: the bearer token is verified
 //! here, once, and the context handed to the schema.
 
+use ::web::request::Meta;
+use ::web::status;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CONTENT_LENGTH};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,8 +11,6 @@ use async_graphql::http::GraphiQLSource;
 use futures_util::StreamExt;
 use serde_json::json;
 use service::token::TokenKeys;
-use ::web::request::Meta;
-use ::web::status;
 use service::{Db, RequestMeta, TenantContext};
 
 use crate::graphql::{RequestState, Schemas, error_codes};

@@ -28,7 +28,11 @@ async fn the_export_answers_503_while_the_database_is_down() {
             .await
             .unwrap();
         assert_eq!(during.status(), StatusCode::SERVICE_UNAVAILABLE, "{file}");
-        assert!(during.headers().contains_key(RETRY_AFTER), "{file}: {:?}", during.headers());
+        assert!(
+            during.headers().contains_key(RETRY_AFTER),
+            "{file}: {:?}",
+            during.headers()
+        );
         let body: Value = during.json().await.unwrap();
         assert_eq!(body["errors"][0]["extensions"]["code"], "UNAVAILABLE", "{body}");
         assert!(body["errors"][0]["extensions"]["messageZh"].is_string(), "{body}");
@@ -67,7 +71,10 @@ async fn the_portal_shows_the_outage_page_not_the_sign_in_page() {
         let page = anonymous.get(format!("{}{path}", app.address)).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
         let html = page.text().await.unwrap();
-        assert!(html.contains("服务暂时不可用") && html.contains("Service unavailable"), "{path}: {html}");
+        assert!(
+            html.contains("服务暂时不可用") && html.contains("Service unavailable"),
+            "{path}: {html}"
+        );
     }
 }
 

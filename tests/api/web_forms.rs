@@ -38,7 +38,11 @@ async fn an_unknown_choice_is_a_field_error_not_a_default() {
     let donations = "SELECT COUNT(*) FROM donation";
     let before = app.count(donations).await;
 
-    for (field, value) in [("gift_kind", "gold"), ("channel", "carrier_pigeon"), ("donor_kind", "robot")] {
+    for (field, value) in [
+        ("gift_kind", "gold"),
+        ("channel", "carrier_pigeon"),
+        ("donor_kind", "robot"),
+    ] {
         let refused = client.post(&form_url).form(&fields(field, value)).send().await.unwrap();
         assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{field}={value}");
         let html = refused.text().await.unwrap();
@@ -54,8 +58,16 @@ async fn an_unknown_choice_is_a_field_error_not_a_default() {
     // record names the request.
     let with_id = "SELECT COUNT(*) FROM audit_log WHERE request_id IS NOT NULL";
     let audited = app.count(with_id).await;
-    let recorded = client.post(&form_url).form(&fields("channel", "cash")).send().await.unwrap();
+    let recorded = client
+        .post(&form_url)
+        .form(&fields("channel", "cash"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(recorded.status(), StatusCode::OK, "{}", recorded.text().await.unwrap());
     assert_eq!(app.count(donations).await, before + 1);
-    assert!(app.count(with_id).await > audited, "the portal's audit records carry the request id");
+    assert!(
+        app.count(with_id).await > audited,
+        "the portal's audit records carry the request id"
+    );
 }

@@ -108,7 +108,12 @@ fn classify(err: &service::Error) -> Status {
             None,
             Some(UNAVAILABLE_RETRY_AFTER_SECS),
         ),
-        E::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, Some(INTERNAL_ZH.to_owned()), None, None),
+        E::Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Some(INTERNAL_ZH.to_owned()),
+            None,
+            None,
+        ),
     };
     Status {
         status,

@@ -18,9 +18,9 @@ use service::relief::referrals::{self, NeedInput, ReferralInput, service_label};
 use service::{Money, Role};
 use uuid::Uuid;
 
+use super::form::{self, Choice, Rejected, text};
 use super::referrals::{SERVICES, needs_and_help};
 use super::workspace::idempotency_key;
-use super::form::{self, Choice, Rejected, text};
 use super::{Page, Reply, form_field, invalid, key, redirect};
 
 /// How many needs the referral form offers; blank rows are skipped.
@@ -224,10 +224,7 @@ fn referral_input(case_id: Uuid, fields: &HashMap<String, String>) -> Result<Ref
             continue;
         };
         let amount = match (kind, text(&row.amount)) {
-            (NeedKind::Money, Some(a)) => Some(
-                a.parse::<Money>()
-                    .map_err(|e| Rejected::invalid(field("amount"), e))?,
-            ),
+            (NeedKind::Money, Some(a)) => Some(a.parse::<Money>().map_err(|e| Rejected::invalid(field("amount"), e))?),
             _ => None,
         };
         // Only the services the form offers.

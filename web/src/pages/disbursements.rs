@@ -15,8 +15,8 @@ use service::page::PageRequest;
 use service::{Money, Role};
 use uuid::Uuid;
 
-use super::workspace::idempotency_key;
 use super::form::{self, Choice, Rejected};
+use super::workspace::idempotency_key;
 use super::{Page, Reply, invalid, key, redirect};
 
 const PURPOSES: [Purpose; 8] = [
@@ -113,9 +113,7 @@ fn parse(fields: &HashMap<String, String>) -> Result<DisbursementInput, Rejected
         .into_iter()
         .find(|p| key(*p) == form.purpose.trim())
         .ok_or_else(|| Rejected::from(invalid::choice("purpose")))?;
-    let beneficiary_kind = form
-        .beneficiary_kind
-        .or("beneficiary_kind", BeneficiaryKind::Person)?;
+    let beneficiary_kind = form.beneficiary_kind.or("beneficiary_kind", BeneficiaryKind::Person)?;
     let amount: Money = form.amount.trim().parse().map_err(Rejected::from)?;
     Ok(DisbursementInput {
         fund_id,

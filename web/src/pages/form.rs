@@ -136,7 +136,10 @@ fn typed_from<'a, T: DeserializeOwned>(fields: impl Iterator<Item = (&'a str, &'
         // Only a form type that is wrong itself gets here (every field has
         // a default and a choice never fails): say so above the form.
         tracing::error!(error = %e, "a form type does not read its fields");
-        Rejected::invalid("_form", service::Error::validation("form", e.to_string(), "表单无法读取"))
+        Rejected::invalid(
+            "_form",
+            service::Error::validation("form", e.to_string(), "表单无法读取"),
+        )
     })
 }
 
@@ -164,13 +167,23 @@ mod tests {
 
     #[test]
     fn a_choice_is_read_by_its_serde_name_and_an_unknown_one_is_refused() {
-        let form: Form = typed(&fields(&[("gift_kind", "goods"), ("note", "x"), ("csrf", "t")])).unwrap_or_else(|e| panic!("{e:?}"));
-        assert!(matches!(form.gift_kind.or("gift_kind", GiftKind::Money), Ok(GiftKind::Goods)));
+        let form: Form =
+            typed(&fields(&[("gift_kind", "goods"), ("note", "x"), ("csrf", "t")])).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(matches!(
+            form.gift_kind.or("gift_kind", GiftKind::Money),
+            Ok(GiftKind::Goods)
+        ));
         assert_eq!(form.note, "x");
         let blank: Form = typed(&fields(&[])).unwrap_or_else(|e| panic!("{e:?}"));
-        assert!(matches!(blank.gift_kind.or("gift_kind", GiftKind::Money), Ok(GiftKind::Money)));
+        assert!(matches!(
+            blank.gift_kind.or("gift_kind", GiftKind::Money),
+            Ok(GiftKind::Money)
+        ));
         let odd: Form = typed(&fields(&[("gift_kind", "gold")])).unwrap_or_else(|e| panic!("{e:?}"));
         let rejected = odd.gift_kind.or("gift_kind", GiftKind::Money).err();
-        assert_eq!(rejected.map(|r| (r.field, r.status)), Some(("gift_kind".to_owned(), StatusCode::BAD_REQUEST)));
+        assert_eq!(
+            rejected.map(|r| (r.field, r.status)),
+            Some(("gift_kind".to_owned(), StatusCode::BAD_REQUEST))
+        );
     }
 }

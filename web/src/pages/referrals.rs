@@ -15,8 +15,8 @@ use service::relief::referrals::{self, AssistanceInput, service_label};
 use service::{Money, Role};
 use uuid::Uuid;
 
-use super::workspace::idempotency_key;
 use super::form::{self, Choice, Rejected};
+use super::workspace::idempotency_key;
 use super::{Page, Reply, invalid, key, redirect};
 use crate::i18n;
 
