@@ -2,6 +2,8 @@
 //! where a request becomes a [`TenantContext`]: the bearer token is verified
 //! here, once, and the context handed to the schema.
 
+use ::web::request::Meta;
+use ::web::status;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CONTENT_LENGTH};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,9 +12,8 @@ use futures_util::StreamExt;
 use serde_json::json;
 use service::token::TokenKeys;
 use service::{Db, RequestMeta, TenantContext};
-use tracing_actix_web::RequestId;
 
-use crate::graphql::{RequestState, Schemas, code_of, error_codes};
+use crate::graphql::{RequestState, Schemas, error_codes};
 
 pub struct AppState {
     pub db: Db,
@@ -42,7 +43,7 @@ async fn graphql(
     req: HttpRequest,
     mut payload: web::Payload,
     state: web::Data<AppState>,
-    request_id: RequestId,
+    Meta(meta): Meta,
 ) -> HttpResponse {
     let too_large = || {
         request_error(
@@ -90,24 +91,9 @@ async fn graphql(
         }
     };
 
-    let meta = RequestMeta {
-        request_id: Some(request_id.to_string()),
-        client_addr: ::web::client::address(&req),
-    };
     let tenant = match bearer_context(&req, &state, meta.clone()).await {
         Ok(ctx) => ctx,
-        Err(e @ service::Error::Unavailable(_)) => {
-            return request_error(StatusCode::SERVICE_UNAVAILABLE, code_of(&e), &e.to_string());
-        }
-        Err(service::Error::Internal(cause)) => {
-            tracing::error!(error = ?cause, "checking a session failed");
-            return request_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                error_codes::INTERNAL,
-                "internal error",
-            );
-        }
-        Err(e) => return request_error(StatusCode::UNAUTHORIZED, error_codes::UNAUTHENTICATED, &e.to_string()),
+        Err(e) => return bearer_refused(e),
     };
     let schema = state.schemas.for_caller(tenant.is_some());
     let request = request.data(RequestState::new(tenant, meta));
@@ -124,6 +110,16 @@ async fn graphql(
         }
     }
     HttpResponse::Ok().json(response)
+}
+
+/// The answer to a request whose token could not be accepted: an outage
+/// or an internal failure as the one mapping says (503 with Retry-After,
+/// or 500), anything else about the token as 401.
+fn bearer_refused(err: service::Error) -> HttpResponse {
+    match err {
+        e @ (service::Error::Unavailable(_) | service::Error::Internal(_)) => status::json_response(&status::of(&e)),
+        e => request_error(StatusCode::UNAUTHORIZED, error_codes::UNAUTHENTICATED, &e.to_string()),
+    }
 }
 
 /// `None` for an anonymous request; an error for a token that is present
@@ -149,11 +145,12 @@ async fn bearer_context(
 
 /// `GET /exports/fee-reductions/{period}.csv` or `.xlsx`, for officials
 /// with a bearer token: the spreadsheet passed up the chain.
-async fn fee_reduction_export(req: HttpRequest, path: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
-    let meta = RequestMeta {
-        request_id: None,
-        client_addr: ::web::client::address(&req),
-    };
+async fn fee_reduction_export(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    Meta(meta): Meta,
+) -> HttpResponse {
     let ctx = match bearer_context(&req, &state, meta).await {
         Ok(Some(ctx)) => ctx,
         Ok(None) => {
@@ -200,18 +197,10 @@ async fn fee_reduction_export(req: HttpRequest, path: web::Path<String>, state: 
     }
 }
 
-/// A service error outside GraphQL, with the same codes.
+/// A service error outside GraphQL: the one mapping's status, code and
+/// message (an outage is 503 with Retry-After).
 fn service_error(err: service::Error) -> HttpResponse {
-    let code = code_of(&err);
-    let status = match code {
-        error_codes::UNAUTHENTICATED => StatusCode::UNAUTHORIZED,
-        error_codes::FORBIDDEN => StatusCode::FORBIDDEN,
-        error_codes::NOT_FOUND => StatusCode::NOT_FOUND,
-        error_codes::VALIDATION => StatusCode::BAD_REQUEST,
-        error_codes::CONFLICT => StatusCode::CONFLICT,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    request_error(status, code, &err.to_string())
+    status::json_response(&status::of(&err))
 }
 
 async fn graphiql(state: web::Data<AppState>) -> HttpResponse {

@@ -29,12 +29,7 @@ pub struct RequestSpans;
 
 impl tracing_actix_web::RootSpanBuilder for RequestSpans {
     fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
-        use actix_web::HttpMessage;
-        let request_id = request
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let request_id = ::web::request::request_id(request.request()).unwrap_or_default();
         let route = request.match_pattern().unwrap_or_else(|| "default".to_owned());
         tracing::info_span!(
             "HTTP request",

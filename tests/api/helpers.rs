@@ -38,6 +38,8 @@ pub struct TestApp {
     /// PostgreSQL).
     pub app_url: String,
     pub backend: DbBackend,
+    /// The application's own connection pool, for [`TestApp::take_database_down`].
+    db: service::Db,
     _dir: tempfile::TempDir,
 }
 
@@ -89,6 +91,7 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     let settings = Settings::from_sources(&vars).expect("test settings");
     let app = Application::build(settings.clone()).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
     tokio::spawn(app.run());
     let owner = Database::connect(&owner_url).await.expect("owner connection");
     TestApp {
@@ -98,6 +101,7 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
         backend: owner.get_database_backend(),
         owner,
         app_url,
+        db,
         _dir: dir,
     }
 }
@@ -112,6 +116,34 @@ impl TestApp {
     pub async fn worker(&self) -> Worker {
         let db = service::Db::connect(&self.app_url, 5).await.expect("worker connection");
         api::startup::outbox_worker(&self.settings, db).expect("worker")
+    }
+
+    /// Take the application's database away, for good, as an outage
+    /// would: on PostgreSQL the application's role may no longer connect to
+    /// the test database and its connections are terminated (waiting until
+    /// each has ended; the server answers, but not for this database); on SQLite, whose file cannot be taken from open
+    /// connections, the application's pool is closed. Either way every
+    /// later database call of the application fails at once, no sleeping.
+    pub async fn take_database_down(&self) {
+        if self.is_postgres() {
+            let url = url::Url::parse(&self.app_url).expect("database URL");
+            let name = url.path().trim_start_matches('/').to_owned();
+            let role = url.username().to_owned();
+            for sql in [
+                format!("REVOKE CONNECT ON DATABASE \"{name}\" FROM PUBLIC, \"{role}\""),
+                format!(
+                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND usename = '{role}'"
+                ),
+            ] {
+                self.owner
+                    .execute_unprepared(&sql)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+        } else {
+            self.db.clone().close().await.expect("closing the application's pool");
+        }
     }
 
     pub fn mail_dir(&self) -> std::path::PathBuf {

@@ -468,5 +468,12 @@ const TEXT: &[(&str, &str, &str)] = &[
         "Fee name (required for \"other\")",
     ),
     ("error_title", "无法完成", "This could not be done"),
+    ("unavailable_title", "服务暂时不可用", "Service unavailable"),
+    (
+        "unavailable_text",
+        "数据库暂时无法连接，请稍后重试。这不是您的操作有误。",
+        "The database cannot be reached right now: try again in a moment. Nothing is wrong with what you did.",
+    ),
+    ("try_again", "重试", "Try again"),
     ("language", "English", "中文"),
 ];

@@ -7,7 +7,9 @@ mod chart;
 pub mod client;
 mod i18n;
 mod pages;
+pub mod request;
 mod session;
+pub mod status;
 mod trace;
 
 use actix_web::http::StatusCode;
@@ -179,6 +181,7 @@ fn templates() -> Environment<'static> {
         "case.html",
         "my_organization.html",
         "register.html",
+        "unavailable.html",
     );
     env.add_function("t", i18n::translate);
     env

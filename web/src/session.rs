@@ -13,7 +13,7 @@ use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::web;
 use service::token::TokenKeys;
-use service::{Db, RequestMeta, TenantContext};
+use service::{Db, TenantContext};
 use sha2::{Digest, Sha256};
 
 /// Whether the deployment is reached over https (its public URL says).
@@ -37,24 +37,29 @@ fn csrf_name(secure: bool) -> &'static str {
     }
 }
 
-pub fn meta(req: &HttpRequest) -> RequestMeta {
-    RequestMeta {
-        request_id: None,
-        client_addr: crate::client::address(req),
-    }
-}
-
 fn session_token(req: &HttpRequest, secure: bool) -> Option<String> {
     req.cookie(session_name(secure))
         .map(|c| c.value().to_owned())
         .filter(|t| !t.is_empty())
 }
 
-/// The signed-in caller, if the cookie holds a live session.
-pub async fn signed_in(req: &HttpRequest, db: &Db, keys: &TokenKeys) -> Option<TenantContext> {
-    let token = session_token(req, secure(db))?;
-    let claims = keys.verify(&token).ok()?;
-    service::users::authenticate(db, claims, meta(req)).await.ok()
+/// The signed-in caller: `None` when the cookie holds no live session (no
+/// cookie, a forged or expired token, a session that ended). A session
+/// that cannot be checked, because the database is out of reach or the
+/// check failed, is an error: that is not the same as being signed out,
+/// and the reader is told so rather than asked to sign in.
+pub async fn signed_in(req: &HttpRequest, db: &Db, keys: &TokenKeys) -> service::Result<Option<TenantContext>> {
+    let Some(token) = session_token(req, secure(db)) else {
+        return Ok(None);
+    };
+    let Ok(claims) = keys.verify(&token) else {
+        return Ok(None);
+    };
+    match service::users::authenticate(db, claims, crate::request::meta(req)).await {
+        Ok(ctx) => Ok(Some(ctx)),
+        Err(e @ (service::Error::Unavailable(_) | service::Error::Internal(_))) => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {

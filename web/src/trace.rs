@@ -4,7 +4,7 @@
 //! bookmarkable and needs no CSRF token (it changes nothing).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::{Deserialize, Serialize};
@@ -77,16 +77,12 @@ pub(crate) async fn page(
     db: web::Data<Db>,
     tenant: web::Path<String>,
     query: web::Query<TraceQuery>,
-    request: HttpRequest,
+    crate::request::Meta(meta): crate::request::Meta,
 ) -> HttpResponse {
-    let meta = crate::session::meta(&request);
     let city = match service::tenants::find_by_slug(&db, &tenant).await {
         Ok(city) => city,
         Err(Error::NotFound(_)) => return HttpResponse::NotFound().body("no such city"),
-        Err(e) => {
-            tracing::error!(error = ?e, "trace page: tenant");
-            return HttpResponse::InternalServerError().body("internal error");
-        }
+        Err(e) => return crate::pages::error_page(&e),
     };
     let public = service::tenants::context_for(&city, service::Actor::Anonymous, meta);
     let receipt = query.receipt.clone().unwrap_or_default();
@@ -109,10 +105,7 @@ pub(crate) async fn page(
                 None,
                 Some(format!("{} {}", e.message_in("zh-CN"), e)),
             ),
-            Err(e) => {
-                tracing::error!(error = ?e, "trace page");
-                return HttpResponse::InternalServerError().body("internal error");
-            }
+            Err(e) => return crate::pages::error_page(&e),
         }
     };
     render(

@@ -38,7 +38,7 @@ pub async fn submit(page: Page, keys: Keys, form: web::Form<HashMap<String, Stri
     }
     let password = SecretString::from(field("password"));
     let tenant = field("tenant").trim().to_owned();
-    let meta = session::meta(page.request());
+    let meta = page.meta();
     match service::users::login(&page.db, &keys, &tenant, &field("username"), password, meta).await {
         Ok(signed) => {
             let secure = session::secure(&page.db);

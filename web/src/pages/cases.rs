@@ -18,6 +18,7 @@ use service::relief::referrals::{self, NeedInput, ReferralInput, service_label};
 use service::{Money, Role};
 use uuid::Uuid;
 
+use super::form::{self, Choice, Rejected, text};
 use super::referrals::{SERVICES, needs_and_help};
 use super::workspace::idempotency_key;
 use super::{Page, Reply, form_field, invalid, key, redirect};
@@ -192,44 +193,62 @@ async fn organization_names(page: &Page, r: &referrals::ReferralView) -> service
     Ok(names)
 }
 
-/// The referral form as the service's input; a field that does not parse
-/// is reported against itself (`need_0_amount`, `deadline`, ...).
-fn referral_input(case_id: Uuid, form: &HashMap<String, String>) -> Result<ReferralInput, (String, service::Error)> {
-    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+/// The referral form, typed: its choices read by their serde names.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReferralForm {
+    urgency: Choice<Urgency>,
+    deadline: String,
+    note: String,
+}
+
+/// One need's row of the referral form (`need_{i}_kind`…).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NeedRow {
+    kind: Choice<NeedKind>,
+    amount: String,
+    service: Choice<entity::referral_need::Service>,
+    description: String,
+}
+
+/// The referral form as the service's input; a field that does not parse,
+/// or a choice the form does not offer, is reported against itself
+/// (`need_0_amount`, `urgency`, `deadline`, ...).
+fn referral_input(case_id: Uuid, fields: &HashMap<String, String>) -> Result<ReferralInput, Rejected> {
     let mut needs = Vec::new();
     for i in 0..NEED_ROWS {
         let field = |name: &str| format!("need_{i}_{name}");
-        let Some(kind) = text(&field("kind")) else { continue };
-        let kind = match kind.as_str() {
-            "money" => NeedKind::Money,
-            "goods" => NeedKind::Goods,
-            _ => NeedKind::Service,
+        let row: NeedRow = form::typed_row(fields, &field(""))?;
+        let Some(kind) = row.kind.optional(&field("kind"))? else {
+            continue;
         };
-        let amount = match (kind, text(&field("amount"))) {
-            (NeedKind::Money, Some(a)) => Some(a.parse::<Money>().map_err(|e| (field("amount"), e))?),
+        let amount = match (kind, text(&row.amount)) {
+            (NeedKind::Money, Some(a)) => Some(a.parse::<Money>().map_err(|e| Rejected::invalid(field("amount"), e))?),
             _ => None,
+        };
+        // Only the services the form offers.
+        let service = match row.service.optional(&field("service"))? {
+            Some(s) if !SERVICES.contains(&s) => return Err(Rejected::unknown(field("service"), &key(s))),
+            other => other,
         };
         needs.push(NeedInput {
             kind,
             amount,
-            service: (kind == NeedKind::Service)
-                .then(|| SERVICES.into_iter().find(|s| Some(key(*s)) == text(&field("service"))))
-                .flatten(),
-            description: text(&field("description")),
+            service: service.filter(|_| kind == NeedKind::Service),
+            description: text(&row.description),
         });
     }
-    let deadline = NaiveDate::parse_from_str(&text("deadline").unwrap_or_default(), "%Y-%m-%d")
-        .map_err(|_| ("deadline".to_owned(), invalid::date("deadline")))?;
+    let form: ReferralForm = form::typed(fields)?;
+    let urgency = form.urgency.or("urgency", Urgency::Normal)?;
+    let deadline = NaiveDate::parse_from_str(form.deadline.trim(), "%Y-%m-%d")
+        .map_err(|_| Rejected::invalid("deadline", invalid::date("deadline")))?;
     Ok(ReferralInput {
         case_id,
         needs,
-        urgency: match text("urgency").as_deref() {
-            Some("urgent") => Urgency::Urgent,
-            Some("critical") => Urgency::Critical,
-            _ => Urgency::Normal,
-        },
+        urgency,
         deadline,
-        note: text("note"),
+        note: text(&form.note),
     })
 }
 
@@ -247,7 +266,7 @@ pub async fn refer(page: Page, path: web::Path<(String, Uuid)>, form: web::Form<
         failed("_form".into(), page.expired(), StatusCode::FORBIDDEN)
     } else {
         match referral_input(id, &form) {
-            Err((field, e)) => failed(field, page.say(&e), StatusCode::UNPROCESSABLE_ENTITY),
+            Err(rejected) => failed(rejected.field, page.say(&rejected.error), rejected.status),
             Ok(input) => match referrals::create(&page.db, ctx, input, idempotency_key(&form)).await {
                 Ok(_) => return Ok(redirect(&format!("/{tenant}/office/cases/{id}"))),
                 Err(e @ service::Error::Validation { field, .. }) => {

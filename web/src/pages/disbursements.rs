@@ -15,6 +15,7 @@ use service::page::PageRequest;
 use service::{Money, Role};
 use uuid::Uuid;
 
+use super::form::{self, Choice, Rejected};
 use super::workspace::idempotency_key;
 use super::{Page, Reply, invalid, key, redirect};
 
@@ -92,25 +93,34 @@ pub async fn list(page: Page, tenant: web::Path<String>) -> Reply {
     self::page(&page, &tenant, fresh_form(), context! {}, None, StatusCode::OK).await
 }
 
-fn parse(form: &HashMap<String, String>) -> service::Result<DisbursementInput> {
-    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
-    let fund_id = Uuid::parse_str(&text("fund_id")).map_err(|_| invalid::choice("fundId"))?;
+/// The request form, typed: a beneficiary kind the form does not offer is
+/// refused beside its field, not taken for a person.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct RequestForm {
+    fund_id: String,
+    purpose: String,
+    beneficiary_kind: Choice<BeneficiaryKind>,
+    beneficiary_name: String,
+    description: String,
+    amount: String,
+}
+
+fn parse(fields: &HashMap<String, String>) -> Result<DisbursementInput, Rejected> {
+    let form: RequestForm = form::typed(fields)?;
+    let fund_id = Uuid::parse_str(form.fund_id.trim()).map_err(|_| Rejected::from(invalid::choice("fundId")))?;
     let purpose = PURPOSES
         .into_iter()
-        .find(|p| key(*p) == text("purpose"))
-        .ok_or_else(|| invalid::choice("purpose"))?;
-    let beneficiary_kind = match text("beneficiary_kind").as_str() {
-        "household" => BeneficiaryKind::Household,
-        "project" => BeneficiaryKind::Project,
-        _ => BeneficiaryKind::Person,
-    };
-    let amount: Money = text("amount").parse()?;
+        .find(|p| key(*p) == form.purpose.trim())
+        .ok_or_else(|| Rejected::from(invalid::choice("purpose")))?;
+    let beneficiary_kind = form.beneficiary_kind.or("beneficiary_kind", BeneficiaryKind::Person)?;
+    let amount: Money = form.amount.trim().parse().map_err(Rejected::from)?;
     Ok(DisbursementInput {
         fund_id,
         purpose,
         beneficiary_kind,
-        beneficiary_name: text("beneficiary_name"),
-        description: text("description"),
+        beneficiary_name: form.beneficiary_name.trim().to_owned(),
+        description: form.description.trim().to_owned(),
         amount,
     })
 }
@@ -123,7 +133,10 @@ pub async fn request(page: Page, tenant: web::Path<String>, form: web::Form<Hash
     } else {
         let requested = match parse(&form) {
             Ok(input) => disbursements::request(&page.db, ctx, input, idempotency_key(&form)).await,
-            Err(e) => Err(e),
+            Err(rejected) => {
+                let errors = page.error_at(rejected.field, page.say(&rejected.error));
+                return self::page(&page, &tenant, kept, errors, None, rejected.status).await;
+            }
         };
         match requested {
             Ok(_) => return Ok(redirect(&format!("/{tenant}/workspace/disbursements"))),

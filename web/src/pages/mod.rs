@@ -8,6 +8,7 @@ pub mod disbursements;
 pub mod donor;
 pub mod fee_periods;
 pub mod fee_reports;
+pub mod form;
 pub mod my_organization;
 pub mod office;
 pub mod organizations;
@@ -40,23 +41,27 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub async fn of(req: &HttpRequest, db: &Db, keys: &Keys) -> Self {
+    /// The frame of a page for this request. An error when the session
+    /// cannot be checked (the database is out of reach): the page then
+    /// says so, rather than asking a signed-in reader to sign in.
+    pub async fn of(req: &HttpRequest, db: &Db, keys: &Keys) -> Result<Self, service::Error> {
         let (csrf, new_csrf) = session::csrf(req, session::secure(db));
-        let user = session::signed_in(req, db, keys).await;
+        let user = session::signed_in(req, db, keys).await?;
         let username = match &user {
-            Some(ctx) => service::users::me(db, ctx)
-                .await
-                .map(|u| u.display_name)
-                .unwrap_or_default(),
+            Some(ctx) => match service::users::me(db, ctx).await {
+                Ok(u) => u.display_name,
+                Err(e @ service::Error::Unavailable(_)) => return Err(e),
+                Err(_) => String::new(),
+            },
             None => String::new(),
         };
-        Self {
+        Ok(Self {
             lang: i18n::language(req),
             csrf,
             new_csrf,
             user,
             username,
-        }
+        })
     }
 
     /// The frame's part of a template context.
@@ -162,7 +167,14 @@ impl FromRequest for Page {
             let missing = || actix_web::error::ErrorInternalServerError("the web portal is not configured");
             let db = req.app_data::<web::Data<Db>>().cloned().ok_or_else(missing)?;
             let keys = req.app_data::<Keys>().cloned().ok_or_else(missing)?;
-            let frame = Frame::of(&req, &db, &keys).await;
+            let frame = match Frame::of(&req, &db, &keys).await {
+                Ok(frame) => frame,
+                Err(e) => {
+                    // The reader's language is known here: the page is in it.
+                    let page = error_page_in(&e, Some(i18n::language(&req)));
+                    return Err(actix_web::error::InternalError::from_response(PageError(e), page).into());
+                }
+            };
             Ok(Self { db, frame, req })
         })
     }
@@ -212,6 +224,11 @@ impl Page {
 
     pub fn request(&self) -> &HttpRequest {
         &self.req
+    }
+
+    /// The request's metadata for the audit trail (its id, the client).
+    pub fn meta(&self) -> service::RequestMeta {
+        crate::request::meta(&self.req)
     }
 
     /// An error's message in the reader's language.
@@ -294,25 +311,13 @@ impl std::fmt::Display for PageError {
     }
 }
 
-impl PageError {
-    fn status_for(e: &service::Error) -> StatusCode {
-        use service::Error as E;
-        match e {
-            E::NotFound(_) => StatusCode::NOT_FOUND,
-            E::Unauthenticated(_) => StatusCode::SEE_OTHER,
-            E::Forbidden(_) => StatusCode::FORBIDDEN,
-            E::Validation { .. } => StatusCode::BAD_REQUEST,
-            E::Conflict { .. } => StatusCode::CONFLICT,
-            E::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            E::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-}
-
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
-        Self::status_for(&self.0)
+        match &self.0 {
+            // A page sends the reader to sign in.
+            service::Error::Unauthenticated(_) => StatusCode::SEE_OTHER,
+            e => crate::status::http_status(e),
+        }
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -323,37 +328,57 @@ impl ResponseError for PageError {
 pub type Reply = Result<HttpResponse, PageError>;
 
 /// The page for a domain error outside a form: the sign-in page for a
-/// caller who is not signed in, otherwise the message with its status.
+/// caller who is not signed in, otherwise the message with its status (the
+/// one mapping in [`crate::status`]).
 pub fn error_page(e: &service::Error) -> HttpResponse {
+    error_page_in(e, None)
+}
+
+/// [`error_page`] in the reader's language when it is known; otherwise in
+/// both where there are both.
+pub fn error_page_in(e: &service::Error, lang: Option<&'static str>) -> HttpResponse {
     use service::Error as E;
-    // The reader's language is not known here: both are shown where the
-    // service gave both.
-    let (zh, en) = match e {
-        E::Unauthenticated(_) => return redirect("/login"),
-        E::Internal(err) => {
-            tracing::error!(error = ?err, "page failed");
-            ("系统内部错误，请稍后再试。".to_owned(), "internal error".to_owned())
+    if let E::Unauthenticated(_) = e {
+        return redirect("/login");
+    }
+    let status = crate::status::of(e);
+    let mut response = match e {
+        // The database is out of reach: the service is unavailable, not
+        // the reader's request wrong; come back in a moment.
+        E::Unavailable(_) => render(
+            "unavailable.html",
+            status.status,
+            context! { lang => lang.unwrap_or("zh-CN"), both => lang.is_none() },
+        ),
+        _ => {
+            let zh = match e {
+                E::Forbidden(_) => "您无权进行此操作，或表单已过期。".to_owned(),
+                E::NotFound(_) => "没有找到您要的内容。".to_owned(),
+                _ => status.message_in("zh-CN").to_owned(),
+            };
+            let en = status.message.clone();
+            render(
+                "error.html",
+                status.status,
+                context! { message => zh.clone(), english => (en != zh).then_some(en), lang => "zh-CN" },
+            )
         }
-        E::Unavailable(err) => {
-            tracing::warn!(error = %err, "page failed: database unavailable");
-            ("数据库暂时无法连接，请稍后再试。".to_owned(), e.to_string())
-        }
-        E::Forbidden(_) => ("您无权进行此操作，或表单已过期。".to_owned(), e.to_string()),
-        E::NotFound(_) => ("没有找到您要的内容。".to_owned(), e.to_string()),
-        other => (other.message_in("zh-CN"), other.to_string()),
     };
-    render(
-        "error.html",
-        PageError::status_for(e),
-        context! { message => zh.clone(), english => (en != zh).then_some(en), lang => "zh-CN" },
-    )
+    if let Some(seconds) = status.retry_after
+        && let Ok(value) = actix_web::http::header::HeaderValue::from_str(&seconds.to_string())
+    {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// The public context of a city in the path, or the 404 page.
 pub async fn city(db: &Db, req: &HttpRequest, slug: &str) -> Result<(service::TenantContext, String), PageError> {
     match service::tenants::find_by_slug(db, slug).await {
         Ok(city) if city.kind == service::TenantKind::City => Ok((
-            service::tenants::context_for(&city, service::Actor::Anonymous, session::meta(req)),
+            service::tenants::context_for(&city, service::Actor::Anonymous, crate::request::meta(req)),
             city.name,
         )),
         Ok(_) | Err(service::Error::NotFound(_)) => Err(PageError(service::Error::NotFound("city"))),

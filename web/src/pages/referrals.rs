@@ -15,6 +15,7 @@ use service::relief::referrals::{self, AssistanceInput, service_label};
 use service::{Money, Role};
 use uuid::Uuid;
 
+use super::form::{self, Choice, Rejected};
 use super::workspace::idempotency_key;
 use super::{Page, Reply, invalid, key, redirect};
 use crate::i18n;
@@ -119,36 +120,46 @@ pub async fn inbox(page: Page, tenant: web::Path<String>) -> Reply {
 
 /// The help form as the service's input; a field that does not parse is
 /// reported against itself.
-fn assistance(form: &HashMap<String, String>) -> service::Result<AssistanceInput> {
-    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let kind = match text("kind").as_deref() {
-        Some("money") => NeedKind::Money,
-        Some("goods") => NeedKind::Goods,
-        _ => NeedKind::Service,
+fn assistance(form: &HashMap<String, String>) -> Result<AssistanceInput, Rejected> {
+    /// The help form's choices, typed: a kind or service the form does not
+    /// offer is refused beside its field.
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default)]
+    struct Choices {
+        kind: Choice<NeedKind>,
+        service: Choice<Service>,
+    }
+    let choices: Choices = form::typed(form)?;
+    let kind = choices.kind.or("kind", NeedKind::Service)?;
+    let service = match choices.service.optional("service")? {
+        Some(s) if !SERVICES.contains(&s) => return Err(Rejected::unknown("service", &key(s))),
+        other => other,
     };
+    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let amount = match (kind, text("amount")) {
         (NeedKind::Service, _) | (_, None) => None,
-        (_, Some(a)) => Some(a.parse::<Money>()?),
+        (_, Some(a)) => Some(a.parse::<Money>().map_err(Rejected::from)?),
     };
     let person_times = match (kind, text("person_times")) {
-        (NeedKind::Service, Some(t)) => Some(t.parse::<i32>().map_err(|_| invalid::whole_number("personTimes", &t))?),
+        (NeedKind::Service, Some(t)) => Some(
+            t.parse::<i32>()
+                .map_err(|_| Rejected::from(invalid::whole_number("personTimes", &t)))?,
+        ),
         _ => None,
     };
     let fund_id = match (kind, text("fund_id")) {
-        (NeedKind::Money, Some(f)) => Some(Uuid::parse_str(&f).map_err(|_| invalid::choice("fundId"))?),
+        (NeedKind::Money, Some(f)) => Some(Uuid::parse_str(&f).map_err(|_| Rejected::from(invalid::choice("fundId")))?),
         _ => None,
     };
     let delivered_on = text("delivered_on")
-        .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| invalid::date("deliveredOn")))
+        .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| Rejected::from(invalid::date("deliveredOn"))))
         .transpose()?;
     Ok(AssistanceInput {
         kind,
         amount,
         fund_id,
         description: text("description"),
-        service: (kind == NeedKind::Service)
-            .then(|| SERVICES.into_iter().find(|s| Some(key(*s)) == text("service")))
-            .flatten(),
+        service: service.filter(|_| kind == NeedKind::Service),
         person_times,
         hours: (kind == NeedKind::Service).then(|| text("hours")).flatten(),
         delivered_on,
@@ -175,7 +186,15 @@ pub async fn act(
         "assist" => {
             let recorded = match assistance(&form) {
                 Ok(input) => referrals::record_assistance(db, ctx, target, input, idempotency_key(&form)).await,
-                Err(e) => Err(e),
+                Err(rejected) => {
+                    let failed = Failed {
+                        target,
+                        form: Value::from(minijinja::value::Serde(&*form)),
+                        errors: page.error_at(rejected.field, page.say(&rejected.error)),
+                    };
+                    let error = Some(i18n::text(page.frame.lang, "fix_errors"));
+                    return self::page(&page, &tenant, error, Some(failed), rejected.status).await;
+                }
             };
             match recorded {
                 Ok(_) => Ok(()),

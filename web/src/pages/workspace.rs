@@ -14,6 +14,7 @@ use service::page::PageRequest;
 use service::{Db, Money, Role, TenantContext};
 use uuid::Uuid;
 
+use super::form::{self, Choice, Rejected, text};
 use super::{Page, Reply, invalid, key, redirect};
 
 /// The list's filter, from the query string; kept in the "next page" link.
@@ -210,56 +211,66 @@ pub async fn new_donation(page: Page, tenant: web::Path<String>) -> Reply {
     form_page(&page, &tenant, form, context! {}, StatusCode::OK).await
 }
 
-/// The form's fields as the service's input; a field that does not parse
-/// is reported against itself.
-fn parse(form: &HashMap<String, String>) -> service::Result<DonationInput> {
-    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let amount: Money = text("amount").unwrap_or_default().parse()?;
-    let uuid = |k: &'static str| -> service::Result<Option<Uuid>> {
-        text(k)
-            .map(|v| Uuid::parse_str(&v).map_err(|_| invalid::choice(k)))
+/// The donation form, typed: its choices read by their serde names.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct DonationForm {
+    gift_kind: Choice<GiftKind>,
+    amount: String,
+    channel: Choice<Channel>,
+    external_reference: String,
+    goods_description: String,
+    goods_quantity: String,
+    goods_unit: String,
+    valuation_basis: String,
+    donor_kind: Choice<DonorKind>,
+    donor_name: String,
+    donor_email: String,
+    disclose: String,
+    campaign_id: String,
+    station_id: String,
+    fund_id: String,
+    project: String,
+    received_on: String,
+    note: String,
+}
+
+/// The form's fields as the service's input; a field that does not parse,
+/// or a choice the form does not offer, is reported against itself.
+fn parse(fields: &HashMap<String, String>) -> Result<DonationInput, Rejected> {
+    let form: DonationForm = form::typed(fields)?;
+    let amount: Money = form.amount.trim().parse().map_err(Rejected::from)?;
+    let uuid = |k: &'static str, v: &str| -> Result<Option<Uuid>, Rejected> {
+        text(v)
+            .map(|v| Uuid::parse_str(&v).map_err(|_| Rejected::from(invalid::choice(k))))
             .transpose()
     };
-    let gift_kind = match text("gift_kind").as_deref() {
-        Some("goods") => GiftKind::Goods,
-        _ => GiftKind::Money,
-    };
-    let channel = match text("channel").as_deref() {
-        Some("bank_transfer") => Some(Channel::BankTransfer),
-        Some("cash") => Some(Channel::Cash),
-        Some("wechat_pay") => Some(Channel::WechatPay),
-        Some("alipay") => Some(Channel::Alipay),
-        Some("other") => Some(Channel::Other),
-        _ => None,
-    };
-    let donor_kind = match text("donor_kind").as_deref() {
-        Some("enterprise") => DonorKind::Enterprise,
-        Some("anonymous") => DonorKind::Anonymous,
-        _ => DonorKind::Individual,
-    };
-    let received_on = text("received_on")
-        .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| invalid::date("receivedOn")))
+    let gift_kind = form.gift_kind.or("gift_kind", GiftKind::Money)?;
+    let channel = form.channel.optional("channel")?;
+    let donor_kind = form.donor_kind.or("donor_kind", DonorKind::Individual)?;
+    let received_on = text(&form.received_on)
+        .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| Rejected::from(invalid::date("receivedOn"))))
         .transpose()?;
     Ok(DonationInput {
         gift_kind,
         amount,
         channel: if gift_kind == GiftKind::Money { channel } else { None },
-        external_reference: text("external_reference"),
-        goods_description: text("goods_description"),
-        goods_quantity: text("goods_quantity"),
-        goods_unit: text("goods_unit"),
-        valuation_basis: text("valuation_basis"),
+        external_reference: text(&form.external_reference),
+        goods_description: text(&form.goods_description),
+        goods_quantity: text(&form.goods_quantity),
+        goods_unit: text(&form.goods_unit),
+        valuation_basis: text(&form.valuation_basis),
         donor_kind,
-        donor_name: text("donor_name"),
-        donor_email: text("donor_email"),
-        disclose: text("disclose").as_deref() == Some("on"),
-        campaign_id: uuid("campaign_id")?,
-        station_id: uuid("station_id")?,
-        fund_id: uuid("fund_id")?,
-        project: text("project"),
+        donor_name: text(&form.donor_name),
+        donor_email: text(&form.donor_email),
+        disclose: form.disclose.trim() == "on",
+        campaign_id: uuid("campaign_id", &form.campaign_id)?,
+        station_id: uuid("station_id", &form.station_id)?,
+        fund_id: uuid("fund_id", &form.fund_id)?,
+        project: text(&form.project),
         restricted_purpose: None,
         received_on,
-        note: text("note"),
+        note: text(&form.note),
     })
 }
 
@@ -272,7 +283,13 @@ pub async fn record_donation(page: Page, tenant: web::Path<String>, form: web::F
     } else {
         let recorded = match parse(&form) {
             Ok(input) => donations::record(&page.db, ctx, input, idempotency_key(&form)).await,
-            Err(e) => Err(e),
+            // A value the form does not offer, or one that does not parse:
+            // beside its field.
+            Err(rejected) => {
+                let errors = page.error_at(rejected.field, page.say(&rejected.error));
+                let form = Value::from(minijinja::value::Serde(&*form));
+                return form_page(&page, &tenant, form, errors, rejected.status).await;
+            }
         };
         match recorded {
             Ok(recorded) => return Ok(recorded_page(&page, &tenant, recorded)),
