@@ -3,7 +3,7 @@
 //! reads the Chinese) and XLSX. Amounts are written as exact decimal text.
 
 use entity::app_user::Role;
-use entity::fee_reduction_line::{self};
+use entity::fee_reduction_line;
 use entity::fee_reduction_report::{self, FeeReportStatus};
 use entity::organization;
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
