@@ -124,7 +124,11 @@ async fn every_organization_of_a_page_gets_its_own_nested_lists() {
                 .iter()
                 .map(|v| v["version"].as_i64().unwrap())
                 .collect();
-            assert_eq!(versions, (1..=org["version"].as_i64().unwrap()).collect::<Vec<_>>(), "{org}");
+            assert_eq!(
+                versions,
+                (1..=org["version"].as_i64().unwrap()).collect::<Vec<_>>(),
+                "{org}"
+            );
             // The same listings and reports as the one-organization reads,
             // in the same order.
             let one = app
@@ -142,14 +146,22 @@ async fn every_organization_of_a_page_gets_its_own_nested_lists() {
                 .map(|n| n["id"].clone())
                 .collect();
             assert_eq!(ids(&org["annualReports"]), reports, "{org}");
-            for child in org["listings"].as_array().unwrap().iter().chain(org["annualReports"].as_array().unwrap()) {
+            for child in org["listings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .chain(org["annualReports"].as_array().unwrap())
+            {
                 assert_eq!(child["organizationId"], id);
             }
             with_listings += usize::from(!org["listings"].as_array().unwrap().is_empty());
             with_reports += usize::from(!org["annualReports"].as_array().unwrap().is_empty());
         }
         if user.ends_with("city_official") {
-            assert!(with_listings + with_reports > 0, "the demo has nested rows to batch: {page}");
+            assert!(
+                with_listings + with_reports > 0,
+                "the demo has nested rows to batch: {page}"
+            );
         }
     }
 }

@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use super::error::ApiResult;
 use super::funds::{BeneficiaryKind, Purpose};
-use super::scalars::MoneyScalar;
 use super::object_from::{money, object_from};
+use super::scalars::MoneyScalar;
 use super::types::Paging;
 use super::{db, request_meta, tenant};
 
@@ -276,8 +276,7 @@ impl DonationQuery {
             received_to: f.received_to,
         };
         let result = donations::list(db(ctx), tenant(ctx)?, filter, paging.request).await?;
-        Ok(paging.connection(
-        result, |g| g.gift.id, Donation::from))
+        Ok(paging.connection(result, |g| g.gift.id, Donation::from))
     }
 
     async fn donation(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Donation> {
@@ -300,7 +299,9 @@ impl DonationQuery {
         verification_code: String,
     ) -> ApiResult<DonationTrace> {
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
-        Ok(trace::by_receipt(db(ctx), &public, &receipt_number, &verification_code).await?.into())
+        Ok(trace::by_receipt(db(ctx), &public, &receipt_number, &verification_code)
+            .await?
+            .into())
     }
 
     /// Public: a city's campaigns with what they raised.
@@ -509,7 +510,9 @@ impl DonationMutation {
         id: Uuid,
         received_on: Option<NaiveDate>,
     ) -> ApiResult<RecordedDonation> {
-        Ok(donations::confirm_pledge(db(ctx), tenant(ctx)?, id, received_on).await?.into())
+        Ok(donations::confirm_pledge(db(ctx), tenant(ctx)?, id, received_on)
+            .await?
+            .into())
     }
 
     async fn decline_pledge(&self, ctx: &Context<'_>, id: Uuid, reason: String) -> ApiResult<Donation> {

@@ -9,9 +9,9 @@ use service::fee_reductions::{self as fees, LineInput, NewPeriod, ReportAction, 
 use uuid::Uuid;
 
 use super::error::ApiResult;
-use super::scalars::MoneyScalar;
 use super::loaders::{FeeReportHistory, FeeReportLines, nested};
 use super::object_from::{json, money, object_from};
+use super::scalars::MoneyScalar;
 use super::types::{Paging, Tenant};
 use super::{db, tenant};
 
@@ -275,8 +275,7 @@ impl FeeReductionQuery {
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, FeeReductionPeriod>> {
         let paging = Paging::new(first, after)?;
         let result = fees::periods(db(ctx), tenant(ctx)?, paging.request).await?;
-        Ok(paging.connection(
-        result, |p| p.id, FeeReductionPeriod::from))
+        Ok(paging.connection(result, |p| p.id, FeeReductionPeriod::from))
     }
 
     async fn fee_reduction_report(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<FeeReductionReport> {
@@ -296,8 +295,7 @@ impl FeeReductionQuery {
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, FeeReductionReport>> {
         let paging = Paging::new(first, after)?;
         let result = fees::reports(db(ctx), tenant(ctx)?, period_id, status.map(Into::into), paging.request).await?;
-        Ok(paging.connection(
-        result, |r| r.id, FeeReductionReport::from))
+        Ok(paging.connection(result, |r| r.id, FeeReductionReport::from))
     }
 
     /// The period's totals over approved reports, per association, measure

@@ -14,9 +14,9 @@ use uuid::Uuid;
 
 use super::donations::PublicGift;
 use super::error::ApiResult;
+use super::object_from::{money, object_from};
 use super::relief::CareService;
 use super::scalars::MoneyScalar;
-use super::object_from::{money, object_from};
 use super::types::Paging;
 use super::{db, request_meta, tenant};
 
@@ -141,8 +141,7 @@ impl Fund {
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, PublicDisbursement>> {
         let paging = Paging::new(first, after)?;
         let result = self.reader.disbursements(paging.request).await?;
-        Ok(paging.connection(
-        result, |d| d.id, PublicDisbursement::from))
+        Ok(paging.connection(result, |d| d.id, PublicDisbursement::from))
     }
     /// Confirmed gifts, newest first; undisclosed donors show as 爱心人士.
     #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
@@ -153,8 +152,7 @@ impl Fund {
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, PublicGift>> {
         let paging = Paging::new(first, after)?;
         let result = self.reader.gifts(paging.request).await?;
-        Ok(paging.connection(
-        result, |g| g.gift.id, PublicGift::from))
+        Ok(paging.connection(result, |g| g.gift.id, PublicGift::from))
     }
 }
 
@@ -214,7 +212,7 @@ impl FundQuery {
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
         let result = funds::list(db(ctx), &public, district.as_deref(), paging.request).await?;
         Ok(paging.connection(
-        result,
+            result,
             |f| f.id,
             |fund| Fund::from(funds::FundReader::of(db(ctx), &public, fund)),
         ))
@@ -239,9 +237,9 @@ impl FundQuery {
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Disbursement>> {
         let paging = Paging::new(first, after)?;
-        let result = disbursements::list(db(ctx), tenant(ctx)?, fund_id, status.map(Into::into), paging.request).await?;
-        Ok(paging.connection(
-        result, |d| d.id, Disbursement::from))
+        let result =
+            disbursements::list(db(ctx), tenant(ctx)?, fund_id, status.map(Into::into), paging.request).await?;
+        Ok(paging.connection(result, |d| d.id, Disbursement::from))
     }
 }
 
@@ -349,7 +347,9 @@ impl FundMutation {
     /// Four eyes: approved by someone other than the requester, only while
     /// the fund's balance covers it.
     async fn approve_disbursement(&self, ctx: &Context<'_>, id: Uuid, note: Option<String>) -> ApiResult<Disbursement> {
-        Ok(disbursements::approve(db(ctx), tenant(ctx)?, id, note.as_deref()).await?.into())
+        Ok(disbursements::approve(db(ctx), tenant(ctx)?, id, note.as_deref())
+            .await?
+            .into())
     }
 
     async fn reject_disbursement(&self, ctx: &Context<'_>, id: Uuid, reason: String) -> ApiResult<Disbursement> {
@@ -364,6 +364,10 @@ impl FundMutation {
         paid_on: Option<NaiveDate>,
         payment_reference: String,
     ) -> ApiResult<Disbursement> {
-        Ok(disbursements::record_payment(db(ctx), tenant(ctx)?, id, paid_on, &payment_reference).await?.into())
+        Ok(
+            disbursements::record_payment(db(ctx), tenant(ctx)?, id, paid_on, &payment_reference)
+                .await?
+                .into(),
+        )
     }
 }

@@ -14,9 +14,9 @@ use service::organizations::{self as orgs, OrganizationFilter, Particulars, Reco
 use uuid::Uuid;
 
 use super::error::ApiResult;
-use super::types::Paging;
 use super::loaders::{OrganizationAnnualReports, OrganizationHistory, OrganizationListings, nested};
 use super::object_from::{json, object_from};
+use super::types::Paging;
 use super::{db, request_meta, tenant};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -335,8 +335,7 @@ impl OrganizationQuery {
     ) -> ApiResult<Page<Organization>> {
         let paging = Paging::new(first, after)?;
         let result = orgs::list(db(ctx), tenant(ctx)?, filter.unwrap_or_default().into(), paging.request).await?;
-        Ok(paging.connection(
-        result, |o| o.id, Organization::from))
+        Ok(paging.connection(result, |o| o.id, Organization::from))
     }
 
     async fn organization(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Organization> {
@@ -357,11 +356,7 @@ impl OrganizationQuery {
         let paging = Paging::new(first, after)?;
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
         let result = orgs::public_register(db(ctx), &public, filter.unwrap_or_default().into(), paging.request).await?;
-        Ok(paging.connection(
-        result,
-            |e| e.organization.id,
-            PublicOrganization::from,
-        ))
+        Ok(paging.connection(result, |e| e.organization.id, PublicOrganization::from))
     }
 
     #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
@@ -374,8 +369,7 @@ impl OrganizationQuery {
     ) -> ApiResult<Page<RegistrationApplication>> {
         let paging = Paging::new(first, after)?;
         let result = orgs::registration::list(db(ctx), tenant(ctx)?, status.map(Into::into), paging.request).await?;
-        Ok(paging.connection(
-        result, |a| a.id, RegistrationApplication::from))
+        Ok(paging.connection(result, |a| a.id, RegistrationApplication::from))
     }
 
     async fn registration_application(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<RegistrationApplication> {
@@ -394,8 +388,7 @@ impl OrganizationQuery {
     ) -> ApiResult<Page<ChangeApplication>> {
         let paging = Paging::new(first, after)?;
         let result = orgs::changes::list(db(ctx), tenant(ctx)?, status.map(Into::into), paging.request).await?;
-        Ok(paging.connection(
-        result, |a| a.id, ChangeApplication::from))
+        Ok(paging.connection(result, |a| a.id, ChangeApplication::from))
     }
 
     #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
@@ -418,8 +411,7 @@ impl OrganizationQuery {
             paging.request,
         )
         .await?;
-        Ok(paging.connection(
-        result, |r| r.report.id, AnnualReport::from))
+        Ok(paging.connection(result, |r| r.report.id, AnnualReport::from))
     }
 
     /// Supervision listings of the city (current only by default).
@@ -442,9 +434,9 @@ impl OrganizationQuery {
         after: Option<String>,
     ) -> ApiResult<Page<Complaint>> {
         let paging = Paging::new(first, after)?;
-        let result = orgs::supervision::complaints(db(ctx), tenant(ctx)?, status.map(Into::into), paging.request).await?;
-        Ok(paging.connection(
-        result, |c| c.id, Complaint::from))
+        let result =
+            orgs::supervision::complaints(db(ctx), tenant(ctx)?, status.map(Into::into), paging.request).await?;
+        Ok(paging.connection(result, |c| c.id, Complaint::from))
     }
 }
 

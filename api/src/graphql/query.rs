@@ -59,8 +59,7 @@ impl BaseQuery {
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, User>> {
         let paging = Paging::new(first, after)?;
         let result = service::users::list(db(ctx), tenant(ctx)?, role.map(Into::into), paging.request).await?;
-        Ok(paging.connection(
-        result, |u| u.id, User::from))
+        Ok(paging.connection(result, |u| u.id, User::from))
     }
 
     /// One user of the caller's tenant; other tenants' ids are NOT_FOUND.
@@ -102,8 +101,7 @@ impl BaseQuery {
             to: f.to,
         };
         let result = service::audit::search(db(ctx), tenant(ctx)?, filter, paging.request).await?;
-        Ok(paging.connection(
-        result, |r| r.seq, AuditRecord::from))
+        Ok(paging.connection(result, |r| r.seq, AuditRecord::from))
     }
 
     /// The outbox of the caller's tenant, newest first (officials): filter
@@ -118,8 +116,7 @@ impl BaseQuery {
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Email>> {
         let paging = Paging::new(first, after)?;
         let result = service::outbox::list(db(ctx), tenant(ctx)?, status.map(Into::into), paging.request).await?;
-        Ok(paging.connection(
-        result, |e| e.id, Email::from))
+        Ok(paging.connection(result, |e| e.id, Email::from))
     }
 
     /// Walk the caller's tenant's chain and report the first broken record.

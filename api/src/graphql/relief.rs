@@ -12,8 +12,8 @@ use service::relief::{self, BenefitInput, CaseInput, CaseView, PersonInput, Pers
 use uuid::Uuid;
 
 use super::error::ApiResult;
-use super::scalars::MoneyScalar;
 use super::object_from::{money, object_from};
+use super::scalars::MoneyScalar;
 use super::types::Paging;
 use super::{db, tenant};
 
@@ -365,10 +365,15 @@ impl ReliefQuery {
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, ReliefCase>> {
         let paging = Paging::new(first, after)?;
-        let result =
-            relief::list_cases(db(ctx), tenant(ctx)?, status.map(Into::into), district.as_deref(), paging.request).await?;
-        Ok(paging.connection(
-        result, |v| v.case.id, ReliefCase::from))
+        let result = relief::list_cases(
+            db(ctx),
+            tenant(ctx)?,
+            status.map(Into::into),
+            district.as_deref(),
+            paging.request,
+        )
+        .await?;
+        Ok(paging.connection(result, |v| v.case.id, ReliefCase::from))
     }
 
     /// One case: unmasked (and audited) for the city's officials, masked
@@ -388,8 +393,7 @@ impl ReliefQuery {
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Referral>> {
         let paging = Paging::new(first, after)?;
         let result = referrals::list(db(ctx), tenant(ctx)?, case_id, paging.request).await?;
-        Ok(paging.connection(
-        result, |v| v.referral.id, Referral::from))
+        Ok(paging.connection(result, |v| v.referral.id, Referral::from))
     }
 
     /// Organizations and funds that could meet a referral's needs, best
