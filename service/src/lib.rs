@@ -7,6 +7,7 @@
 //! tenant cannot be written.
 
 pub mod audit;
+pub mod batch;
 pub mod bootstrap;
 pub mod clock;
 pub mod context;

@@ -6,24 +6,19 @@
 use async_graphql::connection::{Connection, OpaqueCursor};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::campaign;
-use service::Money;
+use entity::{campaign, donation};
 use service::donations::campaigns::{self, CampaignFigures, CampaignInput as ServiceCampaignInput};
 use service::donations::totals::{self, Figures};
 use service::donations::trace::{self, Trace};
 use service::donations::{self, DonationFilter, GiftView, PledgeInput as ServicePledgeInput, Recorded};
-use service::page::PageRequest;
 use uuid::Uuid;
 
 use super::error::ApiResult;
 use super::funds::{BeneficiaryKind, Purpose};
+use super::object_from::{money, object_from};
 use super::scalars::MoneyScalar;
-use super::types::{connection, decode_after};
+use super::types::Paging;
 use super::{db, request_meta, tenant};
-
-fn money(fen: i64) -> MoneyScalar {
-    MoneyScalar(Money::from_fen(fen))
-}
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "entity::donation::GiftKind", rename_items = "snake_case")]
@@ -58,297 +53,150 @@ pub enum DonationStatus {
     Declined,
 }
 
-/// A gift as its organization, the city's officials and its donor see it.
-pub struct Donation(pub GiftView);
-
-#[Object]
-impl Donation {
-    async fn id(&self) -> Uuid {
-        self.0.gift.id
-    }
-    async fn organization_id(&self) -> Uuid {
-        self.0.gift.organization_id
-    }
-    async fn status(&self) -> DonationStatus {
-        self.0.gift.status.into()
-    }
-    async fn gift_kind(&self) -> GiftKind {
-        self.0.gift.gift_kind.into()
-    }
-    /// Money, or the valuation of goods.
-    async fn amount(&self) -> MoneyScalar {
-        money(self.0.gift.amount_fen)
-    }
-    async fn channel(&self) -> Option<Channel> {
-        self.0.gift.channel.map(Into::into)
-    }
-    async fn external_reference(&self) -> &str {
-        &self.0.gift.external_reference
-    }
-    async fn goods_description(&self) -> &str {
-        &self.0.gift.goods_description
-    }
-    async fn goods_quantity(&self) -> &str {
-        &self.0.gift.goods_quantity
-    }
-    async fn goods_unit(&self) -> &str {
-        &self.0.gift.goods_unit
-    }
-    async fn valuation_basis(&self) -> &str {
-        &self.0.gift.valuation_basis
-    }
-    async fn donor_kind(&self) -> DonorKind {
-        self.0.gift.donor_kind.into()
-    }
-    async fn donor_name(&self) -> &str {
-        &self.0.gift.donor_name
-    }
-    async fn donor_email(&self) -> Option<&str> {
-        self.0.gift.donor_email.as_deref()
-    }
-    /// Whether the donor agreed to be named publicly.
-    async fn disclose(&self) -> bool {
-        self.0.gift.disclose
-    }
-    /// The name public pages show: the donor's, or 爱心人士.
-    async fn public_donor_name(&self) -> String {
-        self.0.public_donor_name()
-    }
-    async fn campaign_id(&self) -> Option<Uuid> {
-        self.0.gift.campaign_id
-    }
-    /// The donation station that took it.
-    async fn station_id(&self) -> Option<Uuid> {
-        self.0.gift.station_id
-    }
-    async fn fund_id(&self) -> Option<Uuid> {
-        self.0.gift.fund_id
-    }
-    async fn project(&self) -> Option<&str> {
-        self.0.gift.project.as_deref()
-    }
-    async fn restricted_purpose(&self) -> Option<Purpose> {
-        self.0.gift.restricted_purpose.map(Into::into)
-    }
-    /// For a sponsor's matching gift: the gift it matches.
-    async fn matches_id(&self) -> Option<Uuid> {
-        self.0.gift.matches_id
-    }
-    /// `ORGCODE-YYYY-NNNNNN`; null until a pledge is confirmed.
-    async fn receipt_number(&self) -> Option<&str> {
-        self.0.gift.receipt_number.as_deref()
-    }
-    async fn received_on(&self) -> NaiveDate {
-        self.0.gift.received_on
-    }
-    async fn note(&self) -> &str {
-        &self.0.gift.note
-    }
-    async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.gift.confirmed_at
-    }
-    /// What of a fund gift no disbursement has used yet.
-    async fn unallocated(&self) -> MoneyScalar {
-        money(self.0.gift.unallocated_fen)
-    }
-    /// Voided by a reversing entry; the receipt number is void too.
-    async fn voided(&self) -> bool {
-        self.0.reversal.is_some()
-    }
-    async fn void_reason(&self) -> Option<&str> {
-        self.0.reversal.as_ref().map(|r| r.note.as_str())
-    }
-    async fn voided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.reversal.as_ref().map(|r| r.created_at)
+object_from! {
+    // A gift as its organization, the city's officials and its donor see it.
+    pub struct Donation from GiftView as v in (v.gift) {
+        id: Uuid,
+        organization_id: Uuid,
+        status: DonationStatus,
+        gift_kind: GiftKind,
+        /// Money, or the valuation of goods.
+        amount: MoneyScalar = money(v.gift.amount_fen),
+        channel: Option<Channel> = v.gift.channel.map(Into::into),
+        external_reference: String,
+        goods_description: String,
+        goods_quantity: String,
+        goods_unit: String,
+        valuation_basis: String,
+        donor_kind: DonorKind,
+        donor_name: String,
+        donor_email: Option<String>,
+        /// Whether the donor agreed to be named publicly.
+        disclose: bool,
+        /// The name public pages show: the donor's, or 爱心人士.
+        public_donor_name: String = v.public_donor_name(),
+        campaign_id: Option<Uuid>,
+        /// The donation station that took it.
+        station_id: Option<Uuid>,
+        fund_id: Option<Uuid>,
+        project: Option<String>,
+        restricted_purpose: Option<Purpose> = v.gift.restricted_purpose.map(Into::into),
+        /// For a sponsor's matching gift: the gift it matches.
+        matches_id: Option<Uuid>,
+        /// `ORGCODE-YYYY-NNNNNN`; null until a pledge is confirmed.
+        receipt_number: Option<String>,
+        received_on: NaiveDate,
+        note: String,
+        confirmed_at: Option<DateTime<Utc>>,
+        /// What of a fund gift no disbursement has used yet.
+        unallocated: MoneyScalar = money(v.gift.unallocated_fen),
+        /// Voided by a reversing entry; the receipt number is void too.
+        voided: bool = v.reversal.is_some(),
+        void_reason: Option<String> = v.reversal.as_ref().map(|r| r.note.clone()),
+        voided_at: Option<DateTime<Utc>> = v.reversal.as_ref().map(|r| r.created_at),
     }
 }
 
-/// A gift just recorded or confirmed.
-pub struct RecordedDonation(Recorded);
+/// A gift just recorded or confirmed (never voided yet).
+fn unvoided(gift: donation::Model) -> Donation {
+    GiftView { gift, reversal: None }.into()
+}
 
-#[Object]
-impl RecordedDonation {
-    async fn donation(&self) -> Donation {
-        Donation(GiftView {
-            gift: self.0.donation.clone(),
-            reversal: None,
-        })
-    }
-    /// The code printed on the receipt, shown once (only its hash is kept):
-    /// print it for a donor without an email address. Null on a replay.
-    async fn verification_code(&self) -> Option<&str> {
-        self.0.verification_code.as_deref()
-    }
-    /// The campaign sponsor's matching gift, if this gift was matched.
-    async fn matched(&self) -> Option<Donation> {
-        self.0
-            .matched
-            .clone()
-            .map(|gift| Donation(GiftView { gift, reversal: None }))
+object_from! {
+    // A gift just recorded or confirmed.
+    pub struct RecordedDonation from Recorded as r {
+        donation: Donation = unvoided(r.donation.clone()),
+        /// The code printed on the receipt, shown once (only its hash is kept):
+        /// print it for a donor without an email address. Null on a replay.
+        verification_code: Option<String>,
+        /// The campaign sponsor's matching gift, if this gift was matched.
+        matched: Option<Donation> = r.matched.clone().map(unvoided),
     }
 }
 
-/// A gift as the public sees it: no donor name unless disclosed.
-pub struct PublicGift(pub GiftView);
-
-#[Object]
-impl PublicGift {
-    async fn id(&self) -> Uuid {
-        self.0.gift.id
-    }
-    /// The donor's name if they agreed to be named, else 爱心人士.
-    async fn donor(&self) -> String {
-        self.0.public_donor_name()
-    }
-    async fn gift_kind(&self) -> GiftKind {
-        self.0.gift.gift_kind.into()
-    }
-    async fn amount(&self) -> MoneyScalar {
-        money(self.0.gift.amount_fen)
-    }
-    async fn received_on(&self) -> NaiveDate {
-        self.0.gift.received_on
-    }
-    async fn voided(&self) -> bool {
-        self.0.reversal.is_some()
+object_from! {
+    // A gift as the public sees it: no donor name unless disclosed.
+    pub struct PublicGift from GiftView as v in (v.gift) {
+        id: Uuid,
+        /// The donor's name if they agreed to be named, else 爱心人士.
+        donor: String = v.public_donor_name(),
+        gift_kind: GiftKind,
+        amount: MoneyScalar = money(v.gift.amount_fen),
+        received_on: NaiveDate,
+        voided: bool = v.reversal.is_some(),
     }
 }
 
-pub struct Campaign(CampaignFigures);
-
-#[Object]
-impl Campaign {
-    async fn id(&self) -> Uuid {
-        self.0.campaign.id
-    }
-    async fn organization_id(&self) -> Uuid {
-        self.0.campaign.organization_id
-    }
-    async fn name(&self) -> &str {
-        &self.0.campaign.name
-    }
-    async fn description(&self) -> &str {
-        &self.0.campaign.description
-    }
-    async fn starts_on(&self) -> NaiveDate {
-        self.0.campaign.starts_on
-    }
-    async fn ends_on(&self) -> NaiveDate {
-        self.0.campaign.ends_on
-    }
-    async fn target(&self) -> Option<MoneyScalar> {
-        self.0.campaign.target_fen.map(money)
-    }
-    async fn match_sponsor(&self) -> Option<&str> {
-        self.0.campaign.match_sponsor.as_deref()
-    }
-    async fn match_percent(&self) -> Option<i32> {
-        self.0.campaign.match_percent
-    }
-    async fn match_cap(&self) -> Option<MoneyScalar> {
-        self.0.campaign.match_cap_fen.map(money)
-    }
-    /// How much the sponsor has matched so far.
-    async fn matched(&self) -> MoneyScalar {
-        money(self.0.campaign.matched_fen)
-    }
-    /// Money raised, matching gifts included, voids deducted.
-    async fn raised_money(&self) -> MoneyScalar {
-        money(self.0.money_fen)
-    }
-    /// The valuation of goods received.
-    async fn raised_goods(&self) -> MoneyScalar {
-        money(self.0.goods_fen)
-    }
-    async fn gifts(&self) -> i64 {
-        self.0.gifts
+object_from! {
+    pub struct Campaign from CampaignFigures as c in (c.campaign) {
+        id: Uuid,
+        organization_id: Uuid,
+        name: String,
+        description: String,
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+        target: Option<MoneyScalar> = c.campaign.target_fen.map(money),
+        match_sponsor: Option<String>,
+        match_percent: Option<i32>,
+        match_cap: Option<MoneyScalar> = c.campaign.match_cap_fen.map(money),
+        /// How much the sponsor has matched so far.
+        matched: MoneyScalar = money(c.campaign.matched_fen),
+        /// Money raised, matching gifts included, voids deducted.
+        raised_money: MoneyScalar = money(c.money_fen),
+        /// The valuation of goods received.
+        raised_goods: MoneyScalar = money(c.goods_fen),
+        gifts: i64 = c.gifts,
     }
 }
 
 fn new_campaign(campaign: campaign::Model) -> Campaign {
-    Campaign(CampaignFigures {
+    CampaignFigures {
         campaign,
         money_fen: 0,
         goods_fen: 0,
         gifts: 0,
-    })
+    }
+    .into()
 }
 
-/// One disbursement a traced gift paid for.
-#[derive(SimpleObject)]
-pub struct TracedUse {
-    pub disbursement_id: Uuid,
-    pub purpose: Purpose,
-    pub beneficiary_kind: BeneficiaryKind,
-    /// Masked: people and households show as 张*.
-    pub beneficiary: String,
-    pub approved_on: Option<NaiveDate>,
-    pub paid_on: Option<NaiveDate>,
-    /// The part of this gift that went to it.
-    pub amount: MoneyScalar,
-}
-
-/// Where a gift went.
-pub struct DonationTrace(Trace);
-
-#[Object]
-impl DonationTrace {
-    async fn gift(&self) -> PublicGift {
-        PublicGift(self.0.gift.clone())
-    }
-    async fn receipt_number(&self) -> Option<&str> {
-        self.0.gift.gift.receipt_number.as_deref()
-    }
-    async fn organization_name(&self) -> &str {
-        &self.0.organization_name
-    }
-    async fn fund_name(&self) -> Option<&str> {
-        self.0.fund_name.as_deref()
-    }
-    async fn project(&self) -> Option<&str> {
-        self.0.gift.gift.project.as_deref()
-    }
-    async fn uses(&self) -> Vec<TracedUse> {
-        self.0
-            .uses
-            .iter()
-            .map(|u| TracedUse {
-                disbursement_id: u.disbursement_id,
-                purpose: u.purpose.into(),
-                beneficiary_kind: u.beneficiary_kind.into(),
-                beneficiary: u.beneficiary.clone(),
-                approved_on: u.decided_on,
-                paid_on: u.paid_on,
-                amount: money(u.amount_fen),
-            })
-            .collect()
-    }
-    /// The total of `uses`.
-    async fn allocated(&self) -> MoneyScalar {
-        money(self.0.allocated_fen)
-    }
-    /// What of a fund gift is still unspent.
-    async fn unspent(&self) -> MoneyScalar {
-        money(self.0.unspent_fen)
+object_from! {
+    /// One disbursement a traced gift paid for.
+    pub struct TracedUse from service::donations::trace::TracedUse as u {
+        disbursement_id: Uuid,
+        purpose: Purpose,
+        beneficiary_kind: BeneficiaryKind,
+        /// Masked: people and households show as 张*.
+        beneficiary: String,
+        approved_on: Option<NaiveDate> = u.decided_on,
+        paid_on: Option<NaiveDate>,
+        /// The part of this gift that went to it.
+        amount: MoneyScalar = money(u.amount_fen),
     }
 }
 
-#[derive(SimpleObject)]
-pub struct DonationFigures {
-    pub money: MoneyScalar,
-    /// The valuation of goods, kept apart from money.
-    pub goods: MoneyScalar,
-    /// Gifts counted, voided ones excluded.
-    pub gifts: i64,
+object_from! {
+    // Where a gift went.
+    pub struct DonationTrace from Trace as t {
+        gift: PublicGift,
+        receipt_number: Option<String> = t.gift.gift.receipt_number.clone(),
+        organization_name: String,
+        fund_name: Option<String>,
+        project: Option<String> = t.gift.gift.project.clone(),
+        uses: Vec<TracedUse> = t.uses.iter().map(Into::into).collect(),
+        /// The total of `uses`.
+        allocated: MoneyScalar = money(t.allocated_fen),
+        /// What of a fund gift is still unspent.
+        unspent: MoneyScalar = money(t.unspent_fen),
+    }
 }
 
-impl From<Figures> for DonationFigures {
-    fn from(f: Figures) -> Self {
-        Self {
-            money: money(f.money_fen),
-            goods: money(f.goods_fen),
-            gifts: f.gifts,
-        }
+object_from! {
+    pub struct DonationFigures from Figures as f {
+        money: MoneyScalar = money(f.money_fen),
+        /// The valuation of goods, kept apart from money.
+        goods: MoneyScalar = money(f.goods_fen),
+        /// Gifts counted, voided ones excluded.
+        gifts: i64,
     }
 }
 
@@ -417,8 +265,7 @@ impl DonationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Donation>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
+        let paging = Paging::new(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = DonationFilter {
             organization_id: f.organization_id,
@@ -428,17 +275,17 @@ impl DonationQuery {
             received_from: f.received_from,
             received_to: f.received_to,
         };
-        let result = donations::list(db(ctx), tenant(ctx)?, filter, page).await?;
-        Ok(connection(result, has_previous, |g| g.gift.id, Donation))
+        let result = donations::list(db(ctx), tenant(ctx)?, filter, paging.request).await?;
+        Ok(paging.connection(result, |g| g.gift.id, Donation::from))
     }
 
     async fn donation(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Donation> {
-        Ok(Donation(donations::get(db(ctx), tenant(ctx)?, id).await?))
+        Ok(donations::get(db(ctx), tenant(ctx)?, id).await?.into())
     }
 
     /// Signed in: where one of my gifts went.
     async fn donation_trace(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<DonationTrace> {
-        Ok(DonationTrace(trace::of_donation(db(ctx), tenant(ctx)?, id).await?))
+        Ok(trace::of_donation(db(ctx), tenant(ctx)?, id).await?.into())
     }
 
     /// Public: where a gift went, with the receipt number and the
@@ -452,9 +299,9 @@ impl DonationQuery {
         verification_code: String,
     ) -> ApiResult<DonationTrace> {
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
-        Ok(DonationTrace(
-            trace::by_receipt(db(ctx), &public, &receipt_number, &verification_code).await?,
-        ))
+        Ok(trace::by_receipt(db(ctx), &public, &receipt_number, &verification_code)
+            .await?
+            .into())
     }
 
     /// Public: a city's campaigns with what they raised.
@@ -463,7 +310,7 @@ impl DonationQuery {
         Ok(campaigns::list(db(ctx), &public)
             .await?
             .into_iter()
-            .map(Campaign)
+            .map(Campaign::from)
             .collect())
     }
 
@@ -632,7 +479,7 @@ impl DonationMutation {
             note: input.note,
         };
         let recorded = donations::record(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?;
-        Ok(RecordedDonation(recorded))
+        Ok(recorded.into())
     }
 
     /// Donors pledge a money gift online; the organization confirms it.
@@ -653,7 +500,7 @@ impl DonationMutation {
             note: input.note,
         };
         let gift = donations::pledge(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?;
-        Ok(Donation(GiftView { gift, reversal: None }))
+        Ok(unvoided(gift))
     }
 
     /// The money of a pledge arrived: confirm it and issue the receipt.
@@ -663,20 +510,20 @@ impl DonationMutation {
         id: Uuid,
         received_on: Option<NaiveDate>,
     ) -> ApiResult<RecordedDonation> {
-        Ok(RecordedDonation(
-            donations::confirm_pledge(db(ctx), tenant(ctx)?, id, received_on).await?,
-        ))
+        Ok(donations::confirm_pledge(db(ctx), tenant(ctx)?, id, received_on)
+            .await?
+            .into())
     }
 
     async fn decline_pledge(&self, ctx: &Context<'_>, id: Uuid, reason: String) -> ApiResult<Donation> {
         let gift = donations::decline_pledge(db(ctx), tenant(ctx)?, id, &reason).await?;
-        Ok(Donation(GiftView { gift, reversal: None }))
+        Ok(unvoided(gift))
     }
 
     /// Void a gift by a reversing entry; its receipt number is void and
     /// never reused.
     async fn void_donation(&self, ctx: &Context<'_>, id: Uuid, reason: String) -> ApiResult<Donation> {
-        Ok(Donation(donations::void(db(ctx), tenant(ctx)?, id, &reason).await?))
+        Ok(donations::void(db(ctx), tenant(ctx)?, id, &reason).await?.into())
     }
 
     async fn create_campaign(

@@ -1,17 +1,18 @@
 //! Industry-association fee-reduction reports in GraphQL.
 
 use async_graphql::connection::{Connection, OpaqueCursor};
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{fee_reduction_line, fee_reduction_period, fee_reduction_report, fee_reduction_report_version};
 use service::fee_reductions::totals::{self, Sum};
 use service::fee_reductions::{self as fees, LineInput, NewPeriod, ReportAction, ReportInput};
-use service::page::PageRequest;
 use uuid::Uuid;
 
 use super::error::ApiResult;
+use super::loaders::{FeeReportHistory, FeeReportLines, nested};
+use super::object_from::{json, money, object_from};
 use super::scalars::MoneyScalar;
-use super::types::{Tenant, connection, decode_after};
+use super::types::{Paging, Tenant};
 use super::{db, tenant};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -51,161 +52,81 @@ pub enum Measure {
     SupportPolicy,
 }
 
-pub struct FeeReductionPeriod(pub fee_reduction_period::Model);
-
-#[Object]
-impl FeeReductionPeriod {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    async fn year(&self) -> i32 {
-        self.0.year
-    }
-    /// 1 or 2 for a half-year; null for the whole year.
-    async fn half(&self) -> Option<i32> {
-        self.0.half
-    }
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+object_from! {
+    pub struct FeeReductionPeriod from fee_reduction_period::Model as m {
+        id: Uuid,
+        title: String,
+        year: i32,
+        /// 1 or 2 for a half-year; null for the whole year.
+        half: Option<i32>,
+        due_on: NaiveDate,
+        created_at: DateTime<Utc>,
     }
 }
 
-pub struct FeeReductionLine(pub fee_reduction_line::Model);
-
-#[Object]
-impl FeeReductionLine {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn position(&self) -> i32 {
-        self.0.position
-    }
-    async fn fee_item(&self) -> FeeItem {
-        self.0.fee_item.into()
-    }
-    async fn fee_item_detail(&self) -> &str {
-        &self.0.fee_item_detail
-    }
-    async fn measure(&self) -> Measure {
-        self.0.measure.into()
-    }
-    async fn standard_before(&self) -> Option<MoneyScalar> {
-        self.0
-            .standard_before_fen
-            .map(|f| MoneyScalar(service::Money::from_fen(f)))
-    }
-    async fn standard_after(&self) -> Option<MoneyScalar> {
-        self.0
-            .standard_after_fen
-            .map(|f| MoneyScalar(service::Money::from_fen(f)))
-    }
-    async fn amount(&self) -> MoneyScalar {
-        MoneyScalar(service::Money::from_fen(self.0.amount_fen))
-    }
-    async fn enterprises(&self) -> i32 {
-        self.0.enterprises
-    }
-    async fn note(&self) -> &str {
-        &self.0.note
-    }
-    /// The official's comment on this line when the report was returned.
-    async fn return_comment(&self) -> Option<&str> {
-        self.0.return_comment.as_deref()
+object_from! {
+    pub struct FeeReductionLine from fee_reduction_line::Model as m {
+        id: Uuid,
+        position: i32,
+        fee_item: FeeItem,
+        fee_item_detail: String,
+        measure: Measure,
+        standard_before: Option<MoneyScalar> = m.standard_before_fen.map(money),
+        standard_after: Option<MoneyScalar> = m.standard_after_fen.map(money),
+        amount: MoneyScalar = money(m.amount_fen),
+        enterprises: i32,
+        note: String,
+        /// The official's comment on this line when the report was returned.
+        return_comment: Option<String>,
     }
 }
 
-pub struct FeeReductionReport(pub fee_reduction_report::Model);
+object_from! {
+    #[graphql(complex)]
+    pub struct FeeReductionReport from fee_reduction_report::Model as m {
+        id: Uuid,
+        period_id: Uuid,
+        organization_id: Uuid,
+        status: FeeReportStatus,
+        member_count: Option<i32>,
+        /// Self-inspection: irregular charges found, refunded, enterprises refunded.
+        irregular_charges_found: i32,
+        refunded: MoneyScalar = money(m.refunded_fen),
+        enterprises_refunded: i32,
+        /// How many times it was submitted.
+        version: i32,
+        review_comment: Option<String>,
+        submitted_at: Option<DateTime<Utc>>,
+        reviewed_at: Option<DateTime<Utc>>,
+    }
+}
 
-#[Object]
+// The nested lists, read for all the reports of a page at once.
+#[ComplexObject]
 impl FeeReductionReport {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn period_id(&self) -> Uuid {
-        self.0.period_id
-    }
-    async fn organization_id(&self) -> Uuid {
-        self.0.organization_id
-    }
-    async fn status(&self) -> FeeReportStatus {
-        self.0.status.into()
-    }
-    async fn member_count(&self) -> Option<i32> {
-        self.0.member_count
-    }
-    /// Self-inspection: irregular charges found, refunded, enterprises refunded.
-    async fn irregular_charges_found(&self) -> i32 {
-        self.0.irregular_charges_found
-    }
-    async fn refunded(&self) -> MoneyScalar {
-        MoneyScalar(service::Money::from_fen(self.0.refunded_fen))
-    }
-    async fn enterprises_refunded(&self) -> i32 {
-        self.0.enterprises_refunded
-    }
-    /// How many times it was submitted.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    async fn review_comment(&self) -> Option<&str> {
-        self.0.review_comment.as_deref()
-    }
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.submitted_at
-    }
-    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.reviewed_at
-    }
     async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<FeeReductionLine>> {
-        let r = fees::report(db(ctx), tenant(ctx)?, self.0.id).await?;
-        Ok(r.lines.into_iter().map(FeeReductionLine).collect())
+        nested(ctx, FeeReportLines(self.id)).await
     }
     /// Every submitted version, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<FeeReportVersion>> {
-        Ok(fees::history(db(ctx), tenant(ctx)?, self.0.id)
-            .await?
-            .into_iter()
-            .map(FeeReportVersion)
-            .collect())
+        nested(ctx, FeeReportHistory(self.id)).await
     }
 }
 
-pub struct FeeReportVersion(pub fee_reduction_report_version::Model);
-
-#[Object]
-impl FeeReportVersion {
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    async fn snapshot(&self) -> async_graphql::Json<serde_json::Value> {
-        async_graphql::Json(serde_json::from_str(&self.0.snapshot).unwrap_or(serde_json::Value::Null))
-    }
-    async fn submitted_at(&self) -> DateTime<Utc> {
-        self.0.submitted_at
+object_from! {
+    pub struct FeeReportVersion from fee_reduction_report_version::Model as m {
+        version: i32,
+        snapshot: Json<serde_json::Value> = json(&m.snapshot),
+        submitted_at: DateTime<Utc>,
     }
 }
 
-/// A total: exact amount, enterprises benefited, number of line items.
-#[derive(SimpleObject)]
-pub struct FeeSum {
-    pub amount: MoneyScalar,
-    pub enterprises: i64,
-    pub lines: i64,
-}
-
-impl From<Sum> for FeeSum {
-    fn from(s: Sum) -> Self {
-        Self {
-            amount: MoneyScalar(s.amount),
-            enterprises: s.enterprises,
-            lines: s.lines,
-        }
+object_from! {
+    /// A total: exact amount, enterprises benefited, number of line items.
+    pub struct FeeSum from Sum as s {
+        amount: MoneyScalar = MoneyScalar(s.amount),
+        enterprises: i64,
+        lines: i64,
     }
 }
 
@@ -256,7 +177,7 @@ pub struct FeeReductionTotals {
 impl From<totals::PeriodTotals> for FeeReductionTotals {
     fn from(t: totals::PeriodTotals) -> Self {
         Self {
-            period: FeeReductionPeriod(t.period),
+            period: t.period.into(),
             total: t.total.into(),
             by_measure: t
                 .by_measure
@@ -352,14 +273,13 @@ impl FeeReductionQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, FeeReductionPeriod>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = fees::periods(db(ctx), tenant(ctx)?, page).await?;
-        Ok(connection(result, has_previous, |p| p.id, FeeReductionPeriod))
+        let paging = Paging::new(first, after)?;
+        let result = fees::periods(db(ctx), tenant(ctx)?, paging.request).await?;
+        Ok(paging.connection(result, |p| p.id, FeeReductionPeriod::from))
     }
 
     async fn fee_reduction_report(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<FeeReductionReport> {
-        Ok(FeeReductionReport(
+        Ok(FeeReductionReport::from(
             fees::report(db(ctx), tenant(ctx)?, id).await?.report,
         ))
     }
@@ -373,10 +293,9 @@ impl FeeReductionQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, FeeReductionReport>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = fees::reports(db(ctx), tenant(ctx)?, period_id, status.map(Into::into), page).await?;
-        Ok(connection(result, has_previous, |r| r.id, FeeReductionReport))
+        let paging = Paging::new(first, after)?;
+        let result = fees::reports(db(ctx), tenant(ctx)?, period_id, status.map(Into::into), paging.request).await?;
+        Ok(paging.connection(result, |r| r.id, FeeReductionReport::from))
     }
 
     /// The period's totals over approved reports, per association, measure
@@ -394,7 +313,7 @@ impl FeeReductionQuery {
         Ok(rows
             .into_iter()
             .map(|c| CityFeeReductions {
-                city: Tenant(c.city),
+                city: c.city.into(),
                 total: c.total.into(),
                 refunded: MoneyScalar(c.refunded),
                 associations_asked: c.associations_asked as i64,
@@ -426,7 +345,7 @@ impl FeeReductionMutation {
             due_on,
         };
         let p = fees::open_period(db(ctx), tenant(ctx)?, period, idempotency_key.as_deref()).await?;
-        Ok(FeeReductionPeriod(p))
+        Ok(FeeReductionPeriod::from(p))
     }
 
     /// Save the association's report as a draft (or edit a returned one);
@@ -458,13 +377,13 @@ impl FeeReductionMutation {
                 })
                 .collect(),
         };
-        Ok(FeeReductionReport(
+        Ok(FeeReductionReport::from(
             fees::save_report(db(ctx), tenant(ctx)?, period_id, organization_id, input).await?,
         ))
     }
 
     async fn submit_fee_reduction_report(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<FeeReductionReport> {
-        Ok(FeeReductionReport(fees::submit(db(ctx), tenant(ctx)?, id).await?))
+        Ok(FeeReductionReport::from(fees::submit(db(ctx), tenant(ctx)?, id).await?))
     }
 
     async fn approve_fee_reduction_report(
@@ -482,7 +401,7 @@ impl FeeReductionMutation {
             Vec::new(),
         )
         .await?;
-        Ok(FeeReductionReport(r))
+        Ok(FeeReductionReport::from(r))
     }
 
     /// Return with a comment and/or comments on lines.
@@ -503,6 +422,6 @@ impl FeeReductionMutation {
             lines,
         )
         .await?;
-        Ok(FeeReductionReport(r))
+        Ok(FeeReductionReport::from(r))
     }
 }

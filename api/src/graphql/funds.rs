@@ -4,7 +4,7 @@
 //! organization and the city's officials only.
 
 use async_graphql::connection::{Connection, OpaqueCursor};
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Value};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObject, Value};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::disbursement;
 use service::funds::disbursements::{self, DisbursementInput as ServiceDisbursementInput};
@@ -14,14 +14,11 @@ use uuid::Uuid;
 
 use super::donations::PublicGift;
 use super::error::ApiResult;
+use super::object_from::{money, object_from};
 use super::relief::CareService;
 use super::scalars::MoneyScalar;
-use super::types::{connection, decode_after};
+use super::types::Paging;
 use super::{db, request_meta, tenant};
-
-fn money(fen: i64) -> MoneyScalar {
-    MoneyScalar(service::Money::from_fen(fen))
-}
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "entity::disbursement::Purpose", rename_items = "snake_case")]
@@ -61,12 +58,6 @@ pub enum DisbursementStatus {
     Paid,
 }
 
-/// A fund, as the public sees it. Its reader carries the tenant
-/// context it was read with, so its nested lists stay in that city; for one
-/// fund's page it also holds the parts the query asks for, read with the
-/// fund in one transaction (see [`page_parts`]).
-pub struct Fund(funds::FundReader);
-
 /// One service delivered on a fund's referrals, in all.
 #[derive(SimpleObject)]
 pub struct ServiceDelivered {
@@ -84,49 +75,38 @@ pub struct SpendingPoint {
     pub amount: MoneyScalar,
 }
 
-#[Object]
+object_from! {
+    // A fund, as the public sees it. Its reader carries the tenant context it
+    // was read with, so its nested lists stay in that city; for one fund's
+    // page it also holds the parts the query asks for, read with the fund in
+    // one transaction (see [`page_parts`]).
+    #[graphql(complex)]
+    pub struct Fund from funds::FundReader as r in (r.fund()), keeping reader {
+        id: Uuid,
+        /// The managing charitable organization.
+        organization_id: Uuid,
+        name: String,
+        kind: FundKind,
+        /// Empty for a special fund, as are street and district.
+        community: String,
+        street: String,
+        district: String,
+        /// Confirmed gifts in, voids deducted.
+        raised: MoneyScalar = money(r.fund().raised_fen),
+        /// Approved disbursements out.
+        disbursed: MoneyScalar = money(r.fund().disbursed_fen),
+        balance: MoneyScalar = money(r.fund().raised_fen - r.fund().disbursed_fen),
+        created_at: DateTime<Utc>,
+    }
+}
+
+// The fund's lists, read by its reader.
+#[ComplexObject]
 impl Fund {
-    async fn id(&self) -> Uuid {
-        self.0.fund().id
-    }
-    /// The managing charitable organization.
-    async fn organization_id(&self) -> Uuid {
-        self.0.fund().organization_id
-    }
-    async fn name(&self) -> &str {
-        &self.0.fund().name
-    }
-    async fn kind(&self) -> FundKind {
-        self.0.fund().kind.into()
-    }
-    /// Empty for a special fund, as are street and district.
-    async fn community(&self) -> &str {
-        &self.0.fund().community
-    }
-    async fn street(&self) -> &str {
-        &self.0.fund().street
-    }
-    async fn district(&self) -> &str {
-        &self.0.fund().district
-    }
-    /// Confirmed gifts in, voids deducted.
-    async fn raised(&self) -> MoneyScalar {
-        money(self.0.fund().raised_fen)
-    }
-    /// Approved disbursements out.
-    async fn disbursed(&self) -> MoneyScalar {
-        money(self.0.fund().disbursed_fen)
-    }
-    async fn balance(&self) -> MoneyScalar {
-        money(self.0.fund().raised_fen - self.0.fund().disbursed_fen)
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.fund().created_at
-    }
     /// Spending by purpose and month, oldest first.
     async fn spending(&self) -> ApiResult<Vec<SpendingPoint>> {
         Ok(self
-            .0
+            .reader
             .spending()
             .await?
             .into_iter()
@@ -141,7 +121,7 @@ impl Fund {
     /// by service.
     async fn services(&self) -> ApiResult<Vec<ServiceDelivered>> {
         Ok(self
-            .0
+            .reader
             .services()
             .await?
             .into_iter()
@@ -159,10 +139,9 @@ impl Fund {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, PublicDisbursement>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = self.0.disbursements(page).await?;
-        Ok(connection(result, has_previous, |d| d.id, PublicDisbursement))
+        let paging = Paging::new(first, after)?;
+        let result = self.reader.disbursements(paging.request).await?;
+        Ok(paging.connection(result, |d| d.id, PublicDisbursement::from))
     }
     /// Confirmed gifts, newest first; undisclosed donors show as 爱心人士.
     #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
@@ -171,97 +150,46 @@ impl Fund {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, PublicGift>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = self.0.gifts(page).await?;
-        Ok(connection(result, has_previous, |g| g.gift.id, PublicGift))
+        let paging = Paging::new(first, after)?;
+        let result = self.reader.gifts(paging.request).await?;
+        Ok(paging.connection(result, |g| g.gift.id, PublicGift::from))
     }
 }
 
-/// A disbursement as the public sees it.
-pub struct PublicDisbursement(disbursement::Model);
-
-#[Object]
-impl PublicDisbursement {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn purpose(&self) -> Purpose {
-        self.0.purpose.into()
-    }
-    async fn beneficiary_kind(&self) -> BeneficiaryKind {
-        self.0.beneficiary_kind.into()
-    }
-    /// People and households masked (张*, 张*户); projects by name.
-    async fn beneficiary(&self) -> String {
-        public_beneficiary(&self.0)
-    }
-    async fn amount(&self) -> MoneyScalar {
-        money(self.0.amount_fen)
-    }
-    async fn status(&self) -> DisbursementStatus {
-        self.0.status.into()
-    }
-    async fn approved_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
-    }
-    async fn paid_on(&self) -> Option<NaiveDate> {
-        self.0.paid_on
+object_from! {
+    // A disbursement as the public sees it.
+    pub struct PublicDisbursement from disbursement::Model as m {
+        id: Uuid,
+        purpose: Purpose,
+        beneficiary_kind: BeneficiaryKind,
+        /// People and households masked (张*, 张*户); projects by name.
+        beneficiary: String = public_beneficiary(m),
+        amount: MoneyScalar = money(m.amount_fen),
+        status: DisbursementStatus,
+        approved_at: Option<DateTime<Utc>> = m.decided_at,
+        paid_on: Option<NaiveDate>,
     }
 }
 
-/// A disbursement in full, for the managing organization and officials.
-pub struct Disbursement(disbursement::Model);
-
-#[Object]
-impl Disbursement {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn fund_id(&self) -> Uuid {
-        self.0.fund_id
-    }
-    async fn organization_id(&self) -> Uuid {
-        self.0.organization_id
-    }
-    async fn purpose(&self) -> Purpose {
-        self.0.purpose.into()
-    }
-    async fn beneficiary_kind(&self) -> BeneficiaryKind {
-        self.0.beneficiary_kind.into()
-    }
-    async fn beneficiary_name(&self) -> &str {
-        &self.0.beneficiary_name
-    }
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-    async fn amount(&self) -> MoneyScalar {
-        money(self.0.amount_fen)
-    }
-    async fn status(&self) -> DisbursementStatus {
-        self.0.status.into()
-    }
-    async fn requested_by(&self) -> Uuid {
-        self.0.requested_by
-    }
-    async fn requested_at(&self) -> DateTime<Utc> {
-        self.0.requested_at
-    }
-    async fn decided_by(&self) -> Option<Uuid> {
-        self.0.decided_by
-    }
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
-    }
-    async fn decision_note(&self) -> Option<&str> {
-        self.0.decision_note.as_deref()
-    }
-    async fn paid_on(&self) -> Option<NaiveDate> {
-        self.0.paid_on
-    }
-    async fn payment_reference(&self) -> Option<&str> {
-        self.0.payment_reference.as_deref()
+object_from! {
+    // A disbursement in full, for the managing organization and officials.
+    pub struct Disbursement from disbursement::Model as m {
+        id: Uuid,
+        fund_id: Uuid,
+        organization_id: Uuid,
+        purpose: Purpose,
+        beneficiary_kind: BeneficiaryKind,
+        beneficiary_name: String,
+        description: String,
+        amount: MoneyScalar = money(m.amount_fen),
+        status: DisbursementStatus,
+        requested_by: Uuid,
+        requested_at: DateTime<Utc>,
+        decided_by: Option<Uuid>,
+        decided_at: Option<DateTime<Utc>>,
+        decision_note: Option<String>,
+        paid_on: Option<NaiveDate>,
+        payment_reference: Option<String>,
     }
 }
 
@@ -280,15 +208,13 @@ impl FundQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Fund>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
+        let paging = Paging::new(first, after)?;
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
-        let result = funds::list(db(ctx), &public, district.as_deref(), page).await?;
-        Ok(connection(
+        let result = funds::list(db(ctx), &public, district.as_deref(), paging.request).await?;
+        Ok(paging.connection(
             result,
-            has_previous,
             |f| f.id,
-            |fund| Fund(funds::FundReader::of(db(ctx), &public, fund)),
+            |fund| Fund::from(funds::FundReader::of(db(ctx), &public, fund)),
         ))
     }
 
@@ -296,7 +222,7 @@ impl FundQuery {
     async fn fund(&self, ctx: &Context<'_>, tenant: String, id: Uuid) -> ApiResult<Fund> {
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
         let parts = page_parts(ctx);
-        Ok(Fund(funds::FundReader::open(db(ctx), &public, id, parts).await?))
+        Ok(Fund::from(funds::FundReader::open(db(ctx), &public, id, parts).await?))
     }
 
     /// Disbursements with beneficiaries in full: the managing organization's
@@ -310,10 +236,10 @@ impl FundQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Disbursement>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = disbursements::list(db(ctx), tenant(ctx)?, fund_id, status.map(Into::into), page).await?;
-        Ok(connection(result, has_previous, |d| d.id, Disbursement))
+        let paging = Paging::new(first, after)?;
+        let result =
+            disbursements::list(db(ctx), tenant(ctx)?, fund_id, status.map(Into::into), paging.request).await?;
+        Ok(paging.connection(result, |d| d.id, Disbursement::from))
     }
 }
 
@@ -335,10 +261,10 @@ fn page_parts(ctx: &Context<'_>) -> funds::FundPageParts {
         };
         let after = match argument("after") {
             None | Some(Value::Null) => None,
-            Some(Value::String(cursor)) => decode_after(Some(cursor.clone())).ok()?,
+            Some(Value::String(cursor)) => Some(cursor.clone()),
             Some(_) => return None,
         };
-        PageRequest::new(first, after).ok()
+        Paging::new(first, after).ok().map(|paging| paging.request)
     };
     funds::FundPageParts {
         spending: fund.field("spending").exists(),
@@ -396,7 +322,7 @@ impl FundMutation {
             district: input.district,
         };
         let fund = funds::create(db(ctx), ctx_, input, idempotency_key.as_deref()).await?;
-        Ok(Fund(funds::FundReader::of(db(ctx), ctx_, fund)))
+        Ok(Fund::from(funds::FundReader::of(db(ctx), ctx_, fund)))
     }
 
     /// Ask for money out of a fund; another member must approve.
@@ -415,21 +341,19 @@ impl FundMutation {
             amount: input.amount.0,
         };
         let d = disbursements::request(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?;
-        Ok(Disbursement(d))
+        Ok(d.into())
     }
 
     /// Four eyes: approved by someone other than the requester, only while
     /// the fund's balance covers it.
     async fn approve_disbursement(&self, ctx: &Context<'_>, id: Uuid, note: Option<String>) -> ApiResult<Disbursement> {
-        Ok(Disbursement(
-            disbursements::approve(db(ctx), tenant(ctx)?, id, note.as_deref()).await?,
-        ))
+        Ok(disbursements::approve(db(ctx), tenant(ctx)?, id, note.as_deref())
+            .await?
+            .into())
     }
 
     async fn reject_disbursement(&self, ctx: &Context<'_>, id: Uuid, reason: String) -> ApiResult<Disbursement> {
-        Ok(Disbursement(
-            disbursements::reject(db(ctx), tenant(ctx)?, id, &reason).await?,
-        ))
+        Ok(disbursements::reject(db(ctx), tenant(ctx)?, id, &reason).await?.into())
     }
 
     /// The approved money was paid out.
@@ -440,8 +364,10 @@ impl FundMutation {
         paid_on: Option<NaiveDate>,
         payment_reference: String,
     ) -> ApiResult<Disbursement> {
-        Ok(Disbursement(
-            disbursements::record_payment(db(ctx), tenant(ctx)?, id, paid_on, &payment_reference).await?,
-        ))
+        Ok(
+            disbursements::record_payment(db(ctx), tenant(ctx)?, id, paid_on, &payment_reference)
+                .await?
+                .into(),
+        )
     }
 }

@@ -6,7 +6,9 @@ mod donations;
 mod error;
 mod fee_reductions;
 mod funds;
+mod loaders;
 mod mutation;
+mod object_from;
 mod organizations;
 mod query;
 mod relief;
@@ -58,6 +60,8 @@ pub struct RequestState {
     pub meta: RequestMeta,
     /// `login` fields run so far in this request (at most one may).
     pub sign_ins: std::sync::atomic::AtomicUsize,
+    /// The nested lists' loader, made on first use (signed in only).
+    loader: std::sync::OnceLock<async_graphql::dataloader::DataLoader<loaders::Nested>>,
 }
 
 impl RequestState {
@@ -66,6 +70,7 @@ impl RequestState {
             tenant,
             meta,
             sign_ins: std::sync::atomic::AtomicUsize::new(0),
+            loader: std::sync::OnceLock::new(),
         }
     }
 }
@@ -123,11 +128,16 @@ pub(crate) fn state<'a>(ctx: &Context<'a>) -> Option<&'a RequestState> {
     ctx.data_opt::<RequestState>()
 }
 
+/// The signed-in caller's request state and context, or UNAUTHENTICATED.
+pub(crate) fn signed_in<'a>(ctx: &Context<'a>) -> ApiResult<(&'a RequestState, &'a TenantContext)> {
+    state(ctx)
+        .and_then(|s| Some((s, s.tenant.as_ref()?)))
+        .ok_or_else(|| service::Error::Unauthenticated("sign in first: this needs a bearer token".into()).into())
+}
+
 /// The signed-in caller's context, or UNAUTHENTICATED.
 pub(crate) fn tenant<'a>(ctx: &Context<'a>) -> ApiResult<&'a TenantContext> {
-    state(ctx)
-        .and_then(|s| s.tenant.as_ref())
-        .ok_or_else(|| service::Error::Unauthenticated("sign in first: this needs a bearer token".into()).into())
+    signed_in(ctx).map(|(_, tenant)| tenant)
 }
 
 pub(crate) fn request_meta(ctx: &Context<'_>) -> RequestMeta {

@@ -95,7 +95,7 @@ impl BaseMutation {
         Ok(LoginPayload {
             token: signed_in.token,
             expires_at: signed_in.expires_at,
-            user: User(signed_in.user),
+            user: User::from(signed_in.user),
         })
     }
 
@@ -122,8 +122,8 @@ impl BaseMutation {
         };
         let (t, official) = service::tenants::create(db(ctx), tenant(ctx)?, new, idempotency_key.as_deref()).await?;
         Ok(CreateTenantPayload {
-            tenant: Tenant(t),
-            first_official: User(official),
+            tenant: Tenant::from(t),
+            first_official: User::from(official),
         })
     }
 
@@ -144,21 +144,21 @@ impl BaseMutation {
             organization_id: input.organization_id,
             language: input.language,
         };
-        Ok(User(
+        Ok(User::from(
             service::users::create(db(ctx), tenant(ctx)?, new, idempotency_key.as_deref()).await?,
         ))
     }
 
     /// City official: deactivate or re-enable an account of their city.
     async fn set_user_active(&self, ctx: &Context<'_>, id: Uuid, active: bool) -> ApiResult<User> {
-        Ok(User(
+        Ok(User::from(
             service::users::set_active(db(ctx), tenant(ctx)?, id, active).await?,
         ))
     }
 
     /// Officials: send a dead-lettered email back for a fresh round of attempts.
     async fn retry_email(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Email> {
-        Ok(Email(service::outbox::retry(db(ctx), tenant(ctx)?, id).await?))
+        Ok(Email::from(service::outbox::retry(db(ctx), tenant(ctx)?, id).await?))
     }
 
     /// Change one's own password.
@@ -182,6 +182,6 @@ impl BaseMutation {
             SecretString::from(new_password),
         )
         .await?;
-        Ok(User(user))
+        Ok(User::from(user))
     }
 }

@@ -2,7 +2,7 @@
 //! reports, supervision and the public register.
 
 use async_graphql::connection::{Connection, OpaqueCursor};
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
     change_application, complaint, organization, organization_version, registration_application, supervision_listing,
@@ -11,11 +11,12 @@ use service::organizations::workflow::{
     ChangeAction, ComplaintAction as ServiceComplaintAction, RegistrationAction, ReportAction,
 };
 use service::organizations::{self as orgs, OrganizationFilter, Particulars, Recognition};
-use service::page::PageRequest;
 use uuid::Uuid;
 
 use super::error::ApiResult;
-use super::types::{connection, decode_after};
+use super::loaders::{OrganizationAnnualReports, OrganizationHistory, OrganizationListings, nested};
+use super::object_from::{json, object_from};
+use super::types::Paging;
 use super::{db, request_meta, tenant};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -93,318 +94,152 @@ pub enum ComplaintAction {
     Close,
 }
 
-pub struct Organization(pub organization::Model);
+object_from! {
+    #[graphql(complex)]
+    pub struct Organization from organization::Model as m {
+        id: Uuid,
+        name: String,
+        kind: OrganizationKind,
+        /// 行业协会商会.
+        is_industry_association: bool,
+        /// 统一社会信用代码 (GB 32100-2015).
+        credit_code: String,
+        business_scope: String,
+        registered_address: String,
+        legal_representative: String,
+        contact_email: String,
+        supervising_unit: String,
+        status: OrganizationStatus,
+        registered_on: NaiveDate,
+        /// 慈善组织认定 date, with the deciding official.
+        charity_recognized_on: Option<NaiveDate>,
+        charity_recognized_by: Option<Uuid>,
+        /// 公开募捐资格 date, with the deciding official.
+        public_fundraising_on: Option<NaiveDate>,
+        public_fundraising_by: Option<Uuid>,
+        deregistered_on: Option<NaiveDate>,
+        deregistration_reason: Option<String>,
+        version: i32,
+    }
+}
 
-#[Object]
+// The nested lists, read for all the organizations of a page at once.
+#[ComplexObject]
 impl Organization {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn kind(&self) -> OrganizationKind {
-        self.0.kind.into()
-    }
-    /// 行业协会商会.
-    async fn is_industry_association(&self) -> bool {
-        self.0.is_industry_association
-    }
-    /// 统一社会信用代码 (GB 32100-2015).
-    async fn credit_code(&self) -> &str {
-        &self.0.credit_code
-    }
-    async fn business_scope(&self) -> &str {
-        &self.0.business_scope
-    }
-    async fn registered_address(&self) -> &str {
-        &self.0.registered_address
-    }
-    async fn legal_representative(&self) -> &str {
-        &self.0.legal_representative
-    }
-    async fn contact_email(&self) -> &str {
-        &self.0.contact_email
-    }
-    async fn supervising_unit(&self) -> &str {
-        &self.0.supervising_unit
-    }
-    async fn status(&self) -> OrganizationStatus {
-        self.0.status.into()
-    }
-    async fn registered_on(&self) -> NaiveDate {
-        self.0.registered_on
-    }
-    /// 慈善组织认定 date, with the deciding official.
-    async fn charity_recognized_on(&self) -> Option<NaiveDate> {
-        self.0.charity_recognized_on
-    }
-    async fn charity_recognized_by(&self) -> Option<Uuid> {
-        self.0.charity_recognized_by
-    }
-    /// 公开募捐资格 date, with the deciding official.
-    async fn public_fundraising_on(&self) -> Option<NaiveDate> {
-        self.0.public_fundraising_on
-    }
-    async fn public_fundraising_by(&self) -> Option<Uuid> {
-        self.0.public_fundraising_by
-    }
-    async fn deregistered_on(&self) -> Option<NaiveDate> {
-        self.0.deregistered_on
-    }
-    async fn deregistration_reason(&self) -> Option<&str> {
-        self.0.deregistration_reason.as_deref()
-    }
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
     /// Every version of the registered items, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<OrganizationVersion>> {
-        let rows = orgs::history(db(ctx), tenant(ctx)?, self.0.id).await?;
-        Ok(rows.into_iter().map(OrganizationVersion).collect())
+        nested(ctx, OrganizationHistory(self.id)).await
     }
     /// Supervision listings, current and past.
     async fn listings(&self, ctx: &Context<'_>) -> ApiResult<Vec<SupervisionListing>> {
-        let rows = orgs::supervision::listings(db(ctx), tenant(ctx)?, Some(self.0.id), false).await?;
-        Ok(rows.into_iter().map(SupervisionListing).collect())
+        nested(ctx, OrganizationListings(self.id)).await
     }
     async fn annual_reports(&self, ctx: &Context<'_>) -> ApiResult<Vec<AnnualReport>> {
-        let page = PageRequest::new(Some(100), None)?;
-        let rows = orgs::annual_reports::list(db(ctx), tenant(ctx)?, Some(self.0.id), None, None, page).await?;
-        Ok(rows.items.into_iter().map(AnnualReport).collect())
+        nested(ctx, OrganizationAnnualReports(self.id)).await
     }
 }
 
-pub struct OrganizationVersion(pub organization_version::Model);
-
-#[Object]
-impl OrganizationVersion {
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// What made this version: registration, change, charity_recognition…
-    async fn cause(&self) -> &str {
-        &self.0.cause
-    }
-    /// The registered items at this version.
-    async fn snapshot(&self) -> async_graphql::Json<serde_json::Value> {
-        async_graphql::Json(serde_json::from_str(&self.0.snapshot).unwrap_or(serde_json::Value::Null))
-    }
-    async fn change_application_id(&self) -> Option<Uuid> {
-        self.0.change_application_id
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+object_from! {
+    pub struct OrganizationVersion from organization_version::Model as m {
+        version: i32,
+        /// What made this version: registration, change, charity_recognition…
+        cause: String,
+        /// The registered items at this version.
+        snapshot: Json<serde_json::Value> = json(&m.snapshot),
+        change_application_id: Option<Uuid>,
+        created_at: DateTime<Utc>,
     }
 }
 
-pub struct RegistrationApplication(pub registration_application::Model);
-
-#[Object]
-impl RegistrationApplication {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn status(&self) -> ApplicationStatus {
-        self.0.status.into()
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn kind(&self) -> OrganizationKind {
-        self.0.kind.into()
-    }
-    async fn is_industry_association(&self) -> bool {
-        self.0.is_industry_association
-    }
-    async fn business_scope(&self) -> &str {
-        &self.0.business_scope
-    }
-    async fn registered_address(&self) -> &str {
-        &self.0.registered_address
-    }
-    async fn legal_representative(&self) -> &str {
-        &self.0.legal_representative
-    }
-    async fn supervising_unit(&self) -> &str {
-        &self.0.supervising_unit
-    }
-    async fn contact_email(&self) -> &str {
-        &self.0.contact_email
-    }
-    async fn decision_reason(&self) -> Option<&str> {
-        self.0.decision_reason.as_deref()
-    }
-    /// The organization an approval registered.
-    async fn organization_id(&self) -> Option<Uuid> {
-        self.0.organization_id
-    }
-    async fn submitted_at(&self) -> DateTime<Utc> {
-        self.0.submitted_at
-    }
-    async fn accepted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.accepted_at
-    }
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
+object_from! {
+    pub struct RegistrationApplication from registration_application::Model as m {
+        id: Uuid,
+        status: ApplicationStatus,
+        name: String,
+        kind: OrganizationKind,
+        is_industry_association: bool,
+        business_scope: String,
+        registered_address: String,
+        legal_representative: String,
+        supervising_unit: String,
+        contact_email: String,
+        decision_reason: Option<String>,
+        /// The organization an approval registered.
+        organization_id: Option<Uuid>,
+        submitted_at: DateTime<Utc>,
+        accepted_at: Option<DateTime<Utc>>,
+        decided_at: Option<DateTime<Utc>>,
     }
 }
 
-pub struct ChangeApplication(pub change_application::Model);
-
-#[Object]
-impl ChangeApplication {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn organization_id(&self) -> Uuid {
-        self.0.organization_id
-    }
-    async fn status(&self) -> ChangeStatus {
-        self.0.status.into()
-    }
-    /// The proposed items.
-    async fn changes(&self) -> async_graphql::Json<serde_json::Value> {
-        async_graphql::Json(serde_json::from_str(&self.0.changes).unwrap_or(serde_json::Value::Null))
-    }
-    async fn comment(&self) -> Option<&str> {
-        self.0.comment.as_deref()
-    }
-    async fn submitted_at(&self) -> DateTime<Utc> {
-        self.0.submitted_at
-    }
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
+object_from! {
+    pub struct ChangeApplication from change_application::Model as m {
+        id: Uuid,
+        organization_id: Uuid,
+        status: ChangeStatus,
+        /// The proposed items.
+        changes: Json<serde_json::Value> = json(&m.changes),
+        comment: Option<String>,
+        submitted_at: DateTime<Utc>,
+        decided_at: Option<DateTime<Utc>>,
     }
 }
 
-pub struct AnnualReport(pub orgs::annual_reports::ReportWithDue);
-
-#[Object]
-impl AnnualReport {
-    async fn id(&self) -> Uuid {
-        self.0.report.id
-    }
-    async fn organization_id(&self) -> Uuid {
-        self.0.report.organization_id
-    }
-    async fn year(&self) -> i32 {
-        self.0.report.year
-    }
-    /// Due by 31 March of the next year for a foundation, by 31 May for
-    /// the other kinds.
-    async fn due_on(&self) -> Option<NaiveDate> {
-        self.0.due_on
-    }
-    async fn status(&self) -> ReportStatus {
-        self.0.report.status.into()
-    }
-    async fn summary(&self) -> &str {
-        &self.0.report.summary
-    }
-    async fn submitted_at(&self) -> DateTime<Utc> {
-        self.0.report.submitted_at
-    }
-    async fn review_comment(&self) -> Option<&str> {
-        self.0.report.review_comment.as_deref()
-    }
-    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.report.reviewed_at
+object_from! {
+    pub struct AnnualReport from orgs::annual_reports::ReportWithDue as r in (r.report) {
+        id: Uuid,
+        organization_id: Uuid,
+        year: i32,
+        /// Due by 31 March of the next year for a foundation, by 31 May for
+        /// the other kinds.
+        due_on: Option<NaiveDate> = r.due_on,
+        status: ReportStatus,
+        summary: String,
+        submitted_at: DateTime<Utc>,
+        review_comment: Option<String>,
+        reviewed_at: Option<DateTime<Utc>>,
     }
 }
 
-pub struct SupervisionListing(pub supervision_listing::Model);
-
-#[Object]
-impl SupervisionListing {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn organization_id(&self) -> Uuid {
-        self.0.organization_id
-    }
-    async fn list(&self) -> SupervisionList {
-        self.0.list.into()
-    }
-    async fn reason(&self) -> &str {
-        &self.0.reason
-    }
-    async fn listed_on(&self) -> NaiveDate {
-        self.0.listed_on
-    }
-    async fn removed_on(&self) -> Option<NaiveDate> {
-        self.0.removed_on
-    }
-    async fn removal_reason(&self) -> Option<&str> {
-        self.0.removal_reason.as_deref()
+object_from! {
+    pub struct SupervisionListing from supervision_listing::Model as m {
+        id: Uuid,
+        organization_id: Uuid,
+        list: SupervisionList,
+        reason: String,
+        listed_on: NaiveDate,
+        removed_on: Option<NaiveDate>,
+        removal_reason: Option<String>,
     }
 }
 
-pub struct Complaint(pub complaint::Model);
-
-#[Object]
-impl Complaint {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn subject_name(&self) -> &str {
-        &self.0.subject_name
-    }
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-    async fn reporter(&self) -> &str {
-        &self.0.reporter
-    }
-    async fn status(&self) -> ComplaintStatus {
-        self.0.status.into()
-    }
-    async fn handling(&self) -> Option<&str> {
-        self.0.handling.as_deref()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+object_from! {
+    pub struct Complaint from complaint::Model as m {
+        id: Uuid,
+        subject_name: String,
+        description: String,
+        reporter: String,
+        status: ComplaintStatus,
+        handling: Option<String>,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
     }
 }
 
-/// An entry of the public register: no contact details.
-pub struct PublicOrganization(pub orgs::PublicEntry);
-
-#[Object]
-impl PublicOrganization {
-    async fn id(&self) -> Uuid {
-        self.0.organization.id
-    }
-    async fn name(&self) -> &str {
-        &self.0.organization.name
-    }
-    async fn kind(&self) -> OrganizationKind {
-        self.0.organization.kind.into()
-    }
-    async fn is_industry_association(&self) -> bool {
-        self.0.organization.is_industry_association
-    }
-    async fn credit_code(&self) -> &str {
-        &self.0.organization.credit_code
-    }
-    async fn registered_on(&self) -> NaiveDate {
-        self.0.organization.registered_on
-    }
-    async fn status(&self) -> OrganizationStatus {
-        self.0.organization.status.into()
-    }
-    async fn is_charity(&self) -> bool {
-        self.0.organization.charity_recognized_on.is_some()
-    }
-    async fn has_public_fundraising(&self) -> bool {
-        self.0.organization.public_fundraising_on.is_some()
-    }
-    /// The supervision lists it is on now.
-    async fn lists(&self) -> Vec<SupervisionList> {
-        self.0.lists.iter().map(|l| (*l).into()).collect()
+object_from! {
+    // An entry of the public register: no contact details.
+    pub struct PublicOrganization from orgs::PublicEntry as e in (e.organization) {
+        id: Uuid,
+        name: String,
+        kind: OrganizationKind,
+        is_industry_association: bool,
+        credit_code: String,
+        registered_on: NaiveDate,
+        status: OrganizationStatus,
+        is_charity: bool = e.organization.charity_recognized_on.is_some(),
+        has_public_fundraising: bool = e.organization.public_fundraising_on.is_some(),
+        /// The supervision lists it is on now.
+        lists: Vec<SupervisionList> = e.lists.iter().map(|&l| l.into()).collect(),
     }
 }
 
@@ -498,14 +333,13 @@ impl OrganizationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Organization>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = orgs::list(db(ctx), tenant(ctx)?, filter.unwrap_or_default().into(), page).await?;
-        Ok(connection(result, has_previous, |o| o.id, Organization))
+        let paging = Paging::new(first, after)?;
+        let result = orgs::list(db(ctx), tenant(ctx)?, filter.unwrap_or_default().into(), paging.request).await?;
+        Ok(paging.connection(result, |o| o.id, Organization::from))
     }
 
     async fn organization(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Organization> {
-        Ok(Organization(orgs::get(db(ctx), tenant(ctx)?, id).await?))
+        Ok(Organization::from(orgs::get(db(ctx), tenant(ctx)?, id).await?))
     }
 
     /// The public register of a city (anyone): active organizations with
@@ -519,16 +353,10 @@ impl OrganizationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<PublicOrganization>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
+        let paging = Paging::new(first, after)?;
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
-        let result = orgs::public_register(db(ctx), &public, filter.unwrap_or_default().into(), page).await?;
-        Ok(connection(
-            result,
-            has_previous,
-            |e| e.organization.id,
-            PublicOrganization,
-        ))
+        let result = orgs::public_register(db(ctx), &public, filter.unwrap_or_default().into(), paging.request).await?;
+        Ok(paging.connection(result, |e| e.organization.id, PublicOrganization::from))
     }
 
     #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
@@ -539,14 +367,13 @@ impl OrganizationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<RegistrationApplication>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = orgs::registration::list(db(ctx), tenant(ctx)?, status.map(Into::into), page).await?;
-        Ok(connection(result, has_previous, |a| a.id, RegistrationApplication))
+        let paging = Paging::new(first, after)?;
+        let result = orgs::registration::list(db(ctx), tenant(ctx)?, status.map(Into::into), paging.request).await?;
+        Ok(paging.connection(result, |a| a.id, RegistrationApplication::from))
     }
 
     async fn registration_application(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<RegistrationApplication> {
-        Ok(RegistrationApplication(
+        Ok(RegistrationApplication::from(
             orgs::registration::get(db(ctx), tenant(ctx)?, id).await?,
         ))
     }
@@ -559,10 +386,9 @@ impl OrganizationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<ChangeApplication>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = orgs::changes::list(db(ctx), tenant(ctx)?, status.map(Into::into), page).await?;
-        Ok(connection(result, has_previous, |a| a.id, ChangeApplication))
+        let paging = Paging::new(first, after)?;
+        let result = orgs::changes::list(db(ctx), tenant(ctx)?, status.map(Into::into), paging.request).await?;
+        Ok(paging.connection(result, |a| a.id, ChangeApplication::from))
     }
 
     #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
@@ -575,18 +401,17 @@ impl OrganizationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<AnnualReport>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
+        let paging = Paging::new(first, after)?;
         let result = orgs::annual_reports::list(
             db(ctx),
             tenant(ctx)?,
             organization_id,
             year,
             status.map(Into::into),
-            page,
+            paging.request,
         )
         .await?;
-        Ok(connection(result, has_previous, |r| r.report.id, AnnualReport))
+        Ok(paging.connection(result, |r| r.report.id, AnnualReport::from))
     }
 
     /// Supervision listings of the city (current only by default).
@@ -597,7 +422,7 @@ impl OrganizationQuery {
         #[graphql(default = true)] current_only: bool,
     ) -> ApiResult<Vec<SupervisionListing>> {
         let rows = orgs::supervision::listings(db(ctx), tenant(ctx)?, organization_id, current_only).await?;
-        Ok(rows.into_iter().map(SupervisionListing).collect())
+        Ok(rows.into_iter().map(SupervisionListing::from).collect())
     }
 
     #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
@@ -608,10 +433,10 @@ impl OrganizationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Complaint>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = orgs::supervision::complaints(db(ctx), tenant(ctx)?, status.map(Into::into), page).await?;
-        Ok(connection(result, has_previous, |c| c.id, Complaint))
+        let paging = Paging::new(first, after)?;
+        let result =
+            orgs::supervision::complaints(db(ctx), tenant(ctx)?, status.map(Into::into), paging.request).await?;
+        Ok(paging.connection(result, |c| c.id, Complaint::from))
     }
 }
 
@@ -629,13 +454,13 @@ impl OrganizationMutation {
         idempotency_key: Option<String>,
     ) -> ApiResult<RegistrationApplication> {
         let a = orgs::registration::submit(db(ctx), tenant(ctx)?, input.into(), idempotency_key.as_deref()).await?;
-        Ok(RegistrationApplication(a))
+        Ok(RegistrationApplication::from(a))
     }
 
     /// 受理.
     async fn accept_registration_application(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<RegistrationApplication> {
         let a = orgs::registration::decide(db(ctx), tenant(ctx)?, id, RegistrationAction::Accept, None).await?;
-        Ok(RegistrationApplication(a))
+        Ok(RegistrationApplication::from(a))
     }
 
     /// 准予登记: registers the organization with a new credit code.
@@ -645,7 +470,7 @@ impl OrganizationMutation {
         id: Uuid,
     ) -> ApiResult<RegistrationApplication> {
         let a = orgs::registration::decide(db(ctx), tenant(ctx)?, id, RegistrationAction::Approve, None).await?;
-        Ok(RegistrationApplication(a))
+        Ok(RegistrationApplication::from(a))
     }
 
     async fn reject_registration_application(
@@ -656,7 +481,7 @@ impl OrganizationMutation {
     ) -> ApiResult<RegistrationApplication> {
         let a =
             orgs::registration::decide(db(ctx), tenant(ctx)?, id, RegistrationAction::Reject, Some(&reason)).await?;
-        Ok(RegistrationApplication(a))
+        Ok(RegistrationApplication::from(a))
     }
 
     /// Enter an organization registered before the platform, with its code.
@@ -677,7 +502,7 @@ impl OrganizationMutation {
             idempotency_key.as_deref(),
         )
         .await?;
-        Ok(Organization(o))
+        Ok(Organization::from(o))
     }
 
     /// One application for every item that changes (名称、住所、法定代表人、业务范围).
@@ -702,7 +527,7 @@ impl OrganizationMutation {
             idempotency_key.as_deref(),
         )
         .await?;
-        Ok(ChangeApplication(a))
+        Ok(ChangeApplication::from(a))
     }
 
     async fn approve_change_application(
@@ -712,7 +537,7 @@ impl OrganizationMutation {
         comment: Option<String>,
     ) -> ApiResult<ChangeApplication> {
         let a = orgs::changes::decide(db(ctx), tenant(ctx)?, id, ChangeAction::Approve, comment.as_deref()).await?;
-        Ok(ChangeApplication(a))
+        Ok(ChangeApplication::from(a))
     }
 
     /// 退回 with a comment saying what to correct.
@@ -723,7 +548,7 @@ impl OrganizationMutation {
         comment: String,
     ) -> ApiResult<ChangeApplication> {
         let a = orgs::changes::decide(db(ctx), tenant(ctx)?, id, ChangeAction::Return, Some(&comment)).await?;
-        Ok(ChangeApplication(a))
+        Ok(ChangeApplication::from(a))
     }
 
     /// Submit (or, after a fail, resubmit) the annual work report.
@@ -735,7 +560,7 @@ impl OrganizationMutation {
         summary: String,
     ) -> ApiResult<AnnualReport> {
         let r = orgs::annual_reports::submit(db(ctx), tenant(ctx)?, organization_id, year, &summary).await?;
-        Ok(AnnualReport(r))
+        Ok(AnnualReport::from(r))
     }
 
     async fn review_annual_report(
@@ -751,7 +576,7 @@ impl OrganizationMutation {
             ReviewOutcome::Fail => ReportAction::Fail,
         };
         let r = orgs::annual_reports::review(db(ctx), tenant(ctx)?, id, action, comment.as_deref()).await?;
-        Ok(AnnualReport(r))
+        Ok(AnnualReport::from(r))
     }
 
     /// 慈善组织认定.
@@ -762,7 +587,7 @@ impl OrganizationMutation {
         on: NaiveDate,
     ) -> ApiResult<Organization> {
         let o = orgs::recognize(db(ctx), tenant(ctx)?, organization_id, Recognition::Charity, on).await?;
-        Ok(Organization(o))
+        Ok(Organization::from(o))
     }
 
     /// 公开募捐资格 (charitable organizations only).
@@ -780,12 +605,12 @@ impl OrganizationMutation {
             on,
         )
         .await?;
-        Ok(Organization(o))
+        Ok(Organization::from(o))
     }
 
     /// 注销: the record becomes read-only.
     async fn deregister_organization(&self, ctx: &Context<'_>, id: Uuid, reason: String) -> ApiResult<Organization> {
-        Ok(Organization(
+        Ok(Organization::from(
             orgs::deregister(db(ctx), tenant(ctx)?, id, &reason).await?,
         ))
     }
@@ -798,7 +623,7 @@ impl OrganizationMutation {
         reason: String,
     ) -> ApiResult<SupervisionListing> {
         let l = orgs::supervision::list_abnormal(db(ctx), tenant(ctx)?, organization_id, &reason).await?;
-        Ok(SupervisionListing(l))
+        Ok(SupervisionListing::from(l))
     }
 
     /// Remove a listing once the organization has made good.
@@ -808,7 +633,7 @@ impl OrganizationMutation {
         id: Uuid,
         reason: String,
     ) -> ApiResult<SupervisionListing> {
-        Ok(SupervisionListing(
+        Ok(SupervisionListing::from(
             orgs::supervision::remove(db(ctx), tenant(ctx)?, id, &reason).await?,
         ))
     }
@@ -842,7 +667,7 @@ impl OrganizationMutation {
             idempotency_key.as_deref(),
         )
         .await?;
-        Ok(Complaint(c))
+        Ok(Complaint::from(c))
     }
 
     async fn handle_complaint(
@@ -856,7 +681,7 @@ impl OrganizationMutation {
             ComplaintAction::Investigate => ServiceComplaintAction::Investigate,
             ComplaintAction::Close => ServiceComplaintAction::Close,
         };
-        Ok(Complaint(
+        Ok(Complaint::from(
             orgs::supervision::handle_complaint(db(ctx), tenant(ctx)?, id, action, &handling).await?,
         ))
     }

@@ -3,13 +3,11 @@
 use async_graphql::connection::{Connection, OpaqueCursor};
 use async_graphql::{Context, InputObject, Object};
 use chrono::{DateTime, Utc};
-use service::page::PageRequest;
 use uuid::Uuid;
 
 use super::error::ApiResult;
 use super::types::{
-    AuditHead, AuditRecord, AuditVerifyReport, Email, EmailStatus, RegionOverview, Role, Tenant, User, connection,
-    decode_after,
+    AuditHead, AuditRecord, AuditVerifyReport, Email, EmailStatus, Paging, RegionOverview, Role, Tenant, User,
 };
 use super::{db, request_meta, tenant};
 
@@ -33,7 +31,7 @@ pub struct AuditFilterInput {
 impl BaseQuery {
     /// The signed-in user.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<User> {
-        Ok(User(service::users::me(db(ctx), tenant(ctx)?).await?))
+        Ok(service::users::me(db(ctx), tenant(ctx)?).await?.into())
     }
 
     /// The region and its cities (public).
@@ -41,13 +39,13 @@ impl BaseQuery {
         Ok(service::tenants::list_public(db(ctx))
             .await?
             .into_iter()
-            .map(Tenant)
+            .map(Tenant::from)
             .collect())
     }
 
     /// One tenant by its slug (public).
     async fn tenant(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Tenant> {
-        Ok(Tenant(service::tenants::find_by_slug(db(ctx), &slug).await?))
+        Ok(service::tenants::find_by_slug(db(ctx), &slug).await?.into())
     }
 
     /// The users of the caller's tenant (city officials, platform admins).
@@ -59,15 +57,14 @@ impl BaseQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, User>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = service::users::list(db(ctx), tenant(ctx)?, role.map(Into::into), page).await?;
-        Ok(connection(result, has_previous, |u| u.id, User))
+        let paging = Paging::new(first, after)?;
+        let result = service::users::list(db(ctx), tenant(ctx)?, role.map(Into::into), paging.request).await?;
+        Ok(paging.connection(result, |u| u.id, User::from))
     }
 
     /// One user of the caller's tenant; other tenants' ids are NOT_FOUND.
     async fn user(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<User> {
-        Ok(User(service::users::get(db(ctx), tenant(ctx)?, id).await?))
+        Ok(service::users::get(db(ctx), tenant(ctx)?, id).await?.into())
     }
 
     /// Region officials: their cities with counts, never personal data.
@@ -93,8 +90,7 @@ impl BaseQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<i64>, AuditRecord>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
+        let paging = Paging::new(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = service::audit::AuditFilter {
             entity_type: f.entity_type,
@@ -104,8 +100,8 @@ impl BaseQuery {
             from: f.from,
             to: f.to,
         };
-        let result = service::audit::search(db(ctx), tenant(ctx)?, filter, page).await?;
-        Ok(connection(result, has_previous, |r| r.seq, AuditRecord))
+        let result = service::audit::search(db(ctx), tenant(ctx)?, filter, paging.request).await?;
+        Ok(paging.connection(result, |r| r.seq, AuditRecord::from))
     }
 
     /// The outbox of the caller's tenant, newest first (officials): filter
@@ -118,10 +114,9 @@ impl BaseQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Email>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = service::outbox::list(db(ctx), tenant(ctx)?, status.map(Into::into), page).await?;
-        Ok(connection(result, has_previous, |e| e.id, Email))
+        let paging = Paging::new(first, after)?;
+        let result = service::outbox::list(db(ctx), tenant(ctx)?, status.map(Into::into), paging.request).await?;
+        Ok(paging.connection(result, |e| e.id, Email::from))
     }
 
     /// Walk the caller's tenant's chain and report the first broken record.

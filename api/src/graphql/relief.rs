@@ -5,21 +5,17 @@
 use async_graphql::connection::{Connection, OpaqueCursor};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{assistance, referral_need, referral_target, relief_standard};
-use service::page::PageRequest;
+use entity::{assistance, referral_need, referral_target, relief_benefit, relief_standard};
 use service::relief::dashboard::{self, Dashboard, Delivered};
 use service::relief::referrals::{self, AssistanceInput as ServiceAssistanceInput, NeedInput, ReferralView};
-use service::relief::{self, BenefitInput, CaseInput, CaseView, PersonInput};
+use service::relief::{self, BenefitInput, CaseInput, CaseView, PersonInput, PersonView};
 use uuid::Uuid;
 
 use super::error::ApiResult;
+use super::object_from::{money, object_from};
 use super::scalars::MoneyScalar;
-use super::types::{connection, decode_after};
+use super::types::Paging;
 use super::{db, tenant};
-
-fn money(fen: i64) -> MoneyScalar {
-    MoneyScalar(service::Money::from_fen(fen))
-}
 
 /// Hundredths of an hour as a decimal string, e.g. `382.00`.
 pub(super) fn hours(centi: i64) -> String {
@@ -99,240 +95,123 @@ pub enum TargetStatus {
     Declined,
 }
 
-#[derive(SimpleObject)]
-pub struct ReliefStandard {
-    pub category: ReliefCategory,
-    pub area: Area,
-    /// Per person, per period.
-    pub amount: MoneyScalar,
-    pub period: StandardPeriod,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<relief_standard::Model> for ReliefStandard {
-    fn from(s: relief_standard::Model) -> Self {
-        Self {
-            category: s.category.into(),
-            area: s.area.into(),
-            amount: money(s.amount_fen),
-            period: s.period.into(),
-            updated_at: s.updated_at,
-        }
+object_from! {
+    pub struct ReliefStandard from relief_standard::Model as s {
+        category: ReliefCategory,
+        area: Area,
+        /// Per person, per period.
+        amount: MoneyScalar = money(s.amount_fen),
+        period: StandardPeriod,
+        updated_at: DateTime<Utc>,
     }
 }
 
-#[derive(SimpleObject)]
-pub struct HouseholdMember {
-    pub position: i32,
-    /// Masked (张*) except for the city's officials.
-    pub name: String,
-    /// Masked to the first 6 and last 4 except for the city's officials.
-    pub id_number: String,
-    pub relationship: String,
-    /// From the identity number's birth date.
-    pub age: Option<i32>,
-    pub disability: String,
-    pub health: String,
-}
-
-#[derive(SimpleObject)]
-pub struct ReliefBenefit {
-    pub category: ReliefCategory,
-    pub monthly: MoneyScalar,
-    pub since: NaiveDate,
-}
-
-/// A relief household. Personal fields are masked unless `unmasked`.
-pub struct ReliefCase(CaseView);
-
-#[Object]
-impl ReliefCase {
-    async fn id(&self) -> Uuid {
-        self.0.case.id
-    }
-    async fn district(&self) -> &str {
-        &self.0.case.district
-    }
-    async fn street(&self) -> &str {
-        &self.0.case.street
-    }
-    async fn community(&self) -> &str {
-        &self.0.case.community
-    }
-    /// The rest of the address; 已隐藏 unless unmasked.
-    async fn address(&self) -> &str {
-        self.0.address()
-    }
-    async fn head_name(&self) -> &str {
-        self.0.head_name()
-    }
-    /// Whether personal data is shown in full (the city's officials only;
-    /// each such read is an audit record).
-    async fn unmasked(&self) -> bool {
-        self.0.unmasked
-    }
-    async fn status(&self) -> CaseStatus {
-        self.0.case.status.into()
-    }
-    async fn outcome(&self) -> Option<&str> {
-        self.0.case.outcome.as_deref()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.case.created_at
-    }
-    async fn closed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.case.closed_at
-    }
-    async fn members(&self) -> Vec<HouseholdMember> {
-        self.0
-            .people
-            .iter()
-            .map(|p| HouseholdMember {
-                position: p.position,
-                name: p.name.clone(),
-                id_number: p.id_number.clone(),
-                relationship: p.relationship.clone(),
-                age: p.age,
-                disability: p.disability.clone(),
-                health: p.health.clone(),
-            })
-            .collect()
-    }
-    async fn benefits(&self) -> Vec<ReliefBenefit> {
-        self.0
-            .benefits
-            .iter()
-            .map(|b| ReliefBenefit {
-                category: b.category.into(),
-                monthly: money(b.amount_fen),
-                since: b.since,
-            })
-            .collect()
+object_from! {
+    pub struct HouseholdMember from PersonView as p {
+        position: i32,
+        /// Masked (张*) except for the city's officials.
+        name: String,
+        /// Masked to the first 6 and last 4 except for the city's officials.
+        id_number: String,
+        relationship: String,
+        /// From the identity number's birth date.
+        age: Option<i32>,
+        disability: String,
+        health: String,
     }
 }
 
-#[derive(SimpleObject)]
-pub struct ReferralNeed {
-    pub id: Uuid,
-    pub kind: NeedKind,
-    pub amount: Option<MoneyScalar>,
-    pub service: Option<CareService>,
-    pub description: String,
-}
-
-impl From<referral_need::Model> for ReferralNeed {
-    fn from(n: referral_need::Model) -> Self {
-        Self {
-            id: n.id,
-            kind: n.kind.into(),
-            amount: n.amount_fen.map(money),
-            service: n.service.map(Into::into),
-            description: n.description,
-        }
+object_from! {
+    pub struct ReliefBenefit from relief_benefit::Model as b {
+        category: ReliefCategory,
+        monthly: MoneyScalar = money(b.amount_fen),
+        since: NaiveDate,
     }
 }
 
-#[derive(SimpleObject)]
-pub struct ReferralTarget {
-    pub id: Uuid,
-    pub organization_id: Uuid,
-    pub fund_id: Option<Uuid>,
-    pub status: TargetStatus,
-    pub reason: Option<String>,
-    pub decided_at: Option<DateTime<Utc>>,
-    /// When the official was told it passed its deadline unanswered.
-    pub escalated_at: Option<DateTime<Utc>>,
-}
-
-impl From<referral_target::Model> for ReferralTarget {
-    fn from(t: referral_target::Model) -> Self {
-        Self {
-            id: t.id,
-            organization_id: t.organization_id,
-            fund_id: t.fund_id,
-            status: t.status.into(),
-            reason: t.reason,
-            decided_at: t.decided_at,
-            escalated_at: t.escalated_at,
-        }
+object_from! {
+    // A relief household. Personal fields are masked unless `unmasked`.
+    pub struct ReliefCase from CaseView as v in (v.case) {
+        id: Uuid,
+        district: String,
+        street: String,
+        community: String,
+        /// The rest of the address; 已隐藏 unless unmasked.
+        address: String = v.address().to_owned(),
+        head_name: String = v.head_name().to_owned(),
+        /// Whether personal data is shown in full (the city's officials only;
+        /// each such read is an audit record).
+        unmasked: bool = v.unmasked,
+        status: CaseStatus,
+        outcome: Option<String>,
+        created_at: DateTime<Utc>,
+        closed_at: Option<DateTime<Utc>>,
+        members: Vec<HouseholdMember> = v.people.iter().map(Into::into).collect(),
+        benefits: Vec<ReliefBenefit> = v.benefits.iter().map(Into::into).collect(),
     }
 }
 
-#[derive(SimpleObject)]
-pub struct Assistance {
-    pub id: Uuid,
-    pub target_id: Uuid,
-    pub organization_id: Uuid,
-    pub kind: NeedKind,
-    /// Money, or the valuation of goods.
-    pub amount: MoneyScalar,
-    pub description: String,
-    pub service: Option<CareService>,
-    pub person_times: i32,
-    /// e.g. "2.50".
-    pub hours: String,
-    pub delivered_on: NaiveDate,
-    /// Money paid out of a community fund: its disbursement request, which
-    /// counts once a second member approves it.
-    pub disbursement_id: Option<Uuid>,
-    /// Set when another organization gave the same help this month.
-    pub duplicate_of: Option<Uuid>,
-}
-
-impl From<assistance::Model> for Assistance {
-    fn from(a: assistance::Model) -> Self {
-        Self {
-            id: a.id,
-            target_id: a.target_id,
-            organization_id: a.organization_id,
-            kind: a.kind.into(),
-            amount: money(a.amount_fen),
-            description: a.description,
-            service: a.service.map(Into::into),
-            person_times: a.person_times,
-            hours: hours(a.hours_centi),
-            delivered_on: a.delivered_on,
-            disbursement_id: a.disbursement_id,
-            duplicate_of: a.duplicate_of,
-        }
+object_from! {
+    pub struct ReferralNeed from referral_need::Model as n {
+        id: Uuid,
+        kind: NeedKind,
+        amount: Option<MoneyScalar> = n.amount_fen.map(money),
+        service: Option<CareService> = n.service.map(Into::into),
+        description: String,
     }
 }
 
-/// A referral; org staff see only their own organization's answer and help.
-#[derive(SimpleObject)]
-pub struct Referral {
-    pub id: Uuid,
-    pub case_id: Uuid,
-    pub district: String,
-    pub community: String,
-    pub urgency: Urgency,
-    pub deadline: NaiveDate,
-    pub note: String,
-    pub status: ReferralStatus,
-    pub created_at: DateTime<Utc>,
-    pub first_assisted_on: Option<NaiveDate>,
-    pub needs: Vec<ReferralNeed>,
-    pub targets: Vec<ReferralTarget>,
-    pub assistance: Vec<Assistance>,
+object_from! {
+    pub struct ReferralTarget from referral_target::Model as t {
+        id: Uuid,
+        organization_id: Uuid,
+        fund_id: Option<Uuid>,
+        status: TargetStatus,
+        reason: Option<String>,
+        decided_at: Option<DateTime<Utc>>,
+        /// When the official was told it passed its deadline unanswered.
+        escalated_at: Option<DateTime<Utc>>,
+    }
 }
 
-impl From<ReferralView> for Referral {
-    fn from(v: ReferralView) -> Self {
-        Self {
-            id: v.referral.id,
-            case_id: v.referral.case_id,
-            district: v.district,
-            community: v.community,
-            urgency: v.referral.urgency.into(),
-            deadline: v.referral.deadline,
-            note: v.referral.note,
-            status: v.referral.status.into(),
-            created_at: v.referral.created_at,
-            first_assisted_on: v.referral.first_assisted_on,
-            needs: v.needs.into_iter().map(Into::into).collect(),
-            targets: v.targets.into_iter().map(Into::into).collect(),
-            assistance: v.assistance.into_iter().map(Into::into).collect(),
-        }
+object_from! {
+    pub struct Assistance from assistance::Model as a {
+        id: Uuid,
+        target_id: Uuid,
+        organization_id: Uuid,
+        kind: NeedKind,
+        /// Money, or the valuation of goods.
+        amount: MoneyScalar = money(a.amount_fen),
+        description: String,
+        service: Option<CareService> = a.service.map(Into::into),
+        person_times: i32,
+        /// e.g. "2.50".
+        hours: String = hours(a.hours_centi),
+        delivered_on: NaiveDate,
+        /// Money paid out of a community fund: its disbursement request, which
+        /// counts once a second member approves it.
+        disbursement_id: Option<Uuid>,
+        /// Set when another organization gave the same help this month.
+        duplicate_of: Option<Uuid>,
+    }
+}
+
+object_from! {
+    /// A referral; org staff see only their own organization's answer and help.
+    pub struct Referral from ReferralView as v in (v.referral) {
+        id: Uuid,
+        case_id: Uuid,
+        district: String = v.district.clone(),
+        community: String = v.community.clone(),
+        urgency: Urgency,
+        deadline: NaiveDate,
+        note: String,
+        status: ReferralStatus,
+        created_at: DateTime<Utc>,
+        first_assisted_on: Option<NaiveDate>,
+        needs: Vec<ReferralNeed> = v.needs.iter().map(Into::into).collect(),
+        targets: Vec<ReferralTarget> = v.targets.iter().map(Into::into).collect(),
+        assistance: Vec<Assistance> = v.assistance.iter().map(Into::into).collect(),
     }
 }
 
@@ -362,23 +241,13 @@ pub struct DuplicateWarning {
     pub earlier: Assistance,
 }
 
-#[derive(SimpleObject)]
-pub struct DeliveredFigures {
-    pub money: MoneyScalar,
-    /// The valuation of goods.
-    pub goods: MoneyScalar,
-    pub person_times: i64,
-    pub hours: String,
-}
-
-impl From<Delivered> for DeliveredFigures {
-    fn from(d: Delivered) -> Self {
-        Self {
-            money: money(d.money_fen),
-            goods: money(d.goods_fen),
-            person_times: d.person_times,
-            hours: hours(d.hours_centi),
-        }
+object_from! {
+    pub struct DeliveredFigures from Delivered as d {
+        money: MoneyScalar = money(d.money_fen),
+        /// The valuation of goods.
+        goods: MoneyScalar = money(d.goods_fen),
+        person_times: i64,
+        hours: String = hours(d.hours_centi),
     }
 }
 
@@ -495,17 +364,22 @@ impl ReliefQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, ReliefCase>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result =
-            relief::list_cases(db(ctx), tenant(ctx)?, status.map(Into::into), district.as_deref(), page).await?;
-        Ok(connection(result, has_previous, |v| v.case.id, ReliefCase))
+        let paging = Paging::new(first, after)?;
+        let result = relief::list_cases(
+            db(ctx),
+            tenant(ctx)?,
+            status.map(Into::into),
+            district.as_deref(),
+            paging.request,
+        )
+        .await?;
+        Ok(paging.connection(result, |v| v.case.id, ReliefCase::from))
     }
 
     /// One case: unmasked (and audited) for the city's officials, masked
     /// for staff of an organization it was referred to.
     async fn relief_case(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<ReliefCase> {
-        Ok(ReliefCase(relief::get_case(db(ctx), tenant(ctx)?, id).await?))
+        Ok(ReliefCase::from(relief::get_case(db(ctx), tenant(ctx)?, id).await?))
     }
 
     /// Referrals: officials see the city's, org staff their inbox.
@@ -517,10 +391,9 @@ impl ReliefQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Referral>> {
-        let has_previous = after.is_some();
-        let page = PageRequest::new(first, decode_after(after)?)?;
-        let result = referrals::list(db(ctx), tenant(ctx)?, case_id, page).await?;
-        Ok(connection(result, has_previous, |v| v.referral.id, Referral::from))
+        let paging = Paging::new(first, after)?;
+        let result = referrals::list(db(ctx), tenant(ctx)?, case_id, paging.request).await?;
+        Ok(paging.connection(result, |v| v.referral.id, Referral::from))
     }
 
     /// Organizations and funds that could meet a referral's needs, best
@@ -713,14 +586,14 @@ impl ReliefMutation {
                 })
                 .collect(),
         };
-        Ok(ReliefCase(
+        Ok(ReliefCase::from(
             relief::register_case(db(ctx), tenant(ctx)?, input, idempotency_key.as_deref()).await?,
         ))
     }
 
     /// Close a case with its outcome; its open referrals close with it.
     async fn close_relief_case(&self, ctx: &Context<'_>, id: Uuid, outcome: String) -> ApiResult<ReliefCase> {
-        Ok(ReliefCase(
+        Ok(ReliefCase::from(
             relief::close_case(db(ctx), tenant(ctx)?, id, &outcome).await?,
         ))
     }

@@ -6,38 +6,21 @@ use service::spending_rules::{self, Check, StatementInput};
 use uuid::Uuid;
 
 use super::error::ApiResult;
+use super::object_from::{money, object_from};
 use super::scalars::MoneyScalar;
 use super::{db, tenant};
 
-fn money(fen: i64) -> MoneyScalar {
-    MoneyScalar(service::Money::from_fen(fen))
-}
-
-#[derive(SimpleObject)]
-pub struct FinancialStatement {
-    pub organization_id: Uuid,
-    pub year: i32,
-    pub total_income: MoneyScalar,
-    pub charitable_spending: MoneyScalar,
-    pub management_cost: MoneyScalar,
-    pub total_spending: MoneyScalar,
-    /// At the end of the year.
-    pub net_assets: MoneyScalar,
-    pub submitted_at: DateTime<Utc>,
-}
-
-impl From<entity::financial_statement::Model> for FinancialStatement {
-    fn from(s: entity::financial_statement::Model) -> Self {
-        Self {
-            organization_id: s.organization_id,
-            year: s.year,
-            total_income: money(s.total_income_fen),
-            charitable_spending: money(s.charitable_spending_fen),
-            management_cost: money(s.management_cost_fen),
-            total_spending: money(s.total_spending_fen),
-            net_assets: money(s.net_assets_fen),
-            submitted_at: s.submitted_at,
-        }
+object_from! {
+    pub struct FinancialStatement from entity::financial_statement::Model as s {
+        organization_id: Uuid,
+        year: i32,
+        total_income: MoneyScalar = money(s.total_income_fen),
+        charitable_spending: MoneyScalar = money(s.charitable_spending_fen),
+        management_cost: MoneyScalar = money(s.management_cost_fen),
+        total_spending: MoneyScalar = money(s.total_spending_fen),
+        /// At the end of the year.
+        net_assets: MoneyScalar = money(s.net_assets_fen),
+        submitted_at: DateTime<Utc>,
     }
 }
 

@@ -8,67 +8,40 @@ use service::donations::stations::{self, StationFigures, StationInput};
 use uuid::Uuid;
 
 use super::error::ApiResult;
+use super::object_from::{money, object_from};
 use super::scalars::MoneyScalar;
 use super::{db, request_meta, tenant};
 
-fn money(fen: i64) -> MoneyScalar {
-    MoneyScalar(service::Money::from_fen(fen))
-}
-
-pub struct DonationStation(StationFigures);
-
-#[Object]
-impl DonationStation {
-    async fn id(&self) -> Uuid {
-        self.0.station.id
-    }
-    /// The charitable organization that runs it and receives its gifts.
-    async fn organization_id(&self) -> Uuid {
-        self.0.station.organization_id
-    }
-    async fn organization_name(&self) -> &str {
-        &self.0.organization_name
-    }
-    async fn name(&self) -> &str {
-        &self.0.station.name
-    }
-    async fn district(&self) -> &str {
-        &self.0.station.district
-    }
-    async fn address(&self) -> &str {
-        &self.0.station.address
-    }
-    async fn hours(&self) -> &str {
-        &self.0.station.hours
-    }
-    async fn opened_on(&self) -> NaiveDate {
-        self.0.station.opened_on
-    }
-    /// Set once it stopped taking gifts.
-    async fn closed_on(&self) -> Option<NaiveDate> {
-        self.0.station.closed_on
-    }
-    /// Confirmed gifts it took, voids deducted.
-    async fn gifts(&self) -> i64 {
-        self.0.gifts
-    }
-    async fn money(&self) -> MoneyScalar {
-        money(self.0.money_fen)
-    }
-    /// The valuation of goods it took.
-    async fn goods(&self) -> MoneyScalar {
-        money(self.0.goods_fen)
+object_from! {
+    pub struct DonationStation from StationFigures as f in (f.station) {
+        id: Uuid,
+        /// The charitable organization that runs it and receives its gifts.
+        organization_id: Uuid,
+        organization_name: String = f.organization_name.clone(),
+        name: String,
+        district: String,
+        address: String,
+        hours: String,
+        opened_on: NaiveDate,
+        /// Set once it stopped taking gifts.
+        closed_on: Option<NaiveDate>,
+        /// Confirmed gifts it took, voids deducted.
+        gifts: i64 = f.gifts,
+        money: MoneyScalar = money(f.money_fen),
+        /// The valuation of goods it took.
+        goods: MoneyScalar = money(f.goods_fen),
     }
 }
 
 fn without_figures(station: donation_station::Model) -> DonationStation {
-    DonationStation(StationFigures {
+    StationFigures {
         station,
         organization_name: String::new(),
         gifts: 0,
         money_fen: 0,
         goods_fen: 0,
-    })
+    }
+    .into()
 }
 
 #[derive(Default)]
@@ -83,7 +56,7 @@ impl StationQuery {
         Ok(stations::list(db(ctx), &public)
             .await?
             .into_iter()
-            .map(DonationStation)
+            .map(DonationStation::from)
             .collect())
     }
 }

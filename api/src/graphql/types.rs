@@ -1,15 +1,16 @@
 //! GraphQL output types: thin views over service results.
 
 use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
-use async_graphql::{Enum, Object, OutputType, SimpleObject};
+use async_graphql::{Enum, Json, OutputType};
 use chrono::{DateTime, Utc};
 use entity::{app_user, audit_log, email_outbox, tenant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use service::page::Page;
+use service::page::{Page, PageRequest};
 use uuid::Uuid;
 
 use super::error::{ApiResult, invalid};
+use super::object_from::{json, object_from};
 use super::organizations::KindCount;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -39,262 +40,129 @@ pub enum EmailStatus {
     Dead,
 }
 
-/// An email in the outbox: what was (or will be) sent, and how delivery went.
-pub struct Email(pub email_outbox::Model);
-
-#[Object]
-impl Email {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn recipient(&self) -> &str {
-        &self.0.recipient
-    }
-    async fn language(&self) -> &str {
-        &self.0.language
-    }
-    async fn template(&self) -> &str {
-        &self.0.template
-    }
-    async fn subject(&self) -> &str {
-        &self.0.subject
-    }
-    async fn status(&self) -> EmailStatus {
-        self.0.status.into()
-    }
-    async fn attempts(&self) -> i32 {
-        self.0.attempts
-    }
-    async fn next_attempt_at(&self) -> DateTime<Utc> {
-        self.0.next_attempt_at
-    }
-    /// The last delivery error, for dead letters and retries.
-    async fn last_error(&self) -> Option<&str> {
-        self.0.last_error.as_deref()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn sent_at(&self) -> Option<DateTime<Utc>> {
-        self.0.sent_at
+object_from! {
+    // An email in the outbox: what was (or will be) sent, and how delivery went.
+    pub struct Email from email_outbox::Model as m {
+        id: Uuid,
+        recipient: String,
+        language: String,
+        template: String,
+        subject: String,
+        status: EmailStatus,
+        attempts: i32,
+        next_attempt_at: DateTime<Utc>,
+        /// The last delivery error, for dead letters and retries.
+        last_error: Option<String>,
+        created_at: DateTime<Utc>,
+        sent_at: Option<DateTime<Utc>>,
     }
 }
 
-pub struct User(pub app_user::Model);
-
-#[Object]
-impl User {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    async fn username(&self) -> &str {
-        &self.0.username
-    }
-    async fn display_name(&self) -> &str {
-        &self.0.display_name
-    }
-    async fn email(&self) -> &str {
-        &self.0.email
-    }
-    async fn role(&self) -> Role {
-        self.0.role.into()
-    }
-    async fn organization_id(&self) -> Option<Uuid> {
-        self.0.organization_id
-    }
-    /// `zh-CN` or `en`: the language of the user's mail and pages.
-    async fn language(&self) -> &str {
-        &self.0.language
-    }
-    async fn active(&self) -> bool {
-        self.0.active
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+object_from! {
+    pub struct User from app_user::Model as m {
+        id: Uuid,
+        username: String,
+        display_name: String,
+        email: String,
+        role: Role,
+        organization_id: Option<Uuid>,
+        /// `zh-CN` or `en`: the language of the user's mail and pages.
+        language: String,
+        active: bool,
+        created_at: DateTime<Utc>,
     }
 }
 
-pub struct Tenant(pub tenant::Model);
-
-#[Object]
-impl Tenant {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    /// The name used to sign in and in public addresses, like `liuzhou`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn kind(&self) -> TenantKind {
-        self.0.kind.into()
-    }
-    /// GB/T 2260 administrative division code, like `450200`.
-    async fn division_code(&self) -> &str {
-        &self.0.division_code
-    }
-    async fn parent_id(&self) -> Option<Uuid> {
-        self.0.parent_id
+object_from! {
+    pub struct Tenant from tenant::Model as m {
+        id: Uuid,
+        /// The name used to sign in and in public addresses, like `liuzhou`.
+        slug: String,
+        name: String,
+        kind: TenantKind,
+        /// GB/T 2260 administrative division code, like `450200`.
+        division_code: String,
+        parent_id: Option<Uuid>,
     }
 }
 
-/// One city's figures for the region: counts only, never records.
-#[derive(SimpleObject)]
-pub struct CityFigures {
-    pub city: Tenant,
-    pub user_count: u64,
-    /// Active organizations.
-    pub organization_count: u64,
-    pub organizations_by_kind: Vec<KindCount>,
-    pub deregistered_count: u64,
-    pub industry_association_count: u64,
-    pub charity_count: u64,
-    pub public_fundraising_count: u64,
-    /// Organizations on the abnormal-activity list now.
-    pub abnormal_listed_count: u64,
-    /// Organizations on the serious illegal and dishonest list now.
-    pub serious_listed_count: u64,
-}
-
-#[derive(SimpleObject)]
-pub struct RegionOverview {
-    pub region: Tenant,
-    pub cities: Vec<CityFigures>,
-}
-
-impl From<service::region::RegionOverview> for RegionOverview {
-    fn from(o: service::region::RegionOverview) -> Self {
-        Self {
-            region: Tenant(o.region),
-            cities: o
-                .cities
-                .into_iter()
-                .map(|c| CityFigures {
-                    city: Tenant(c.city),
-                    user_count: c.users,
-                    organization_count: c.active_organizations,
-                    organizations_by_kind: c
-                        .organizations_by_kind
-                        .into_iter()
-                        .map(|(kind, count)| KindCount {
-                            kind: kind.into(),
-                            count,
-                        })
-                        .collect(),
-                    deregistered_count: c.deregistered_organizations,
-                    industry_association_count: c.industry_associations,
-                    charity_count: c.charities,
-                    public_fundraising_count: c.public_fundraising,
-                    abnormal_listed_count: c.abnormal_listed,
-                    serious_listed_count: c.serious_listed,
-                })
-                .collect(),
-        }
+object_from! {
+    /// One city's figures for the region: counts only, never records.
+    pub struct CityFigures from service::region::CityFigures as c {
+        city: Tenant,
+        user_count: u64 = c.users,
+        /// Active organizations.
+        organization_count: u64 = c.active_organizations,
+        organizations_by_kind: Vec<KindCount> = c
+            .organizations_by_kind
+            .iter()
+            .map(|&(kind, count)| KindCount { kind: kind.into(), count })
+            .collect(),
+        deregistered_count: u64 = c.deregistered_organizations,
+        industry_association_count: u64 = c.industry_associations,
+        charity_count: u64 = c.charities,
+        public_fundraising_count: u64 = c.public_fundraising,
+        /// Organizations on the abnormal-activity list now.
+        abnormal_listed_count: u64 = c.abnormal_listed,
+        /// Organizations on the serious illegal and dishonest list now.
+        serious_listed_count: u64 = c.serious_listed,
     }
 }
 
-/// One entry of the audit trail.
-pub struct AuditRecord(pub audit_log::Model);
-
-#[Object]
-impl AuditRecord {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    /// Position in the tenant's chain, from 1.
-    async fn seq(&self) -> i64 {
-        self.0.seq
-    }
-    async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
-    }
-    /// `user`, `system` or `anonymous`.
-    async fn actor_kind(&self) -> &str {
-        &self.0.actor_kind
-    }
-    async fn actor_user_id(&self) -> Option<Uuid> {
-        self.0.actor_user_id
-    }
-    async fn actor_role(&self) -> Option<&str> {
-        self.0.actor_role.as_deref()
-    }
-    async fn organization_id(&self) -> Option<Uuid> {
-        self.0.organization_id
-    }
-    async fn action(&self) -> &str {
-        &self.0.action
-    }
-    async fn entity_type(&self) -> &str {
-        &self.0.entity_type
-    }
-    async fn entity_id(&self) -> &str {
-        &self.0.entity_id
-    }
-    /// `{"before": {…}, "after": {…}}` with only the changed fields.
-    async fn changes(&self) -> async_graphql::Json<serde_json::Value> {
-        async_graphql::Json(serde_json::from_str(&self.0.changes).unwrap_or(serde_json::Value::Null))
-    }
-    async fn request_id(&self) -> Option<&str> {
-        self.0.request_id.as_deref()
-    }
-    async fn client_addr(&self) -> Option<&str> {
-        self.0.client_addr.as_deref()
-    }
-    async fn prev_hash(&self) -> &str {
-        &self.0.prev_hash
-    }
-    async fn hash(&self) -> &str {
-        &self.0.hash
+object_from! {
+    pub struct RegionOverview from service::region::RegionOverview as o {
+        region: Tenant,
+        cities: Vec<CityFigures> = o.cities.iter().map(Into::into).collect(),
     }
 }
 
-#[derive(SimpleObject)]
-pub struct AuditHead {
-    pub seq: i64,
-    pub hash: String,
-    pub updated_at: Option<DateTime<Utc>>,
-}
-
-impl From<service::audit::ChainHead> for AuditHead {
-    fn from(h: service::audit::ChainHead) -> Self {
-        Self {
-            seq: h.seq,
-            hash: h.hash,
-            updated_at: h.updated_at,
-        }
+object_from! {
+    // One entry of the audit trail.
+    pub struct AuditRecord from audit_log::Model as m {
+        id: Uuid,
+        /// Position in the tenant's chain, from 1.
+        seq: i64,
+        occurred_at: DateTime<Utc>,
+        /// `user`, `system` or `anonymous`.
+        actor_kind: String,
+        actor_user_id: Option<Uuid>,
+        actor_role: Option<String>,
+        organization_id: Option<Uuid>,
+        action: String,
+        entity_type: String,
+        entity_id: String,
+        /// `{"before": {…}, "after": {…}}` with only the changed fields.
+        changes: Json<serde_json::Value> = json(&m.changes),
+        request_id: Option<String>,
+        client_addr: Option<String>,
+        prev_hash: String,
+        hash: String,
     }
 }
 
-#[derive(SimpleObject)]
-pub struct BrokenLink {
-    pub seq: i64,
-    pub id: Uuid,
-    pub reason: String,
+object_from! {
+    pub struct AuditHead from service::audit::ChainHead as h {
+        seq: i64,
+        hash: String,
+        updated_at: Option<DateTime<Utc>>,
+    }
 }
 
-#[derive(SimpleObject)]
-pub struct AuditVerifyReport {
-    /// True when every record verifies and the chain ends at the head.
-    pub ok: bool,
-    pub records_checked: i64,
-    pub head: AuditHead,
-    pub first_broken: Option<BrokenLink>,
+object_from! {
+    pub struct BrokenLink from service::audit::BrokenLink as b {
+        seq: i64,
+        id: Uuid,
+        reason: String,
+    }
 }
 
-impl From<service::audit::VerifyReport> for AuditVerifyReport {
-    fn from(r: service::audit::VerifyReport) -> Self {
-        Self {
-            ok: r.first_broken.is_none(),
-            records_checked: r.records_checked,
-            head: r.head.into(),
-            first_broken: r.first_broken.map(|b| BrokenLink {
-                seq: b.seq,
-                id: b.id,
-                reason: b.reason,
-            }),
-        }
+object_from! {
+    pub struct AuditVerifyReport from service::audit::VerifyReport as r {
+        /// True when every record verifies and the chain ends at the head.
+        ok: bool = r.first_broken.is_none(),
+        records_checked: i64,
+        head: AuditHead,
+        first_broken: Option<BrokenLink> = r.first_broken.as_ref().map(Into::into),
     }
 }
 
@@ -314,24 +182,38 @@ pub fn decode_after<K: Serialize + DeserializeOwned + Send + Sync>(after: Option
         .transpose()
 }
 
-/// A Relay connection over one page of results.
-pub fn connection<T, K, N>(
-    page: Page<T>,
+/// The `first` and `after` arguments every list field takes, read once:
+/// the page to ask the service for, and how to answer it as a Relay
+/// connection.
+pub struct Paging<K> {
+    pub request: PageRequest<K>,
     has_previous: bool,
-    key: impl Fn(&T) -> K,
-    node: impl Fn(T) -> N,
-) -> Connection<OpaqueCursor<K>, N>
-where
-    K: Serialize + DeserializeOwned + Send + Sync,
-    N: OutputType,
-{
-    let mut conn = Connection::new(has_previous, page.has_next);
-    conn.edges.extend(
-        page.items
-            .into_iter()
-            .map(|item| Edge::new(OpaqueCursor(key(&item)), node(item))),
-    );
-    conn
+}
+
+impl<K: Serialize + DeserializeOwned + Send + Sync + Copy> Paging<K> {
+    pub fn new(first: Option<i32>, after: Option<String>) -> ApiResult<Self> {
+        let has_previous = after.is_some();
+        Ok(Self {
+            request: PageRequest::new(first, decode_after(after)?)?,
+            has_previous,
+        })
+    }
+
+    /// One page of results as a connection: `key` makes each edge's cursor.
+    pub fn connection<T, N: OutputType>(
+        &self,
+        page: Page<T>,
+        key: impl Fn(&T) -> K,
+        node: impl Fn(T) -> N,
+    ) -> Connection<OpaqueCursor<K>, N> {
+        let mut conn = Connection::new(self.has_previous, page.has_next);
+        conn.edges.extend(
+            page.items
+                .into_iter()
+                .map(|item| Edge::new(OpaqueCursor(key(&item)), node(item))),
+        );
+        conn
+    }
 }
 
 /// What a page of a list costs in a query's complexity: each of its rows
