@@ -16,13 +16,14 @@ use entity::{
     annual_report, fee_reduction_line, fee_reduction_report, fee_reduction_report_version, organization,
     organization_version, supervision_listing,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::Result;
 use crate::organizations::annual_reports::{ReportWithDue, due_date};
+use crate::scoped::TenantOwned;
 
 /// The organizations of `ids` the caller may read: all of them for a city
 /// official, only their own for org staff.
@@ -55,8 +56,7 @@ pub async fn organization_histories(
         return Ok(HashMap::new());
     }
     let tx = db.read(ctx).await?;
-    let rows = organization_version::Entity::find()
-        .filter(organization_version::Column::TenantId.eq(ctx.tenant_id))
+    let rows = organization_version::Entity::scoped(ctx)
         .filter(organization_version::Column::OrganizationId.is_in(ids))
         .order_by_asc(organization_version::Column::Version)
         .all(&tx)
@@ -77,8 +77,7 @@ pub async fn organization_listings(
         return Ok(HashMap::new());
     }
     let tx = db.read(ctx).await?;
-    let rows = supervision_listing::Entity::find()
-        .filter(supervision_listing::Column::TenantId.eq(ctx.tenant_id))
+    let rows = supervision_listing::Entity::scoped(ctx)
         .filter(supervision_listing::Column::OrganizationId.is_in(ids))
         .order_by_desc(supervision_listing::Column::ListedOn)
         .all(&tx)
@@ -101,17 +100,15 @@ pub async fn organization_annual_reports(
         return Ok(HashMap::new());
     }
     let tx = db.read(ctx).await?;
-    let reports = annual_report::Entity::find()
-        .filter(annual_report::Column::TenantId.eq(ctx.tenant_id))
+    let reports = annual_report::Entity::scoped(ctx)
         .filter(annual_report::Column::OrganizationId.is_in(ids.clone()))
         .order_by_asc(annual_report::Column::Id)
         .all(&tx)
         .await?;
-    let kinds: HashMap<Uuid, OrganizationKind> = organization::Entity::find()
+    let kinds: HashMap<Uuid, OrganizationKind> = organization::Entity::scoped(ctx)
         .select_only()
         .column(organization::Column::Id)
         .column(organization::Column::Kind)
-        .filter(organization::Column::TenantId.eq(ctx.tenant_id))
         .filter(organization::Column::Id.is_in(ids))
         .into_tuple::<(Uuid, OrganizationKind)>()
         .all(&tx)
@@ -143,10 +140,9 @@ async fn visible_fee_reports<C: sea_orm::ConnectionTrait>(
     ids: &[Uuid],
 ) -> Result<Vec<Uuid>> {
     let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
-    let mut query = fee_reduction_report::Entity::find()
+    let mut query = fee_reduction_report::Entity::scoped(ctx)
         .select_only()
         .column(fee_reduction_report::Column::Id)
-        .filter(fee_reduction_report::Column::TenantId.eq(ctx.tenant_id))
         .filter(fee_reduction_report::Column::Id.is_in(ids.iter().copied()));
     if role == Role::OrgStaff {
         query = query.filter(fee_reduction_report::Column::OrganizationId.eq(ctx.organization_id()));
@@ -166,8 +162,7 @@ pub async fn fee_report_lines(
     }
     let tx = db.read(ctx).await?;
     let visible = visible_fee_reports(&tx, ctx, ids).await?;
-    let rows = fee_reduction_line::Entity::find()
-        .filter(fee_reduction_line::Column::TenantId.eq(ctx.tenant_id))
+    let rows = fee_reduction_line::Entity::scoped(ctx)
         .filter(fee_reduction_line::Column::ReportId.is_in(visible))
         .order_by_asc(fee_reduction_line::Column::Position)
         .all(&tx)
@@ -188,8 +183,7 @@ pub async fn fee_report_histories(
     }
     let tx = db.read(ctx).await?;
     let visible = visible_fee_reports(&tx, ctx, ids).await?;
-    let rows = fee_reduction_report_version::Entity::find()
-        .filter(fee_reduction_report_version::Column::TenantId.eq(ctx.tenant_id))
+    let rows = fee_reduction_report_version::Entity::scoped(ctx)
         .filter(fee_reduction_report_version::Column::ReportId.is_in(visible))
         .order_by_asc(fee_reduction_report_version::Column::Version)
         .all(&tx)
