@@ -47,7 +47,7 @@ macro_rules! entity {
 /// its name in snake_case (`WechatPay` is `"wechat_pay"`), in a column of
 /// `String(StringLen::N(len))`; `len` is 8, 16, 24 or 32.
 ///
-/// ```ignore
+/// ```text
 /// text_enum! {
 ///     /// Doc comments and other attributes (e.g. an extra
 ///     /// `#[derive(PartialOrd, Ord)]`) go on the enum and variants as usual.

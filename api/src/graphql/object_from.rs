@@ -1,7 +1,7 @@
 //! GraphQL output objects derived from the service's structs, instead of a
 //! hand-written getter per field.
 //!
-//! ```ignore
+//! ```text
 //! object_from! {
 //!     pub struct Donation from GiftView as v in (v.gift) {
 //!         id: Uuid,                                        // v.gift.id
