@@ -140,7 +140,9 @@ async fn bearer_context(
         .filter(|t| !t.is_empty())
         .ok_or_else(|| service::Error::Unauthenticated("the Authorization header must be \"Bearer <token>\"".into()))?;
     let claims = state.keys.verify(token)?;
-    service::users::authenticate(&state.db, claims, meta).await.map(Some)
+    let ctx = service::users::authenticate(&state.db, claims, meta).await?;
+    ::web::request::name_on_span(req, &ctx);
+    Ok(Some(ctx))
 }
 
 /// `GET /exports/fee-reductions/{period}.csv` or `.xlsx`, for officials

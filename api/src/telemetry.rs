@@ -42,6 +42,9 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpans {
             otel.kind = "server",
             otel.status_code = tracing::field::Empty,
             request_id = %request_id,
+            // The caller, once the session or token names one.
+            tenant = tracing::field::Empty,
+            user = tracing::field::Empty,
             exception.message = tracing::field::Empty,
             exception.details = tracing::field::Empty,
         )

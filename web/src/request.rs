@@ -8,8 +8,8 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use service::RequestMeta;
-use tracing_actix_web::RequestId;
+use service::{RequestMeta, TenantContext};
+use tracing_actix_web::{RequestId, RootSpan};
 
 /// The request's metadata, as an extractor.
 #[derive(Clone, Debug, Default)]
@@ -22,6 +22,18 @@ impl Meta {
 }
 
 /// The request's id, if the request went through the tracing middleware.
+/// Put the caller's city and user on the request's root span, so every log
+/// line of the request says whose it was (the span declares both fields
+/// empty; see `api::telemetry`).
+pub fn name_on_span(req: &HttpRequest, ctx: &TenantContext) {
+    if let Some(span) = req.extensions().get::<RootSpan>() {
+        span.record("tenant", ctx.tenant_slug.as_str());
+        if let Some(user) = ctx.user_id() {
+            span.record("user", tracing::field::display(user));
+        }
+    }
+}
+
 pub fn request_id(req: &HttpRequest) -> Option<String> {
     req.extensions().get::<RequestId>().map(ToString::to_string)
 }

@@ -56,7 +56,10 @@ pub async fn signed_in(req: &HttpRequest, db: &Db, keys: &TokenKeys) -> service:
         return Ok(None);
     };
     match service::users::authenticate(db, claims, crate::request::meta(req)).await {
-        Ok(ctx) => Ok(Some(ctx)),
+        Ok(ctx) => {
+            crate::request::name_on_span(req, &ctx);
+            Ok(Some(ctx))
+        }
         Err(e @ (service::Error::Unavailable(_) | service::Error::Internal(_))) => Err(e),
         Err(_) => Ok(None),
     }
