@@ -11,10 +11,9 @@
 use std::collections::HashMap;
 
 use entity::app_user::Role;
-use entity::organization::OrganizationKind;
 use entity::{
-    annual_report, fee_reduction_line, fee_reduction_report, fee_reduction_report_version, organization,
-    organization_version, supervision_listing,
+    annual_report, fee_reduction_line, fee_reduction_report, fee_reduction_report_version, organization_version,
+    supervision_listing,
 };
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -22,7 +21,7 @@ use uuid::Uuid;
 use crate::context::TenantContext;
 use crate::db::Db;
 use crate::error::Result;
-use crate::organizations::annual_reports::{ReportWithDue, due_date};
+use crate::organizations::annual_reports::{ReportWithDue, due_date, kinds_of};
 use crate::scoped::TenantOwned;
 
 /// The organizations of `ids` the caller may read: all of them for a city
@@ -105,16 +104,7 @@ pub async fn organization_annual_reports(
         .order_by_asc(annual_report::Column::Id)
         .all(&tx)
         .await?;
-    let kinds: HashMap<Uuid, OrganizationKind> = organization::Entity::scoped(ctx)
-        .select_only()
-        .column(organization::Column::Id)
-        .column(organization::Column::Kind)
-        .filter(organization::Column::Id.is_in(ids))
-        .into_tuple::<(Uuid, OrganizationKind)>()
-        .all(&tx)
-        .await?
-        .into_iter()
-        .collect();
+    let kinds = kinds_of(&tx, ctx, ids).await?;
     tx.commit().await?;
     let mut groups = group(reports, |r| r.organization_id);
     Ok(groups

@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use entity::annual_report::{self, ReportStatus};
 use entity::app_user::Role;
 use entity::organization::{self, OrganizationKind};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -231,16 +231,7 @@ pub async fn list(
     // transaction.
     let tx = db.read(ctx).await?;
     let found = page::fetch(&tx, query, annual_report::Column::Id, Order::OldestFirst, page).await?;
-    let kinds: HashMap<Uuid, OrganizationKind> = organization::Entity::scoped(ctx)
-        .select_only()
-        .column(organization::Column::Id)
-        .column(organization::Column::Kind)
-        .filter(organization::Column::Id.is_in(found.items.iter().map(|r| r.organization_id)))
-        .into_tuple::<(Uuid, OrganizationKind)>()
-        .all(&tx)
-        .await?
-        .into_iter()
-        .collect();
+    let kinds = kinds_of(&tx, ctx, found.items.iter().map(|r| r.organization_id)).await?;
     tx.commit().await?;
     Ok(Page {
         items: found
@@ -255,4 +246,22 @@ pub async fn list(
             .collect(),
         has_next: found.has_next,
     })
+}
+
+/// The kinds of these organizations (a report's due date depends on it).
+pub(crate) async fn kinds_of<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &TenantContext,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, OrganizationKind>> {
+    Ok(organization::Entity::scoped(ctx)
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::Kind)
+        .filter(organization::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, OrganizationKind)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
 }
