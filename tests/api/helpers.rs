@@ -163,6 +163,13 @@ impl TestApp {
         response.json().await.expect("JSON response")
     }
 
+    /// POST an operation that must succeed: its response, with no errors.
+    pub async fn graphql_ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.graphql(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "{query}: {body}");
+        body
+    }
+
     /// POST an operation that must be refused with the error `code` (and
     /// no data); returns the whole JSON response.
     pub async fn graphql_error(&self, token: Option<&str>, query: &str, variables: Value, code: &str) -> Value {

@@ -17,6 +17,7 @@ mod fuzz;
 mod health;
 mod idempotency;
 mod input;
+mod nested_lists;
 mod organizations;
 mod outage;
 mod outbox;

@@ -6,79 +6,9 @@
 // A test: a step that fails should fail it, loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use api::config::Settings;
-use api::startup::Application;
 use serde_json::{Value, json};
 
-const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
-const DEMO_PASSWORD: &str = "shanlian-demo";
-
-struct App {
-    address: String,
-    client: reqwest::Client,
-    _dir: tempfile::TempDir,
-}
-
-async fn spawn_app() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let (app_url, owner_url) = match tests::postgres::server() {
-        Some(server) => tests::postgres::create_database(&server).await,
-        None => {
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-            (url.clone(), url)
-        }
-    };
-    let mail_dir = dir.path().join("mail").display().to_string();
-    let vars: Vec<(String, String)> = [
-        ("SHANLIAN__SERVER__PORT", "0"),
-        ("SHANLIAN__DATABASE__URL", app_url.as_str()),
-        ("SHANLIAN__DATABASE__ADMIN_URL", owner_url.as_str()),
-        ("SHANLIAN__DATABASE__MAX_CONNECTIONS", "5"),
-        ("SHANLIAN__AUTH__JWT_SECRET", JWT_SECRET),
-        ("SHANLIAN__MAIL__WORKER_ENABLED", "false"),
-        ("SHANLIAN__JOBS__SUPERVISION_ENABLED", "false"),
-        ("SHANLIAN__MAIL__FILE_DIR", mail_dir.as_str()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    let settings = Settings::from_sources(&vars).unwrap();
-    let app = Application::build(settings).await.unwrap();
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run());
-    App {
-        address,
-        client: reqwest::Client::new(),
-        _dir: dir,
-    }
-}
-
-impl App {
-    async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut request = self
-            .client
-            .post(format!("{}/graphql", self.address))
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let body: Value = request.send().await.unwrap().json().await.unwrap();
-        assert!(body.get("errors").is_none(), "{query}: {body}");
-        body
-    }
-
-    async fn login(&self, username: &str) -> String {
-        let tenant = username.split('.').next().unwrap();
-        let body = self
-            .graphql(
-                None,
-                "mutation($t: String!, $u: String!, $p: String!) { login(tenant: $t, username: $u, password: $p) { token } }",
-                json!({ "t": tenant, "u": username, "p": DEMO_PASSWORD }),
-            )
-            .await;
-        body["data"]["login"]["token"].as_str().unwrap().to_owned()
-    }
-}
+use crate::helpers::spawn_app;
 
 fn nodes(connection: &Value) -> Vec<Value> {
     connection["edges"]
@@ -99,7 +29,7 @@ async fn every_organization_of_a_page_gets_its_own_nested_lists() {
     for user in ["liuzhou.city_official", "liuzhou.org_staff"] {
         let token = app.login(user).await;
         let page = app
-            .graphql(
+            .graphql_ok(
                 Some(&token),
                 "{ organizations(first: 100) { edges { node { id version
                     history { version cause }
@@ -132,7 +62,7 @@ async fn every_organization_of_a_page_gets_its_own_nested_lists() {
             // The same listings and reports as the one-organization reads,
             // in the same order.
             let one = app
-                .graphql(
+                .graphql_ok(
                     Some(&token),
                     "query($o: UUID!) {
                         supervisionListings(organizationId: $o, currentOnly: false) { id }
@@ -171,7 +101,7 @@ async fn every_fee_report_of_a_page_gets_its_own_lines_and_history() {
     let app = spawn_app().await;
     let token = app.login("liuzhou.city_official").await;
     let page = app
-        .graphql(
+        .graphql_ok(
             Some(&token),
             "{ feeReductionReports(first: 100) { edges { node { id version
                 lines { id position } history { version } } } } }",
@@ -180,7 +110,7 @@ async fn every_fee_report_of_a_page_gets_its_own_lines_and_history() {
         .await;
     for report in nodes(&page["data"]["feeReductionReports"]) {
         let one = app
-            .graphql(
+            .graphql_ok(
                 Some(&token),
                 "query($id: UUID!) { feeReductionReport(id: $id) { lines { id position } history { version } } }",
                 json!({ "id": report["id"] }),
