@@ -309,7 +309,7 @@ pub async fn search(
     filter: AuditFilter,
     page: PageRequest<i64>,
 ) -> Result<Page<audit_log::Model>> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff, Role::PlatformAdmin])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff, Role::PlatformAdmin])?;
     let mut query = audit_log::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         let org = ctx

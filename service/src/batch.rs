@@ -27,7 +27,7 @@ use crate::scoped::TenantOwned;
 /// The organizations of `ids` the caller may read: all of them for a city
 /// official, only their own for org staff.
 fn visible_organizations(ctx: &TenantContext, ids: &[Uuid]) -> Result<Vec<Uuid>> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     Ok(ids
         .iter()
         .copied()
@@ -129,7 +129,7 @@ async fn visible_fee_reports<C: sea_orm::ConnectionTrait>(
     ctx: &TenantContext,
     ids: &[Uuid],
 ) -> Result<Vec<Uuid>> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let mut query = fee_reduction_report::Entity::scoped(ctx)
         .select_only()
         .column(fee_reduction_report::Column::Id)

@@ -76,12 +76,12 @@ impl TenantContext {
         }
     }
 
-    /// Succeeds when the caller holds one of `roles`; anonymous callers get
-    /// UNAUTHENTICATED, other roles FORBIDDEN.
-    pub fn require_role(&self, roles: &[Role]) -> Result<Role> {
-        let (_, role) = self.require_user()?;
+    /// The caller's id and role when the role is one of `roles`; anonymous
+    /// callers get UNAUTHENTICATED, other roles FORBIDDEN.
+    pub fn require_role(&self, roles: &[Role]) -> Result<(Uuid, Role)> {
+        let (id, role) = self.require_user()?;
         if roles.contains(&role) {
-            Ok(role)
+            Ok((id, role))
         } else {
             Err(Error::forbidden(format!(
                 "the role {} may not do this; it needs one of: {}",
@@ -89,6 +89,13 @@ impl TenantContext {
                 roles.iter().map(|r| role_name(*r)).collect::<Vec<_>>().join(", ")
             )))
         }
+    }
+
+    /// A charity's or association's staff acting for their organization:
+    /// the user's id and the organization's.
+    pub fn require_staff(&self) -> Result<(Uuid, Uuid)> {
+        let (user, _) = self.require_role(&[Role::OrgStaff])?;
+        Ok((user, self.require_organization()?))
     }
 }
 

@@ -477,8 +477,7 @@ pub async fn create(
 /// Deactivate or re-enable an account of the official's city. Sign-in is
 /// refused while deactivated; officials cannot lock themselves out.
 pub async fn set_active(db: &Db, ctx: &TenantContext, id: Uuid, active: bool) -> Result<app_user::Model> {
-    let (me, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (me, _) = ctx.require_role(&[Role::CityOfficial])?;
     if me == id && !active {
         return Err(Error::conflict(
             "you cannot deactivate your own account",

@@ -2,7 +2,6 @@
 //! figures.
 
 use chrono::NaiveDate;
-use entity::app_user::Role;
 use entity::donation::GiftKind;
 use entity::{campaign, donation_tally};
 use sea_orm::sea_query::Expr;
@@ -37,9 +36,7 @@ pub async fn create(
     input: CampaignInput,
     idempotency_key: Option<&str>,
 ) -> Result<campaign::Model> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
-    let organization_id = ctx.require_organization()?;
+    let (user, organization_id) = ctx.require_staff()?;
     let name = validate::required_text("name", &input.name, 200)?;
     let description = validate::optional_text("description", input.description.as_deref(), 2000)?.unwrap_or_default();
     if input.ends_on < input.starts_on {

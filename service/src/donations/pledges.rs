@@ -43,8 +43,7 @@ pub async fn pledge(
     input: PledgeInput,
     idempotency_key: Option<&str>,
 ) -> Result<donation::Model> {
-    let (user_id, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::Donor])?;
+    let (user_id, _) = ctx.require_role(&[Role::Donor])?;
     let user = crate::users::me(db, ctx).await?;
     let gift = validate_gift(DonationInput {
         gift_kind: GiftKind::Money,

@@ -235,9 +235,7 @@ pub async fn record(
     input: DonationInput,
     idempotency_key: Option<&str>,
 ) -> Result<Recorded> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
-    let organization_id = ctx.require_organization()?;
+    let (user, organization_id) = ctx.require_staff()?;
     let gift = validate_gift(input)?;
     let mut tx = db.write(ctx).await?;
     if let Some(id) = tx.replayed(idempotency_key, "donation.record", &gift).await? {

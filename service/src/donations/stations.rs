@@ -40,9 +40,7 @@ pub async fn create(
     input: StationInput,
     idempotency_key: Option<&str>,
 ) -> Result<donation_station::Model> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
-    let organization_id = ctx.require_organization()?;
+    let (user, organization_id) = ctx.require_staff()?;
     let name = validate::required_text("name", &input.name, 200)?;
     let district = validate::required_text("district", &input.district, 100)?;
     let address = validate::required_text("address", &input.address, 300)?;

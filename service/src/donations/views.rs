@@ -74,8 +74,7 @@ pub async fn list(
     filter: DonationFilter,
     page: PageRequest<Uuid>,
 ) -> Result<Page<GiftView>> {
-    let (user, role) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial, Role::OrgStaff, Role::Donor])?;
+    let (user, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff, Role::Donor])?;
     let mut query = donation::Entity::scoped(ctx).filter(donation::Column::Entry.eq(Entry::Gift));
     match role {
         Role::OrgStaff => query = query.filter(donation::Column::OrganizationId.eq(ctx.organization_id())),

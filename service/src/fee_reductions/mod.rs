@@ -78,8 +78,7 @@ pub async fn open_period(
     input: NewPeriod,
     idempotency_key: Option<&str>,
 ) -> Result<fee_reduction_period::Model> {
-    let (official, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (official, _) = ctx.require_role(&[Role::CityOfficial])?;
     let title = validate::required_text("title", &input.title, 200)?;
     let today = crate::clock::today();
     if !(2000..=today.year() + 1).contains(&input.year) {
@@ -508,7 +507,7 @@ pub async fn reports(
     status: Option<FeeReportStatus>,
     page: PageRequest<Uuid>,
 ) -> Result<Page<fee_reduction_report::Model>> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let mut query = fee_reduction_report::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(fee_reduction_report::Column::OrganizationId.eq(ctx.organization_id()));
@@ -525,8 +524,7 @@ pub async fn reports(
 /// Submit a draft or a corrected returned report; the submitted version is
 /// kept in the history.
 pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduction_report::Model> {
-    let (me, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (me, _) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.write(ctx).await?;
     let before = fee_reduction_report::Entity::lock_owned_opt(tx.conn(), ctx, id)
         .await?
@@ -620,8 +618,7 @@ pub async fn review(
     comment: Option<&str>,
     line_comments: Vec<(Uuid, String)>,
 ) -> Result<fee_reduction_report::Model> {
-    let (official, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (official, _) = ctx.require_role(&[Role::CityOfficial])?;
     if !matches!(action, ReportAction::Approve | ReportAction::Return) {
         return Err(Error::validation(
             "action",

@@ -96,8 +96,7 @@ pub async fn request(
     input: DisbursementInput,
     idempotency_key: Option<&str>,
 ) -> Result<disbursement::Model> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
+    let (user, _) = ctx.require_role(&[Role::OrgStaff])?;
     let mut tx = db.write(ctx).await?;
     let fingerprint = json!({
         "fund_id": input.fund_id, "purpose": input.purpose, "beneficiary_kind": input.beneficiary_kind,
@@ -227,8 +226,7 @@ async fn locked_mine<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid
 /// fund's balance and is allocated to its gifts, or the approval is
 /// refused because the balance does not cover it.
 pub async fn approve(db: &Db, ctx: &TenantContext, id: Uuid, note: Option<&str>) -> Result<disbursement::Model> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
+    let (user, _) = ctx.require_role(&[Role::OrgStaff])?;
     let note = validate::optional_text("note", note, 1000)?;
     let tx = db.write(ctx).await?;
     let before = locked_mine(tx.conn(), ctx, id).await?;
@@ -392,8 +390,7 @@ async fn notify_requester(
 
 /// A second member of the organization turns a request down.
 pub async fn reject(db: &Db, ctx: &TenantContext, id: Uuid, reason: &str) -> Result<disbursement::Model> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
+    let (user, _) = ctx.require_role(&[Role::OrgStaff])?;
     let reason = validate::required_text("reason", reason, 1000)?;
     let tx = db.write(ctx).await?;
     let before = locked_mine(tx.conn(), ctx, id).await?;
@@ -428,8 +425,7 @@ pub async fn record_payment(
     paid_on: Option<NaiveDate>,
     reference: &str,
 ) -> Result<disbursement::Model> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
+    let (user, _) = ctx.require_role(&[Role::OrgStaff])?;
     let reference = validate::required_text("paymentReference", reference, 100)?;
     let tx = db.write(ctx).await?;
     let before = locked_mine(tx.conn(), ctx, id).await?;
@@ -473,7 +469,7 @@ pub async fn list(
     status: Option<DisbursementStatus>,
     page: PageRequest<Uuid>,
 ) -> Result<Page<disbursement::Model>> {
-    let role = ctx.require_role(&[Role::OrgStaff, Role::CityOfficial])?;
+    let (_, role) = ctx.require_role(&[Role::OrgStaff, Role::CityOfficial])?;
     let mut query = disbursement::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(disbursement::Column::OrganizationId.eq(ctx.organization_id()));

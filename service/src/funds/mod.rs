@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{Datelike, Utc};
-use entity::app_user::Role;
 use entity::charity_fund::{self, FundKind};
 use entity::disbursement::{self, BeneficiaryKind, DisbursementStatus, Purpose};
 use entity::donation::{self, DonationStatus, Entry};
@@ -51,9 +50,7 @@ pub async fn create(
     input: FundInput,
     idempotency_key: Option<&str>,
 ) -> Result<charity_fund::Model> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
-    let organization_id = ctx.require_organization()?;
+    let (user, organization_id) = ctx.require_staff()?;
     let name = validate::required_text("name", &input.name, 200)?;
     let place = |field: &'static str, value: &str| match input.kind {
         FundKind::Community => validate::required_text(field, value, 100),

@@ -165,8 +165,7 @@ pub async fn review(
     outcome: ReportAction,
     comment: Option<&str>,
 ) -> Result<ReportWithDue> {
-    let (official, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (official, _) = ctx.require_role(&[Role::CityOfficial])?;
     if outcome == ReportAction::Resubmit {
         return Err(Error::validation(
             "outcome",
@@ -213,7 +212,7 @@ pub async fn list(
     status: Option<ReportStatus>,
     page: PageRequest<Uuid>,
 ) -> Result<Page<ReportWithDue>> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let mut query = annual_report::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(annual_report::Column::OrganizationId.eq(ctx.organization_id()));

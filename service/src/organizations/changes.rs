@@ -168,7 +168,7 @@ pub async fn list(
     status: Option<ChangeStatus>,
     page: PageRequest<Uuid>,
 ) -> Result<Page<change_application::Model>> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let mut query = change_application::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(change_application::Column::OrganizationId.eq(ctx.organization_id()));
@@ -187,8 +187,7 @@ pub async fn decide(
     action: ChangeAction,
     comment: Option<&str>,
 ) -> Result<change_application::Model> {
-    let (official, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (official, _) = ctx.require_role(&[Role::CityOfficial])?;
     let comment = match action {
         ChangeAction::Return => Some(validate::required_text("comment", comment.unwrap_or_default(), 1000)?),
         ChangeAction::Approve => validate::optional_text("comment", comment, 1000)?,

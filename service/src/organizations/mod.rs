@@ -237,7 +237,7 @@ pub(crate) async fn load_for_update(
 /// Org staff act only for their own organization; to them any other is
 /// NOT_FOUND. Officials act for all of their city's.
 pub(crate) fn require_access(ctx: &TenantContext, organization_id: Uuid) -> Result<Role> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     if role == Role::OrgStaff && ctx.organization_id() != Some(organization_id) {
         return Err(Error::NotFound("organization"));
     }
@@ -307,7 +307,7 @@ pub async fn list(
     filter: OrganizationFilter,
     page: PageRequest<Uuid>,
 ) -> Result<Page<organization::Model>> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let mut query = apply_filter(organization::Entity::scoped(ctx), &filter);
     if role == Role::OrgStaff {
         query = query.filter(organization::Column::Id.eq(ctx.organization_id()));
@@ -480,8 +480,7 @@ pub async fn recognize(
     recognition: Recognition,
     on: NaiveDate,
 ) -> Result<organization::Model> {
-    let (official, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (official, _) = ctx.require_role(&[Role::CityOfficial])?;
     let tx = db.write(ctx).await?;
     let before = load_for_update(tx.conn(), ctx, id).await?;
     if on < before.registered_on || on > crate::clock::today() {

@@ -47,8 +47,7 @@ pub async fn submit(
     particulars: Particulars,
     idempotency_key: Option<&str>,
 ) -> Result<registration_application::Model> {
-    let (applicant, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff, Role::CityOfficial])?;
+    let (applicant, _) = ctx.require_role(&[Role::OrgStaff, Role::CityOfficial])?;
     let p = particulars.parse()?;
     let now = clock::now();
     let application = registration_application::Model {
@@ -101,8 +100,7 @@ pub async fn submit(
 
 /// Officials see every application of their city; applicants their own.
 pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<registration_application::Model> {
-    let (me, role) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (me, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.read(ctx).await?;
     let application = registration_application::Entity::find_owned_opt(&tx, ctx, id)
         .await?
@@ -118,8 +116,7 @@ pub async fn list(
     status: Option<ApplicationStatus>,
     page: PageRequest<Uuid>,
 ) -> Result<Page<registration_application::Model>> {
-    let (me, role) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (me, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let mut query = registration_application::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(registration_application::Column::ApplicantUserId.eq(me));
@@ -139,8 +136,7 @@ pub async fn decide(
     action: RegistrationAction,
     reason: Option<&str>,
 ) -> Result<registration_application::Model> {
-    let (official, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (official, _) = ctx.require_role(&[Role::CityOfficial])?;
     let reason = match action {
         RegistrationAction::Reject => Some(validate::required_text("reason", reason.unwrap_or_default(), 1000)?),
         _ => None,

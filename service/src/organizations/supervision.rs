@@ -368,8 +368,7 @@ pub async fn remove(
     listing_id: Uuid,
     reason: &str,
 ) -> Result<supervision_listing::Model> {
-    let (official, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (official, _) = ctx.require_role(&[Role::CityOfficial])?;
     let reason = validate::required_text("reason", reason, 500)?;
     let city = tenants::find_by_id(db, ctx.tenant_id).await?;
     let tx = db.write(ctx).await?;
@@ -418,7 +417,7 @@ pub async fn listings(
     organization_id: Option<Uuid>,
     current_only: bool,
 ) -> Result<Vec<supervision_listing::Model>> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let mut query = supervision_listing::Entity::scoped(ctx);
     if role == Role::OrgStaff {
         query = query.filter(supervision_listing::Column::OrganizationId.eq(ctx.organization_id()));
@@ -476,8 +475,7 @@ pub async fn record_complaint(
     reporter: Option<&str>,
     idempotency_key: Option<&str>,
 ) -> Result<complaint::Model> {
-    let (me, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (me, _) = ctx.require_role(&[Role::CityOfficial])?;
     let now = clock::now();
     let complaint = complaint::Model {
         tenant_id: ctx.tenant_id,

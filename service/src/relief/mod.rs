@@ -60,8 +60,7 @@ pub async fn set_standard(
     amount: Money,
     period: Period,
 ) -> Result<relief_standard::Model> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (user, _) = ctx.require_role(&[Role::CityOfficial])?;
     if amount.is_negative() || amount.fen() > 100_000_000 {
         return Err(Error::validation(
             "amount",
@@ -144,8 +143,7 @@ pub async fn register_case(
     input: CaseInput,
     idempotency_key: Option<&str>,
 ) -> Result<CaseView> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (user, _) = ctx.require_role(&[Role::CityOfficial])?;
     let today = crate::clock::today();
     let district = validate::required_text("district", &input.district, 100)?;
     let street = validate::required_text("street", &input.street, 100)?;
@@ -408,7 +406,7 @@ async fn views_of<C: ConnectionTrait>(
 /// of the city in full; staff of an organization the case was referred to,
 /// masked; nobody else.
 async fn access<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, case_id: Uuid) -> Result<bool> {
-    match ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])? {
+    match ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?.1 {
         Role::CityOfficial => Ok(true),
         _ => {
             let referrals: Vec<Uuid> = referral::Entity::scoped(ctx)
@@ -484,8 +482,7 @@ pub async fn list_cases(
 
 /// Close a case with its outcome; its open referrals close with it.
 pub async fn close_case(db: &Db, ctx: &TenantContext, id: Uuid, outcome: &str) -> Result<CaseView> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (user, _) = ctx.require_role(&[Role::CityOfficial])?;
     let outcome = validate::required_text("outcome", outcome, 2000)?;
     let tx = db.write(ctx).await?;
     let case = relief_case::Entity::lock_owned(tx.conn(), ctx, id).await?;

@@ -82,8 +82,7 @@ pub async fn create(
     input: ReferralInput,
     idempotency_key: Option<&str>,
 ) -> Result<(referral::Model, Vec<referral_need::Model>)> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::CityOfficial])?;
+    let (user, _) = ctx.require_role(&[Role::CityOfficial])?;
     if input.needs.is_empty() || input.needs.len() > 20 {
         return Err(Error::validation(
             "needs",
@@ -432,8 +431,7 @@ async fn decide(
     target_id: Uuid,
     decline: Option<String>,
 ) -> Result<referral_target::Model> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
+    let (user, _) = ctx.require_role(&[Role::OrgStaff])?;
     let tx = db.write(ctx).await?;
     let before = my_target(tx.conn(), ctx, target_id).await?;
     let referral = open_referral(tx.conn(), ctx, before.referral_id).await?;
@@ -543,8 +541,7 @@ pub async fn record_assistance(
     input: AssistanceInput,
     idempotency_key: Option<&str>,
 ) -> Result<Recorded> {
-    let (user, _) = ctx.require_user()?;
-    ctx.require_role(&[Role::OrgStaff])?;
+    let (user, _) = ctx.require_role(&[Role::OrgStaff])?;
     let today = crate::clock::today();
     let delivered_on = input.delivered_on.unwrap_or(today);
     let description = validate::optional_text("description", input.description.as_deref(), 500)?.unwrap_or_default();
@@ -918,7 +915,7 @@ pub async fn list(
     case_id: Option<Uuid>,
     page: PageRequest<Uuid>,
 ) -> Result<Page<ReferralView>> {
-    let role = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.read(ctx).await?;
     let mut query = referral::Entity::scoped(ctx);
     let only_org = (role == Role::OrgStaff).then(|| ctx.organization_id()).flatten();
