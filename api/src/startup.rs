@@ -294,6 +294,7 @@ fn serve(
             headers = headers.add(("strict-transport-security", "max-age=31536000; includeSubDomains"));
         }
         App::new()
+            .wrap(actix_web::middleware::from_fn(::web::errors_in_readers_language))
             .wrap(headers)
             .wrap(TracingLogger::<crate::telemetry::RequestSpans>::new())
             .app_data(proxies.clone())

@@ -4,12 +4,23 @@
 //! wherever it appears and an English message never shows a Rust name.
 
 use entity::annual_report::ReportStatus;
+use entity::app_user::Role;
 use entity::change_application::ChangeStatus;
+use entity::charity_fund::FundKind;
 use entity::complaint::ComplaintStatus;
+use entity::disbursement::{BeneficiaryKind, DisbursementStatus, Purpose};
 use entity::donation::Channel;
+use entity::donation::{DonorKind, GiftKind};
 use entity::fee_reduction_line::{FeeItem, Measure};
 use entity::fee_reduction_report::FeeReportStatus;
+use entity::organization::{OrganizationKind, OrganizationStatus};
+use entity::referral::Urgency;
+use entity::referral_need::{NeedKind, Service};
+use entity::referral_target::TargetStatus;
 use entity::registration_application::ApplicationStatus;
+use entity::relief_case::CaseStatus;
+use entity::relief_standard::ReliefCategory;
+use entity::supervision_listing::SupervisionList;
 
 use crate::error::Error;
 use crate::fee_reductions::ReportAction as FeeReportAction;
@@ -59,7 +70,70 @@ labels! {
     ChangeAction { Approve => ("核准", "approve"), Return => ("退回", "return") }
     ReportAction { Pass => ("审核为合格", "pass"), PassWithIssues => ("审核为基本合格", "pass with issues"), Fail => ("审核为不合格", "fail"), Resubmit => ("重新报送", "resubmit") }
     ComplaintAction { Investigate => ("立案调查", "investigate"), Close => ("办结", "close") }
+    Role { PlatformAdmin => ("平台管理员", "platform administrator"), RegionOfficial => ("自治区民政厅工作人员", "region official"), CityOfficial => ("市民政局工作人员", "city official"), OrgStaff => ("机构工作人员", "organization staff"), Donor => ("捐赠人", "donor") }
+    Purpose { LivingAid => ("生活救助", "living aid"), Medical => ("医疗救助", "medical aid"), Education => ("助学", "education"), ElderlyServices => ("养老服务", "elderly care"), Children => ("儿童关爱", "children"), Disaster => ("救灾", "disaster relief"), CommunityProjects => ("社区项目", "community projects"), Administration => ("管理费用", "administration") }
+    Service { DailyCare => ("生活照料", "daily care"), MealDelivery => ("助餐送餐", "meals delivered"), MedicalEscort => ("就医陪护", "escort to the doctor"), Bathing => ("助浴", "help with bathing"), PsychologicalCare => ("心理关爱", "emotional support"), EducationSupport => ("助学辅导", "tutoring") }
+    NeedKind { Money => ("资金", "money"), Goods => ("物资", "goods"), Service => ("服务", "service") }
+    DisbursementStatus { Requested => ("待复核", "awaiting approval"), Approved => ("已批准", "approved"), Rejected => ("未批准", "rejected"), Paid => ("已支付", "paid") }
+    BeneficiaryKind { Person => ("个人", "person"), Household => ("家庭", "household"), Project => ("项目", "project") }
+    TargetStatus { Sent => ("待答复", "waiting for an answer"), Accepted => ("已接收", "accepted"), Declined => ("已拒绝", "declined") }
+    FundKind { Community => ("社区发展慈善基金", "community fund"), Special => ("专项基金", "special fund") }
+    GiftKind { Money => ("资金", "money"), Goods => ("物资", "goods") }
+    DonorKind { Individual => ("个人", "individual"), Enterprise => ("企业", "enterprise"), Anonymous => ("匿名", "anonymous") }
+    OrganizationKind { SocialGroup => ("社会团体", "social group"), SocialServiceInstitution => ("社会服务机构", "social service institution"), Foundation => ("基金会", "foundation") }
+    OrganizationStatus { Active => ("正常", "active"), Deregistered => ("已注销", "deregistered") }
+    SupervisionList { Abnormal => ("活动异常名录", "abnormal activities list"), Serious => ("严重违法失信名单", "serious violations list") }
+    ReliefCategory { MinimumLiving => ("最低生活保障", "minimum living allowance"), ExtremePoverty => ("特困人员供养", "extreme poverty support"), Temporary => ("临时救助", "temporary assistance"), NearPoverty => ("低保边缘", "near poverty"), EssentialExpense => ("刚性支出困难", "essential-expense hardship") }
+    Urgency { Normal => ("一般", "normal"), Urgent => ("紧急", "urgent"), Critical => ("特急", "critical") }
+    CaseStatus { Open => ("在册", "open"), Closed => ("已结案", "closed") }
     FeeReportAction { Submit => ("提交", "submit"), Approve => ("审核通过", "approve"), Return => ("退回", "return"), Edit => ("修改", "edit") }
+}
+
+/// A label for a list or a heading: its first letter capitalized in
+/// English ("Bank transfer"), as it stands in Chinese.
+pub fn heading(value: impl Label, lang: &str) -> String {
+    let label = value.label(lang);
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) if !lang.starts_with("zh") => first.to_uppercase().chain(chars).collect(),
+        _ => label.to_owned(),
+    }
+}
+
+/// The label of an enum value given by its stored (serde) name, for the
+/// portal's templates: `label("channel", "wechat_pay")`. `None` for a kind
+/// or a value this module does not name.
+pub fn by_name(kind: &str, value: &str, lang: &str) -> Option<String> {
+    fn named<T: Label + serde::de::DeserializeOwned>(value: &str, lang: &str) -> Option<String> {
+        let parsed = T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value)).ok()?;
+        Some(heading(parsed, lang))
+    }
+    match kind {
+        "channel" => named::<Channel>(value, lang),
+        "purpose" => named::<Purpose>(value, lang),
+        "service" => named::<Service>(value, lang),
+        "need_kind" => named::<NeedKind>(value, lang),
+        "disbursement_status" => named::<DisbursementStatus>(value, lang),
+        "beneficiary_kind" => named::<BeneficiaryKind>(value, lang),
+        "target_status" => named::<TargetStatus>(value, lang),
+        "fund_kind" => named::<FundKind>(value, lang),
+        "gift_kind" => named::<GiftKind>(value, lang),
+        "donor_kind" => named::<DonorKind>(value, lang),
+        "org_kind" => named::<OrganizationKind>(value, lang),
+        "org_status" => named::<OrganizationStatus>(value, lang),
+        "supervision_list" => named::<SupervisionList>(value, lang),
+        "relief_category" => named::<ReliefCategory>(value, lang),
+        "urgency" => named::<Urgency>(value, lang),
+        "case_status" => named::<CaseStatus>(value, lang),
+        "role" => named::<Role>(value, lang),
+        "fee_item" => named::<FeeItem>(value, lang),
+        "measure" => named::<Measure>(value, lang),
+        "application_status" => named::<ApplicationStatus>(value, lang),
+        "change_status" => named::<ChangeStatus>(value, lang),
+        "annual_report_status" => named::<ReportStatus>(value, lang),
+        "complaint_status" => named::<ComplaintStatus>(value, lang),
+        _ => None,
+    }
 }
 
 /// The CONFLICT a workflow answers to an action its state does not allow,

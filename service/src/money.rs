@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use num_format::{Locale, ToFormattedString};
 use rust_decimal::Decimal;
 
 use crate::error::Error;
@@ -60,6 +61,41 @@ impl Money {
     pub fn is_negative(self) -> bool {
         self.0 < 0
     }
+
+    /// As people read an amount: yuan in groups of three, two decimals
+    /// (3,013,384.00). The API keeps the plain form (`Display`).
+    pub fn grouped(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let (yuan, fen) = (self.0.unsigned_abs() / 100, self.0.unsigned_abs() % 100);
+        format!("{sign}{}.{fen:02}", yuan.to_formatted_string(&Locale::en))
+    }
+
+    /// An amount as a person types it in a form: besides the plain form,
+    /// a ¥ before or 元 after it, and commas between groups of three
+    /// (60,000 or 1,280.50). A comma anywhere else is refused, so 1,28 is
+    /// not read as 128.
+    pub fn from_typed(s: &str) -> Result<Self, Error> {
+        let bare = s.trim().trim_start_matches(['¥', '￥']).trim_end_matches('元').trim();
+        if !bare.contains(',') {
+            return bare.parse();
+        }
+        let whole = bare.split('.').next().unwrap_or_default().trim_start_matches('-');
+        let mut groups = whole.split(',');
+        let first = groups.next().unwrap_or_default();
+        let grouped = (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3);
+        if !grouped {
+            return Err(not_an_amount(s));
+        }
+        bare.replace(',', "").parse()
+    }
+}
+
+fn not_an_amount(s: &str) -> Error {
+    Error::validation(
+        "amount",
+        format!("\"{s}\" is not an amount in yuan: write digits with at most two decimals, like 1280.50"),
+        format!("“{s}”不是以元为单位的金额：请填写数字，最多两位小数，如 1280.50"),
+    )
 }
 
 impl FromStr for Money {
@@ -69,13 +105,7 @@ impl FromStr for Money {
     /// scientific notation, separators and more than two decimals.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let trimmed = s.trim();
-        let invalid = || {
-            Error::validation(
-                "amount",
-                format!("\"{s}\" is not an amount in yuan: write digits with at most two decimals, like 1280.50"),
-                format!("“{s}”不是以元为单位的金额：请填写数字，最多两位小数，如 1280.50"),
-            )
-        };
+        let invalid = || not_an_amount(s);
         if trimmed.is_empty() || trimmed.contains(['e', 'E', ',', '_', ' ']) {
             return Err(invalid());
         }
@@ -114,6 +144,41 @@ mod tests {
     fn refuses_what_is_not_exact_yuan() {
         for input in ["", "1.234", "1e3", "1,000", "abc", "NaN", "99999999999999999999999"] {
             assert!(input.parse::<Money>().is_err(), "{input} should be refused");
+        }
+    }
+
+    #[test]
+    fn amounts_read_as_people_read_and_type_them() {
+        for (fen, shown) in [
+            (301_338_400, "3,013,384.00"),
+            (0, "0.00"),
+            (5, "0.05"),
+            (100_000_00, "100,000.00"),
+            (-123_456_7, "-12,345.67"),
+            (100_000_000_110, "1,000,000,001.10"),
+        ] {
+            assert_eq!(Money::from_fen(fen).grouped(), shown);
+        }
+        for (typed, fen) in [
+            ("60,000", 6_000_000),
+            ("¥1,280.50", 128_050),
+            ("1280.5元", 128_050),
+            (" ￥ 3,013,384.00 ", 301_338_400),
+            ("12", 1200),
+        ] {
+            assert_eq!(Money::from_typed(typed).map(Money::fen).ok(), Some(fen), "{typed}");
+        }
+        for typed in [
+            "1,28",
+            "12,3456",
+            ",100",
+            "1,000,00",
+            "1.000,50",
+            "¥",
+            "1e3",
+            "1,000.005",
+        ] {
+            assert!(Money::from_typed(typed).is_err(), "{typed} should be refused");
         }
     }
 

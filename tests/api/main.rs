@@ -26,6 +26,7 @@ mod rls;
 mod security;
 mod tenancy;
 mod web;
+mod web_accounts;
 mod web_forms;
 mod web_office;
 mod web_workspace;

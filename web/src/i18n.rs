@@ -15,10 +15,25 @@ pub fn language(req: &HttpRequest) -> &'static str {
     }
 }
 
+/// The language the reader chose, if they chose one: a page that cannot
+/// know what they read (an error before any page) is then in both.
+pub fn chosen(req: &HttpRequest) -> Option<&'static str> {
+    req.cookie(COOKIE).map(|_| language(req))
+}
+
 /// The `t("key")` template function: the text in the page's language.
 pub fn translate(state: &State, key: &str) -> String {
     let lang = state.lookup("lang");
     text(lang.as_ref().and_then(|l| l.as_str()).unwrap_or("zh-CN"), key)
+}
+
+/// The `label("channel", value)` template function: an enum value's name
+/// in the page's language, from `service::labels` (the one place names of
+/// states and kinds live); an unknown value shows as itself.
+pub fn label(state: &State, kind: &str, value: &str) -> String {
+    let lang = state.lookup("lang");
+    let lang = lang.as_ref().and_then(|l| l.as_str()).unwrap_or("zh-CN");
+    service::labels::by_name(kind, value, lang).unwrap_or_else(|| value.to_owned())
 }
 
 /// The text for `key` in `lang`; an unknown key shows as itself.
@@ -27,6 +42,11 @@ pub fn text(lang: &str, key: &str) -> String {
         Some((_, zh, en)) => (if lang == "en" { en } else { zh }).to_string(),
         None => key.to_owned(),
     }
+}
+
+/// The text for `key` in `lang`, if the table has it.
+pub fn known(lang: &str, key: &str) -> Option<String> {
+    TEXT.iter().any(|(k, _, _)| *k == key).then(|| text(lang, key))
 }
 
 const TEXT: &[(&str, &str, &str)] = &[
@@ -38,8 +58,6 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("home", "首页", "Home"),
     ("overview", "概览", "Overview"),
     ("funds", "慈善基金", "Charity funds"),
-    ("fund_kind_community", "社区发展慈善基金", "Community fund"),
-    ("fund_kind_special", "专项基金", "Special fund"),
     ("services_delivered", "转介帮扶服务", "Services delivered"),
     (
         "services_delivered_note",
@@ -174,10 +192,6 @@ const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("previous", "上一页", "Previous"),
     ("next", "下一页", "Next"),
-    ("status_requested", "待复核", "Awaiting approval"),
-    ("status_approved", "已批准", "Approved"),
-    ("status_rejected", "未批准", "Rejected"),
-    ("status_paid", "已支付", "Paid"),
     ("needs_second", "须由另一名工作人员复核", "Another member must approve"),
     ("approve", "批准", "Approve"),
     ("reject", "不批准", "Reject"),
@@ -191,9 +205,6 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("referrals", "转介帮扶", "Referrals"),
     ("deadline", "答复期限", "Deadline"),
     ("needs", "需求", "Needs"),
-    ("target_sent", "待答复", "Waiting for your answer"),
-    ("target_accepted", "已接收", "Accepted"),
-    ("target_declined", "已拒绝", "Declined"),
     ("accept", "接收", "Accept"),
     ("decline", "拒绝", "Decline"),
     ("help_kind", "帮扶类型", "Kind of help"),
@@ -309,15 +320,6 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("search_name_or_code", "名称或统一社会信用代码", "Name or credit code"),
     ("search", "查询", "Search"),
     ("org_kind", "类型", "Kind"),
-    ("org_kind_social_group", "社会团体", "Social group"),
-    (
-        "org_kind_social_service_institution",
-        "社会服务机构",
-        "Social service institution",
-    ),
-    ("org_kind_foundation", "基金会", "Foundation"),
-    ("org_status_active", "正常", "Active"),
-    ("org_status_deregistered", "已注销", "Deregistered"),
     ("charity", "慈善组织", "Charity"),
     ("industry_association", "行业协会商会", "Industry association"),
     ("registered_on", "登记日期", "Registered on"),
@@ -332,8 +334,6 @@ const TEXT: &[(&str, &str, &str)] = &[
         "Supervision lists",
     ),
     ("list", "名录", "List"),
-    ("list_abnormal", "活动异常名录", "Abnormal activities"),
-    ("list_serious", "严重违法失信名单", "Serious violations"),
     ("listed_on", "列入日期", "Listed on"),
     ("removed_on", "移出", "Removed"),
     ("remove_listing", "移出名录", "Remove from the list"),
@@ -390,8 +390,6 @@ const TEXT: &[(&str, &str, &str)] = &[
         "查看救助对象的完整信息会记入审计记录。",
         "Reading a household's full details is written to the audit trail.",
     ),
-    ("case_open", "在册", "Open"),
-    ("case_closed", "已结案", "Closed"),
     ("head_of_household", "户主", "Head of household"),
     ("address", "地址", "Address"),
     ("relief_categories", "救助类别", "Relief categories"),
@@ -406,19 +404,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("category", "类别", "Category"),
     ("monthly_amount", "金额", "Amount"),
     ("since", "起始", "Since"),
-    ("category_minimum_living", "最低生活保障", "Minimum living allowance"),
-    ("category_extreme_poverty", "特困人员供养", "Extreme poverty support"),
-    ("category_temporary", "临时救助", "Temporary assistance"),
-    ("category_near_poverty", "低保边缘", "Near poverty"),
-    (
-        "category_essential_expense",
-        "刚性支出困难",
-        "Essential-expense hardship",
-    ),
     ("urgency", "紧急程度", "Urgency"),
-    ("urgency_normal", "一般", "Normal"),
-    ("urgency_urgent", "紧急", "Urgent"),
-    ("urgency_critical", "特急", "Critical"),
     ("escalated", "已逾期上报", "Escalated"),
     ("not_sent", "尚未发送给慈善组织", "Not sent to any charity yet"),
     ("help_recorded", "已登记的帮扶", "Help recorded"),
@@ -476,4 +462,229 @@ const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("try_again", "重试", "Try again"),
     ("language", "English", "中文"),
+    // Accounts (the bureau's users page) and one's own password.
+    ("accounts", "账号管理", "Accounts"),
+    ("role", "角色", "Role"),
+    ("account_active", "正常", "Active"),
+    ("account_stopped", "已停用", "Stopped"),
+    ("deactivate", "停用", "Stop"),
+    ("activate", "恢复", "Let in again"),
+    ("new_account", "开设账号", "Open an account"),
+    (
+        "new_account_hint",
+        "新用户会收到一封说明如何登录的邮件；请另行告知初始密码，并提醒其登录后修改。",
+        "The new user gets an email saying how to sign in; give them the initial password separately and ask them to change it.",
+    ),
+    (
+        "organization_for_staff",
+        "所属机构（机构工作人员必选）",
+        "Organization (for its staff)",
+    ),
+    ("display_name", "姓名", "Full name"),
+    ("email", "电子邮箱", "Email"),
+    (
+        "initial_password",
+        "初始密码（至少 8 位）",
+        "Initial password (8 characters or more)",
+    ),
+    ("email_language", "邮件语言", "Language of emails"),
+    ("open_account", "开设账号", "Open the account"),
+    (
+        "done_user_created",
+        "账号已开设，登录说明已发往其邮箱。",
+        "The account is open; how to sign in was emailed to its owner.",
+    ),
+    (
+        "done_user_deactivated",
+        "账号已停用，其登录已失效。",
+        "The account is stopped and its sessions ended.",
+    ),
+    (
+        "done_user_activated",
+        "账号已恢复，可以重新登录。",
+        "The account can sign in again.",
+    ),
+    ("my_account", "我的账号", "My account"),
+    ("change_password", "修改密码", "Change password"),
+    ("current_password", "当前密码", "Current password"),
+    (
+        "new_password",
+        "新密码（至少 8 位）",
+        "New password (8 characters or more)",
+    ),
+    (
+        "change_password_hint",
+        "修改后，所有已登录的浏览器和设备都需用新密码重新登录，您会收到一封确认邮件。",
+        "Every browser and device signed in will have to sign in again with the new password; you will get an email saying so.",
+    ),
+    (
+        "done_password_changed",
+        "密码已修改，请用新密码登录。",
+        "Your password is changed: sign in with the new one.",
+    ),
+    // Opening a fee-reduction period; a charity's own funds.
+    ("open_period", "开启报送期间", "Open a reporting period"),
+    (
+        "open_period_hint",
+        "开启后，本市所有行业协会商会会收到报送通知邮件。",
+        "Every industry association of the city is emailed to report.",
+    ),
+    ("title", "标题", "Title"),
+    ("half", "时段", "Part of the year"),
+    ("half_whole", "全年", "Whole year"),
+    ("half_1", "上半年（1—6 月）", "First half (January–June)"),
+    ("half_2", "下半年（7—12 月）", "Second half (July–December)"),
+    ("due_on", "截止日期", "Due on"),
+    (
+        "done_period_opened",
+        "报送期间已开启，已通知各行业协会商会。",
+        "The period is open and the associations have been emailed.",
+    ),
+    ("my_funds", "本机构的基金", "Our funds"),
+    ("create_fund", "设立基金", "Open a fund"),
+    (
+        "create_fund_hint",
+        "社区基金须填写所在社区、街道和区；专项基金可不填。",
+        "A community fund names its community, street and district; a special fund may leave them blank.",
+    ),
+    ("fund_name", "基金名称", "Fund name"),
+    ("fund_kind", "基金类型", "Kind of fund"),
+    ("street", "街道", "Street"),
+    (
+        "done_fund_created",
+        "基金已设立，可在捐赠与支出中选用。",
+        "The fund is open and can be chosen for gifts and disbursements.",
+    ),
+    (
+        "no_funds_yet",
+        "本机构还没有基金：先在下方设立一个，支出申请才能选择基金。",
+        "Your organization has no fund yet: open one below before requesting a disbursement.",
+    ),
+    ("choose_city", "请选择城市", "Choose the city"),
+    // The home page and a region's public page.
+    ("city", "城市", "City"),
+    (
+        "home_intro",
+        "各市民政局监管的社会组织、慈善捐赠与社区慈善基金，向社会公开。",
+        "The social organizations, charitable gifts and community funds the cities' civil-affairs bureaus supervise, open to the public.",
+    ),
+    ("region_all_cities", "下辖各市一览", "all its cities"),
+    (
+        "region_public_intro",
+        "下辖各市的社会组织与慈善基金概况，点击城市查看详情。",
+        "The organizations and charity funds of each city; choose a city for its pages.",
+    ),
+    ("what_you_can_do", "在这里可以", "Here you can"),
+    (
+        "home_trace",
+        "凭捐赠回执上的号码和验证码，查询善款用在了哪里；",
+        "trace where a gift went, with the number and code on its acknowledgement;",
+    ),
+    (
+        "home_register",
+        "查询社会组织登记信息、慈善基金和捐赠站点；",
+        "look up registered organizations, charity funds and donation stations;",
+    ),
+    (
+        "home_staff",
+        "民政工作人员、社会组织工作人员和捐赠人：",
+        "bureau officials, organizations' staff and donors:",
+    ),
+    ("first_page", "第一页", "First page"),
+    (
+        "done_disbursement_requested",
+        "支出申请已提交，须由另一名工作人员复核。",
+        "The request is in: another member must approve it.",
+    ),
+    (
+        "done_disbursement_approve",
+        "已批准，支付后请登记支付信息。",
+        "Approved: record the payment once it is made.",
+    ),
+    (
+        "done_disbursement_reject",
+        "已不予批准，申请人会收到通知。",
+        "Rejected; the requester is told.",
+    ),
+    ("done_disbursement_pay", "支付信息已登记。", "The payment is recorded."),
+    (
+        "done_station_opened",
+        "捐赠站点已设立，已在公众页面显示。",
+        "The station is open and shown on the public pages.",
+    ),
+    ("done_station_closed", "捐赠站点已关闭。", "The station is closed."),
+    ("give", "我要捐款", "Give"),
+    (
+        "give_hint",
+        "先登记认捐，再按所选方式付款；机构确认到账后，会向您的邮箱发送捐赠回执。",
+        "Pledge first, then pay the way you chose; once the charity confirms the money arrived, your acknowledgement is emailed to you.",
+    ),
+    ("amount_yuan", "金额（元）", "Amount (yuan)"),
+    (
+        "disclose_me",
+        "同意在公示中显示我的姓名",
+        "Show my name in the public listing",
+    ),
+    ("pledge", "认捐", "Pledge"),
+    (
+        "done_pledge_made",
+        "认捐已登记：请按所选方式付款，机构确认到账后会发送捐赠回执。",
+        "Your pledge is recorded: pay the way you chose, and the acknowledgement follows once the charity confirms it.",
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::TEXT;
+
+    #[test]
+    fn every_key_is_written_once() {
+        let mut keys: Vec<&str> = TEXT.iter().map(|(k, _, _)| *k).collect();
+        keys.sort_unstable();
+        let twice: Vec<_> = keys.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+        assert!(twice.is_empty(), "keys written twice: {twice:?}");
+    }
+
+    /// A key a template names that the table lacks would show the reader
+    /// the key itself (`fund_name`) instead of words.
+    #[test]
+    fn every_key_a_template_names_is_in_the_table() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            let html = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // `t("key")` and the macros' label arguments, `input("name", "key")`.
+            for call in ["t(\"", "input(\"", "choice(\""] {
+                for rest in html.split(call).skip(1) {
+                    let mut args = rest.split('"');
+                    let first = args.next().unwrap_or_default();
+                    let key = if call == "t(\"" {
+                        // Only whole literals: `t("status_" ~ s)` is built.
+                        match args.next() {
+                            Some(after) if after.starts_with(')') => first,
+                            _ => continue,
+                        }
+                    } else {
+                        match (args.next(), args.next()) {
+                            (Some(", "), Some(label)) => label,
+                            _ => continue,
+                        }
+                    };
+                    // (`split(" ")` in the page's script is not a key.)
+                    let is_key = !key.is_empty()
+                        && key
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                    if is_key && !TEXT.iter().any(|(k, _, _)| *k == key) {
+                        missing.push(format!(
+                            "{}: {key}",
+                            path.file_name().unwrap_or_default().to_string_lossy()
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys the table lacks: {missing:?}");
+    }
+}

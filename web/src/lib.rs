@@ -12,7 +12,10 @@ mod session;
 pub mod status;
 mod trace;
 
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
@@ -20,6 +23,7 @@ use serde::Serialize;
 use std::sync::LazyLock;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    unreadable_addresses(cfg);
     cfg.route("/", web::get().to(home))
         .route("/lang/{code}", web::get().to(pages::set_language))
         .route("/login", web::get().to(pages::auth::form))
@@ -70,6 +74,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(pages::referrals::act),
         )
         .route("/{tenant}/my/donations", web::get().to(pages::donor::my_donations))
+        .route("/{tenant}/give", web::get().to(pages::give::form))
+        .route("/{tenant}/give", web::post().to(pages::give::pledge))
         .route(
             "/{tenant}/my/donations/{id}/receipt",
             web::get().to(pages::donor::receipt),
@@ -108,6 +114,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(pages::organizations::supervise),
         )
         .route("/{tenant}/office/audit", web::get().to(pages::audit::search))
+        .route("/{tenant}/office/users", web::get().to(pages::users::list))
+        .route("/{tenant}/office/users", web::post().to(pages::users::create))
+        .route(
+            "/{tenant}/office/users/{id}/{action}",
+            web::post().to(pages::users::set_active),
+        )
+        .route("/{tenant}/account", web::get().to(pages::account::show))
+        .route(
+            "/{tenant}/account/password",
+            web::post().to(pages::account::change_password),
+        )
+        .route("/{tenant}/workspace/funds", web::get().to(pages::funds::list))
+        .route("/{tenant}/workspace/funds", web::post().to(pages::funds::create))
+        .route("/{tenant}/office/fee-periods", web::post().to(pages::fee_periods::open))
         .route(
             "/{tenant}/office/fee-periods",
             web::get().to(pages::fee_periods::overview),
@@ -137,6 +157,45 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/{tenant}/region", web::get().to(pages::office::region))
         .route("/{tenant}", web::get().to(pages::public::overview));
+}
+
+/// A page's own error in the reader's language. Its page is made without
+/// sight of the request (`ResponseError`), so in both languages; here the
+/// language the reader chose is known. The API's responses are left alone.
+pub async fn errors_in_readers_language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let lang = i18n::chosen(req.request());
+    let res = next.call(req).await?;
+    let page = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<pages::PageError>())
+        .map(|e| pages::error_page_in(&e.0, lang));
+    Ok(match page {
+        Some(page) => res.into_response(page),
+        None => res.map_into_boxed_body(),
+    })
+}
+
+/// An address the extractors cannot read (a mistyped id, a query that does
+/// not parse) is the error page in the reader's language, not the
+/// extractor's plain-text message.
+fn unreadable_addresses(cfg: &mut web::ServiceConfig) {
+    use actix_web::error::InternalError;
+    cfg.app_data(web::PathConfig::default().error_handler(|err, req| {
+        let page = pages::error_page_in(&service::Error::NotFound("page"), i18n::chosen(req));
+        InternalError::from_response(err, page).into()
+    }))
+    .app_data(web::QueryConfig::default().error_handler(|err, req| {
+        let unreadable = service::Error::validation(
+            "query",
+            "this address has a value the page cannot read: go back and use the page's own links and forms",
+            "网址中有无法识别的内容：请返回，使用页面上的链接和表单",
+        );
+        InternalError::from_response(err, pages::error_page_in(&unreadable, i18n::chosen(req))).into()
+    }));
 }
 
 /// The templates, compiled once and shared by every worker.
@@ -182,8 +241,15 @@ fn templates() -> Environment<'static> {
         "my_organization.html",
         "register.html",
         "unavailable.html",
+        "forms.html",
+        "users.html",
+        "account.html",
+        "workspace_funds.html",
+        "region_public.html",
+        "give.html",
     );
     env.add_function("t", i18n::translate);
+    env.add_function("label", i18n::label);
     env
 }
 

@@ -9,8 +9,7 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::{Deserialize, Serialize};
 use service::donations::trace::{self, Trace};
-use service::funds::disbursements::purpose_label;
-use service::{Db, Error, Money};
+use service::{Db, Error};
 
 use crate::render;
 
@@ -22,7 +21,7 @@ pub(crate) struct TraceQuery {
 
 #[derive(Serialize)]
 struct Use {
-    purpose: &'static str,
+    purpose: String,
     beneficiary: String,
     approved_on: String,
     amount: String,
@@ -42,8 +41,9 @@ struct Shown {
     unspent: String,
 }
 
-impl From<Trace> for Shown {
-    fn from(t: Trace) -> Self {
+impl Shown {
+    /// The trace as the reader reads it, in their language.
+    fn of(t: Trace, lang: &str) -> Self {
         let gift = &t.gift.gift;
         Self {
             receipt_number: gift.receipt_number.clone().unwrap_or_default(),
@@ -55,20 +55,20 @@ impl From<Trace> for Shown {
                 .clone()
                 .or_else(|| gift.project.clone())
                 .unwrap_or_else(|| "机构统筹使用 general fund".to_owned()),
-            amount: Money::from_fen(gift.amount_fen).to_string(),
+            amount: crate::pages::yuan(gift.amount_fen),
             received_on: gift.received_on.to_string(),
             uses: t
                 .uses
                 .iter()
                 .map(|u| Use {
-                    purpose: purpose_label(u.purpose),
+                    purpose: service::labels::heading(u.purpose, lang),
                     beneficiary: u.beneficiary.clone(),
                     approved_on: u.decided_on.map(|d| d.to_string()).unwrap_or_default(),
-                    amount: Money::from_fen(u.amount_fen).to_string(),
+                    amount: crate::pages::yuan(u.amount_fen),
                 })
                 .collect(),
-            allocated: Money::from_fen(t.allocated_fen).to_string(),
-            unspent: Money::from_fen(t.unspent_fen).to_string(),
+            allocated: crate::pages::yuan(t.allocated_fen),
+            unspent: crate::pages::yuan(t.unspent_fen),
         }
     }
 }
@@ -78,10 +78,13 @@ pub(crate) async fn page(
     tenant: web::Path<String>,
     query: web::Query<TraceQuery>,
     crate::request::Meta(meta): crate::request::Meta,
+    req: actix_web::HttpRequest,
 ) -> HttpResponse {
+    let lang = crate::i18n::language(&req);
+    let chosen = crate::i18n::chosen(&req);
     let city = match service::tenants::find_by_slug(&db, &tenant).await {
         Ok(city) => city,
-        Err(Error::NotFound(_)) => return HttpResponse::NotFound().body("no such city"),
+        Err(e @ Error::NotFound(_)) => return crate::pages::error_page_in(&e, chosen),
         Err(e) => return crate::pages::error_page(&e),
     };
     let public = service::tenants::context_for(&city, service::Actor::Anonymous, meta);
@@ -91,7 +94,7 @@ pub(crate) async fn page(
         (StatusCode::OK, None, None)
     } else {
         match trace::by_receipt(&db, &public, &receipt, &code).await {
-            Ok(t) => (StatusCode::OK, Some(Shown::from(t)), None),
+            Ok(t) => (StatusCode::OK, Some(Shown::of(t, lang)), None),
             Err(Error::NotFound(_)) => (
                 StatusCode::NOT_FOUND,
                 None,

@@ -22,6 +22,7 @@ use crate::clock;
 use crate::context::TenantContext;
 use crate::db::{Db, WriteTx};
 use crate::error::{Error, Result};
+use crate::labels::Label;
 use crate::money::Money;
 use crate::outbox::{Email, Template};
 use crate::page::{self, Order, Page, PageRequest};
@@ -73,19 +74,6 @@ pub fn transition(from: DisbursementStatus, action: DisbursementAction) -> Resul
                 }
             ),
         )),
-    }
-}
-
-pub fn purpose_label(purpose: Purpose) -> &'static str {
-    match purpose {
-        Purpose::LivingAid => "生活救助",
-        Purpose::Medical => "医疗救助",
-        Purpose::Education => "助学",
-        Purpose::ElderlyServices => "养老服务",
-        Purpose::Children => "儿童关爱",
-        Purpose::Disaster => "救灾",
-        Purpose::CommunityProjects => "社区项目",
-        Purpose::Administration => "管理费用",
     }
 }
 
@@ -188,7 +176,7 @@ pub(crate) async fn insert_request(
         template: Template::DisbursementRequested,
         context: json!({
             "name": org.name, "fund_name": fund.name, "amount": Money::from_fen(amount_fen).to_string(),
-            "purpose": purpose_label(d.purpose), "requested_by": requester, "description": d.description,
+            "purpose": d.purpose.zh(), "requested_by": requester, "description": d.description,
         }),
     })
     .await?;
@@ -287,12 +275,12 @@ pub async fn approve(db: &Db, ctx: &TenantContext, id: Uuid, note: Option<&str>)
             format!(
                 "{} holds {usable} usable for {} (other gifts are restricted to other purposes), less than the {needed} needed",
                 fund.name,
-                purpose_label(before.purpose),
+                before.purpose.zh(),
             ),
             format!(
                 "{}可用于{}的款项为 {usable} 元（其余捐赠限定了其他用途），不足所需的 {needed} 元",
                 fund.name,
-                purpose_label(before.purpose),
+                before.purpose.zh(),
             ),
         )
     })?;
@@ -381,7 +369,7 @@ async fn notify_requester(
         template: Template::DisbursementDecided,
         context: json!({
             "name": requester.display_name, "fund_name": fund.name,
-            "amount": Money::from_fen(d.amount_fen).to_string(), "purpose": purpose_label(d.purpose),
+            "amount": Money::from_fen(d.amount_fen).to_string(), "purpose": d.purpose.zh(),
             "approved": approved, "note": d.decision_note,
         }),
     })

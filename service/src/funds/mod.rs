@@ -16,7 +16,7 @@ use entity::charity_fund::{self, FundKind};
 use entity::disbursement::{self, BeneficiaryKind, DisbursementStatus, Purpose};
 use entity::donation::{self, DonationStatus, Entry};
 use entity::referral_need::{NeedKind, Service};
-use entity::{assistance, referral_target};
+use entity::{assistance, organization, referral_target};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
@@ -96,6 +96,16 @@ pub async fn create(
     )
     .await?;
     Ok(fund)
+}
+
+/// A fund as anyone may read it (the page a donor gives from), with the
+/// name of the charity that runs it.
+pub async fn get(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<(charity_fund::Model, String)> {
+    let tx = db.read(ctx).await?;
+    let fund = find(&tx, ctx, id).await?;
+    let charity = organization::Entity::find_owned(&tx, ctx, fund.organization_id).await?;
+    tx.commit().await?;
+    Ok((fund, charity.name))
 }
 
 pub(crate) async fn find<C: ConnectionTrait>(conn: &C, ctx: &TenantContext, id: Uuid) -> Result<charity_fund::Model> {

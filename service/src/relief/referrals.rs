@@ -28,6 +28,7 @@ use crate::context::TenantContext;
 use crate::db::{Db, WriteTx};
 use crate::error::{Error, OrConflict, Result};
 use crate::funds::disbursements;
+use crate::labels::Label;
 use crate::money::Money;
 use crate::outbox::{Email, Template};
 use crate::page::{self, Order, Page, PageRequest};
@@ -51,24 +52,13 @@ pub struct ReferralInput {
     pub note: Option<String>,
 }
 
-pub fn service_label(service: Service) -> &'static str {
-    match service {
-        Service::DailyCare => "生活照料",
-        Service::MealDelivery => "助餐送餐",
-        Service::MedicalEscort => "就医陪护",
-        Service::Bathing => "助浴",
-        Service::PsychologicalCare => "心理关爱",
-        Service::EducationSupport => "助学辅导",
-    }
-}
-
 /// A need as officials and organizations read it, in Chinese.
 pub fn need_label(n: &referral_need::Model) -> String {
     match (n.kind, n.service, n.amount_fen) {
         (NeedKind::Money, _, Some(fen)) => format!("资金 {} 元", Money::from_fen(fen)),
         (NeedKind::Money, _, None) => "资金".to_owned(),
         (NeedKind::Goods, _, _) => format!("物资：{}", n.description),
-        (NeedKind::Service, Some(s), _) => format!("服务：{}", service_label(s)),
+        (NeedKind::Service, Some(s), _) => format!("服务：{}", s.zh()),
         (NeedKind::Service, None, _) => "服务".to_owned(),
     }
 }
@@ -246,7 +236,7 @@ pub async fn suggestions(db: &Db, ctx: &TenantContext, referral_id: Uuid) -> Res
         for s in &services {
             if service_keywords(*s).iter().any(|k| org.business_scope.contains(k)) {
                 score += 3;
-                reasons.push(format!("业务范围含{}", service_label(*s)));
+                reasons.push(format!("业务范围含{}", s.zh()));
             }
         }
         if wants_goods && (org.business_scope.contains("救助") || org.public_fundraising_on.is_some()) {
@@ -761,7 +751,7 @@ fn kind_label(a: &assistance::Model) -> String {
     match (a.kind, a.service) {
         (NeedKind::Money, _) => "资金".to_owned(),
         (NeedKind::Goods, _) => "物资".to_owned(),
-        (NeedKind::Service, Some(s)) => service_label(s).to_owned(),
+        (NeedKind::Service, Some(s)) => s.zh().to_owned(),
         (NeedKind::Service, None) => "服务".to_owned(),
     }
 }

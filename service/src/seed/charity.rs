@@ -473,7 +473,7 @@ fn nanning_funds(
                 Payout {
                     purpose,
                     beneficiary: (who.to_owned(), kind),
-                    description: format!("{community}{}", crate::funds::disbursements::purpose_label(purpose)),
+                    description: format!("{community}{}", crate::labels::Label::zh(purpose)),
                     fen: total * share / 100 / 100 * 100,
                     decided_on: (start + Duration::days((i * 5 + 200 + n * 60) as i64)).min(today),
                     reference: (n == 0).then(|| format!("NN{:04}{:02}", i + 1, n + 1)),

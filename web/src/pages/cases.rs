@@ -14,7 +14,7 @@ use entity::relief_case::CaseStatus;
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 use service::page::PageRequest;
-use service::relief::referrals::{self, NeedInput, ReferralInput, service_label};
+use service::relief::referrals::{self, NeedInput, ReferralInput};
 use service::{Money, Role};
 use uuid::Uuid;
 
@@ -104,7 +104,7 @@ async fn show(page: &Page, tenant: &str, id: Uuid, shown: Shown) -> Reply {
     let benefits: Vec<_> = case
         .benefits
         .iter()
-        .map(|b| context! { category => key(b.category), amount => Money::from_fen(b.amount_fen).to_string(), since => b.since.to_string() })
+        .map(|b| context! { category => key(b.category), amount => super::yuan(b.amount_fen), since => b.since.to_string() })
         .collect();
     let views = referrals::list(db, ctx, Some(id), PageRequest::new(Some(50), None::<Uuid>)?)
         .await?
@@ -150,7 +150,10 @@ async fn show(page: &Page, tenant: &str, id: Uuid, shown: Shown) -> Reply {
             status => key(r.referral.status), needs => needs, help => help, targets => targets, suggestions => suggestions,
         });
     }
-    let services: Vec<(String, &str)> = SERVICES.iter().map(|s| (key(*s), service_label(*s))).collect();
+    let services: Vec<(String, String)> = SERVICES
+        .iter()
+        .map(|s| (key(*s), service::labels::heading(*s, page.frame.lang)))
+        .collect();
     let form = shown.form.unwrap_or_else(|| {
         context! {
             idempotency_key => service::token::random_token(), urgency => "normal",
@@ -224,7 +227,9 @@ fn referral_input(case_id: Uuid, fields: &HashMap<String, String>) -> Result<Ref
             continue;
         };
         let amount = match (kind, text(&row.amount)) {
-            (NeedKind::Money, Some(a)) => Some(a.parse::<Money>().map_err(|e| Rejected::invalid(field("amount"), e))?),
+            (NeedKind::Money, Some(a)) => {
+                Some(Money::from_typed(&a).map_err(|e| Rejected::invalid(field("amount"), e))?)
+            }
             _ => None,
         };
         // Only the services the form offers.

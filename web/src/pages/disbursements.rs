@@ -8,16 +8,17 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use chrono::NaiveDate;
-use entity::disbursement::{BeneficiaryKind, Purpose};
+use entity::disbursement::{BeneficiaryKind, DisbursementStatus, Purpose};
 use minijinja::{Value, context};
-use service::funds::disbursements::{self, DisbursementInput, purpose_label};
+use service::funds::disbursements::{self, DisbursementInput};
+use service::labels::heading;
 use service::page::PageRequest;
 use service::{Money, Role};
 use uuid::Uuid;
 
 use super::form::{self, Choice, Rejected};
 use super::workspace::idempotency_key;
-use super::{Page, Reply, invalid, key, redirect};
+use super::{Page, Reply, invalid, key, redirect_done};
 
 const PURPOSES: [Purpose; 8] = [
     Purpose::LivingAid,
@@ -38,28 +39,66 @@ struct Row {
     typed: Value,
 }
 
+/// Which disbursements the list shows: of one status (those waiting for a
+/// colleague's approval, say), a page at a time, newest first.
+#[derive(serde::Deserialize, serde::Serialize, Default)]
+pub struct Filter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<DisbursementStatus>,
+    #[serde(default, skip_serializing)]
+    after: Option<Uuid>,
+}
+
+const PAGE_SIZE: i32 = 50;
+
 /// The list and the request form, with what was typed and what is wrong.
 async fn page(page: &Page, tenant: &str, form: Value, errors: Value, row: Option<Row>, status: StatusCode) -> Reply {
+    listed(page, tenant, &Filter::default(), form, errors, row, status).await
+}
+
+async fn listed(
+    page: &Page,
+    tenant: &str,
+    filter: &Filter,
+    form: Value,
+    errors: Value,
+    row: Option<Row>,
+    status: StatusCode,
+) -> Reply {
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
     let db = &page.db;
-    let list = disbursements::list(db, ctx, None, None, PageRequest::new(Some(100), None::<Uuid>)?)
-        .await?
-        .items;
+    let found = disbursements::list(
+        db,
+        ctx,
+        None,
+        filter.status,
+        PageRequest::new(Some(PAGE_SIZE), filter.after)?,
+    )
+    .await?;
+    let next = found
+        .has_next
+        .then(|| found.items.last().map(|d| super::next_page_query(filter, d.id)))
+        .flatten();
+    let first = filter
+        .after
+        .is_some()
+        .then(|| serde_urlencoded::to_string(filter).unwrap_or_default());
+    let list = found.items;
     let mine = service::funds::of_my_organization(db, ctx).await?;
-    let fund_name = |id: Uuid| {
-        mine.iter()
-            .find(|f| f.id == id)
-            .map(|f| f.name.clone())
-            .unwrap_or_default()
-    };
+    let fund = |id: Uuid| mine.iter().find(|f| f.id == id);
+    let fund_name = |id: Uuid| fund(id).map(|f| f.name.clone()).unwrap_or_default();
+    let fund_balance = |id: Uuid| fund(id).map(|f| super::yuan(f.raised_fen - f.disbursed_fen));
     let rows: Vec<_> = list
         .iter()
         .map(|d| {
             context! {
-                id => d.id.to_string(), fund => fund_name(d.fund_id), purpose => purpose_label(d.purpose),
-                beneficiary => d.beneficiary_name.clone(), amount => Money::from_fen(d.amount_fen).to_string(),
+                id => d.id.to_string(), fund => fund_name(d.fund_id), purpose => heading(d.purpose, page.frame.lang),
+                beneficiary => d.beneficiary_name.clone(), amount => super::yuan(d.amount_fen),
                 status => key(d.status), mine => Some(d.requested_by) == ctx.user_id(),
-                paid => d.payment_reference.clone(),
+                paid => d.payment_reference.clone(), description => d.description.clone(),
+                requested_on => service::clock::china_date(d.requested_at).to_string(),
+                // What the approver weighs the request against.
+                fund_balance => fund_balance(d.fund_id),
             }
         })
         .collect();
@@ -68,16 +107,29 @@ async fn page(page: &Page, tenant: &str, form: Value, errors: Value, row: Option
         .map(|f| {
             (
                 f.id.to_string(),
-                format!("{}（¥{}）", f.name, Money::from_fen(f.raised_fen - f.disbursed_fen)),
+                format!("{}（¥{}）", f.name, super::yuan(f.raised_fen - f.disbursed_fen)),
             )
         })
         .collect();
-    let purposes: Vec<(String, &str)> = PURPOSES.iter().map(|p| (key(*p), purpose_label(*p))).collect();
+    let purposes: Vec<(String, String)> = PURPOSES
+        .iter()
+        .map(|p| (key(*p), heading(*p, page.frame.lang)))
+        .collect();
+    let statuses: Vec<String> = [
+        DisbursementStatus::Requested,
+        DisbursementStatus::Approved,
+        DisbursementStatus::Paid,
+        DisbursementStatus::Rejected,
+    ]
+    .into_iter()
+    .map(key)
+    .collect();
     Ok(page.render(
         "disbursements.html",
         status,
         context! {
             disbursements => rows, funds => fund_options, purposes => purposes, form => form, errors => errors,
+            next => next, first => first, status_filter => filter.status.map(key), statuses => statuses,
             today => service::clock::today().to_string(), row => row.as_ref().map(|r| r.id.clone()),
             row_errors => row.as_ref().map_or_else(|| context! {}, |r| r.errors.clone()),
             row_typed => row.map_or_else(|| context! {}, |r| r.typed), ..page.base(Some(tenant))
@@ -89,8 +141,8 @@ fn fresh_form() -> Value {
     context! { idempotency_key => service::token::random_token(), beneficiary_kind => "person", purpose => "living_aid" }
 }
 
-pub async fn list(page: Page, tenant: web::Path<String>) -> Reply {
-    self::page(&page, &tenant, fresh_form(), context! {}, None, StatusCode::OK).await
+pub async fn list(page: Page, tenant: web::Path<String>, filter: web::Query<Filter>) -> Reply {
+    listed(&page, &tenant, &filter, fresh_form(), context! {}, None, StatusCode::OK).await
 }
 
 /// The request form, typed: a beneficiary kind the form does not offer is
@@ -114,7 +166,7 @@ fn parse(fields: &HashMap<String, String>) -> Result<DisbursementInput, Rejected
         .find(|p| key(*p) == form.purpose.trim())
         .ok_or_else(|| Rejected::from(invalid::choice("purpose")))?;
     let beneficiary_kind = form.beneficiary_kind.or("beneficiary_kind", BeneficiaryKind::Person)?;
-    let amount: Money = form.amount.trim().parse().map_err(Rejected::from)?;
+    let amount = Money::from_typed(&form.amount).map_err(Rejected::from)?;
     Ok(DisbursementInput {
         fund_id,
         purpose,
@@ -139,7 +191,12 @@ pub async fn request(page: Page, tenant: web::Path<String>, form: web::Form<Hash
             }
         };
         match requested {
-            Ok(_) => return Ok(redirect(&format!("/{tenant}/workspace/disbursements"))),
+            Ok(_) => {
+                return Ok(redirect_done(
+                    &format!("/{tenant}/workspace/disbursements"),
+                    "disbursement_requested",
+                ));
+            }
             Err(e @ service::Error::Validation { .. }) => (page.errors(&e), StatusCode::UNPROCESSABLE_ENTITY),
             // A fund id that is not one of the organization's.
             Err(service::Error::NotFound(_)) => (
@@ -180,7 +237,10 @@ pub async fn decide(
         _ => return Err(service::Error::NotFound("action").into()),
     };
     match result {
-        Ok(_) => Ok(redirect(&format!("/{tenant}/workspace/disbursements"))),
+        Ok(_) => Ok(redirect_done(
+            &format!("/{tenant}/workspace/disbursements"),
+            &format!("disbursement_{action}"),
+        )),
         // A payment's errors show in that row's form, beside the field.
         Err(e @ service::Error::Validation { .. }) if action == "pay" => {
             let row = Some(Row {

@@ -5,17 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use entity::donation::GiftKind;
 use minijinja::context;
+use service::Role;
 use service::donations::{self, DonationFilter, trace};
-use service::funds::disbursements::purpose_label;
+use service::labels::heading;
 use service::page::PageRequest;
-use service::{Money, Role};
 use uuid::Uuid;
 
-use super::{Page, Reply};
-
-fn yuan(fen: i64) -> String {
-    Money::from_fen(fen).to_string()
-}
+use super::{Page, Reply, yuan};
 
 pub async fn my_donations(page: Page, tenant: web::Path<String>) -> Reply {
     let ctx = page.signed_in(&tenant, Role::Donor)?;
@@ -34,7 +30,7 @@ pub async fn my_donations(page: Page, tenant: web::Path<String>) -> Reply {
         let uses: Vec<_> = t
             .uses
             .iter()
-            .map(|u| context! { purpose => purpose_label(u.purpose), beneficiary => u.beneficiary.clone(), amount => yuan(u.amount_fen) })
+            .map(|u| context! { purpose => heading(u.purpose, page.frame.lang), beneficiary => u.beneficiary.clone(), amount => yuan(u.amount_fen) })
             .collect();
         rows.push(context! {
             id => g.gift.id.to_string(), receipt => g.gift.receipt_number.clone(), voided => g.reversal.is_some(),

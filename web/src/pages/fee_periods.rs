@@ -2,18 +2,22 @@
 //! amounts saved by fee item and by measure (charts with their tables),
 //! and the spreadsheet passed up the chain as CSV or XLSX.
 
+use std::collections::HashMap;
+
 use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_DISPOSITION;
 use actix_web::{HttpResponse, web};
-use minijinja::context;
+use chrono::{Datelike, NaiveDate};
+use minijinja::{Value, context};
 use serde::Deserialize;
-use service::fee_reductions::{self as fees, totals};
+use service::fee_reductions::{self as fees, NewPeriod, totals};
 use service::labels::Label;
 use service::page::PageRequest;
 use service::{Money, Role};
 use uuid::Uuid;
 
-use super::{Page, Reply, key};
+use super::form::{self, Rejected};
+use super::{Page, Reply, invalid, key, redirect_done};
 use crate::chart;
 
 #[derive(Deserialize)]
@@ -22,18 +26,87 @@ pub struct Chosen {
 }
 
 fn yuan(m: Money) -> String {
-    m.to_string()
+    m.grouped()
+}
+
+/// A new period as typed: the year and half default to the coming one.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewPeriodForm {
+    title: String,
+    year: String,
+    half: String,
+    due_on: String,
+}
+
+fn fresh_form() -> Value {
+    let today = service::clock::today();
+    context! {
+        idempotency_key => service::token::random_token(), year => today.year().to_string(),
+        due_on => (today + chrono::Days::new(30)).to_string(),
+    }
 }
 
 pub async fn overview(page: Page, tenant: web::Path<String>, query: web::Query<Chosen>) -> Reply {
+    render(&page, &tenant, query.period, fresh_form(), context! {}, StatusCode::OK).await
+}
+
+/// The period form as the service's input.
+fn parse(fields: &HashMap<String, String>) -> Result<NewPeriod, Rejected> {
+    let f: NewPeriodForm = form::typed(fields)?;
+    let (year, due_on) = (f.year.trim(), f.due_on.trim());
+    Ok(NewPeriod {
+        title: f.title,
+        year: year
+            .parse()
+            .map_err(|_| Rejected::invalid("year", invalid::whole_number("year", year)))?,
+        half: match f.half.trim() {
+            "" => None,
+            "1" => Some(1),
+            "2" => Some(2),
+            other => return Err(Rejected::unknown("half", other)),
+        },
+        due_on: NaiveDate::parse_from_str(due_on, "%Y-%m-%d")
+            .map_err(|_| Rejected::invalid("due_on", invalid::date("dueOn")))?,
+    })
+}
+
+/// Open a period: every industry association of the city is asked, by
+/// email, to report.
+pub async fn open(page: Page, tenant: web::Path<String>, fields: web::Form<HashMap<String, String>>) -> Reply {
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
+    let opened = page.submit(&fields, parse, async |input, key| {
+        fees::open_period(&page.db, ctx, input, key).await
+    });
+    let (errors, status) = match opened.await? {
+        Ok(period) => {
+            let to = format!("/{tenant}/office/fee-periods?period={}", period.id);
+            return Ok(redirect_done(&to, "period_opened"));
+        }
+        Err(shown) => shown,
+    };
+    let form = Value::from(minijinja::value::Serde(&*fields));
+    render(&page, &tenant, None, form, errors, status).await
+}
+
+async fn render(
+    page: &Page,
+    tenant: &str,
+    chosen: Option<Uuid>,
+    form: Value,
+    errors: Value,
+    status: StatusCode,
+) -> Reply {
+    let ctx = page.signed_in(tenant, Role::CityOfficial)?;
     let db = &page.db;
     // Oldest first (ids are time-ordered); a city opens two a year, so a
     // hundred is decades. The newest is shown unless another is chosen.
     let periods = fees::periods(db, ctx, PageRequest::new(Some(100), None::<Uuid>)?)
         .await?
         .items;
-    let chosen = query.period.or_else(|| periods.last().map(|p| p.id));
+    let chosen = chosen.or_else(|| periods.last().map(|p| p.id));
+    let halves = [("", "half_whole"), ("1", "half_1"), ("2", "half_2")]
+        .map(|(value, label)| (value, crate::i18n::text(page.frame.lang, label)));
     let options: Vec<_> = periods
         .iter()
         .rev()
@@ -42,8 +115,11 @@ pub async fn overview(page: Page, tenant: web::Path<String>, query: web::Query<C
     let Some(period_id) = chosen else {
         return Ok(page.render(
             "fee_periods.html",
-            StatusCode::OK,
-            context! { periods => options, totals => None::<()>, ..page.base(Some(&tenant)) },
+            status,
+            context! {
+                periods => options, totals => None::<()>, halves => halves, form => form, errors => errors,
+                ..page.base(Some(tenant))
+            },
         ));
     };
     let t = totals::period_totals(db, ctx, period_id).await?;
@@ -52,7 +128,7 @@ pub async fn overview(page: Page, tenant: web::Path<String>, query: web::Query<C
             .into_iter()
             .map(|(x, fen)| (x, "减负金额 saved".to_owned(), fen))
             .collect();
-        chart::stacked_bars(title, &points, |v| format!("¥{}", Money::from_fen(v)))
+        chart::stacked_bars(title, &points, |v| format!("¥{}", super::yuan(v)))
     };
     let by_item: Vec<_> = t
         .by_fee_item
@@ -97,10 +173,11 @@ pub async fn overview(page: Page, tenant: web::Path<String>, query: web::Query<C
     };
     Ok(page.render(
         "fee_periods.html",
-        StatusCode::OK,
+        status,
         context! {
             periods => options, totals => totals, by_item => by_item, by_measure => by_measure, item_chart => item_chart,
-            measure_chart => measure_chart, associations => associations, ..page.base(Some(&tenant))
+            measure_chart => measure_chart, associations => associations, halves => halves, form => form, errors => errors,
+            ..page.base(Some(tenant))
         },
     ))
 }

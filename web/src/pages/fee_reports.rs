@@ -182,7 +182,7 @@ fn report_input(form: &HashMap<String, String>, lines: &[FormLine]) -> Result<Re
         if v.is_empty() {
             Ok(Money::ZERO)
         } else {
-            v.parse::<Money>().map_err(|e| (field, e))
+            Money::from_typed(v).map_err(|e| (field, e))
         }
     };
     let mut parsed = Vec::new();
@@ -314,12 +314,14 @@ pub(crate) async fn to_review(db: &Db, ctx: &TenantContext) -> service::Result<V
                 let measure = MEASURES.iter().find(|m| m.0 == l.measure).map_or("", |m| m.2);
                 format!(
                     "{item} · {measure} · ¥{} · {} 家企业",
-                    Money::from_fen(l.amount_fen),
+                    super::yuan(l.amount_fen),
                     l.enterprises
                 )
             })
             .collect();
-        out.push(context! { id => r.id.to_string(), organization => org.name, total => Money::from_fen(total).to_string(), lines => lines });
+        out.push(
+            context! { id => r.id.to_string(), organization => org.name, total => super::yuan(total), lines => lines },
+        );
     }
     Ok(out)
 }

@@ -1,6 +1,7 @@
 //! Page handlers. Each builds the common frame (language, signed-in user,
 //! CSRF token) with [`Frame`], calls `service`, and renders a template.
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -9,12 +10,15 @@ pub mod donor;
 pub mod fee_periods;
 pub mod fee_reports;
 pub mod form;
+pub mod funds;
+pub mod give;
 pub mod my_organization;
 pub mod office;
 pub mod organizations;
 pub mod public;
 pub mod referrals;
 pub mod stations;
+pub mod users;
 pub mod workspace;
 
 use actix_web::cookie::Cookie;
@@ -38,6 +42,8 @@ pub struct Frame {
     new_csrf: Option<Cookie<'static>>,
     pub user: Option<TenantContext>,
     username: String,
+    /// What the action before the redirect did, in the reader's language.
+    done: Option<String>,
 }
 
 impl Frame {
@@ -55,12 +61,18 @@ impl Frame {
             },
             None => String::new(),
         };
+        let lang = i18n::language(req);
+        let done = web::Query::<Done>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.into_inner().done)
+            .and_then(|key| i18n::known(lang, &format!("done_{key}")));
         Ok(Self {
-            lang: i18n::language(req),
+            lang,
             csrf,
             new_csrf,
             user,
             username,
+            done,
         })
     }
 
@@ -76,7 +88,7 @@ impl Frame {
                 region => u.role() == Some(Role::RegionOfficial),
             }
         });
-        context! { lang => self.lang, csrf => self.csrf.clone(), user => user, tenant => tenant }
+        context! { lang => self.lang, csrf => self.csrf.clone(), user => user, tenant => tenant, done => self.done.clone() }
     }
 
     pub fn page(&self, name: &str, status: StatusCode, ctx: Value) -> HttpResponse {
@@ -86,6 +98,12 @@ impl Frame {
         }
         response
     }
+}
+
+/// An amount in fen as the portal shows it: 3,013,384.00 (the page adds
+/// the ¥).
+pub fn yuan(fen: i64) -> String {
+    service::Money::from_fen(fen).grouped()
 }
 
 /// An enum's wire name (its serde name, as in the API), for form values and
@@ -103,6 +121,21 @@ pub fn next_page_query(filter: &impl serde::Serialize, after: impl std::fmt::Dis
         Ok(q) if !q.is_empty() => format!("{q}&after={after}"),
         _ => format!("after={after}"),
     }
+}
+
+/// The `done` of a redirect after an action: which success message the
+/// next page shows (only one the text table has, so a link cannot put
+/// words on the page).
+#[derive(serde::Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+/// Back to `to` after an action, saying it was done: `done` names the
+/// message (`done_<done>` in the text table).
+pub fn redirect_done(to: &str, done: &str) -> HttpResponse {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    redirect(&format!("{to}{sep}done={done}"))
 }
 
 pub fn redirect(to: &str) -> HttpResponse {
@@ -195,8 +228,35 @@ impl Page {
                 }
                 .to_owned(),
             ))),
-            None => Err(PageError(service::Error::Unauthenticated("sign in first".to_owned()))),
+            None => Err(self.sign_in_first()),
         }
+    }
+
+    /// The signed-in user of this city, whatever their role (their own
+    /// account's pages).
+    pub fn signed_in_here(&self, tenant: &str) -> Result<&TenantContext, PageError> {
+        match &self.frame.user {
+            Some(ctx) if ctx.tenant_slug == tenant => Ok(ctx),
+            Some(_) => Err(PageError(service::Error::Forbidden(
+                "this page is for accounts of this city".to_owned(),
+            ))),
+            None => Err(self.sign_in_first()),
+        }
+    }
+
+    /// Not signed in: to the sign-in page, which comes back here after.
+    /// (A page's UNAUTHENTICATED carries the path to come back to.)
+    fn sign_in_first(&self) -> PageError {
+        let back = match self.req.query_string() {
+            "" => self.req.path().to_owned(),
+            q => format!("{}?{q}", self.req.path()),
+        };
+        let back = if self.req.method() == actix_web::http::Method::GET {
+            back
+        } else {
+            String::new()
+        };
+        PageError(service::Error::Unauthenticated(back))
     }
 
     /// Refuse a form that does not carry this browser's CSRF token.
@@ -244,6 +304,49 @@ impl Page {
             _ => "_form".to_owned(),
         };
         self.error_at(field, self.say(e))
+    }
+
+    /// A form's service call, settled for the page: its value, or the
+    /// errors to show beside the fields with the status they answer (422
+    /// for a field, 409 for a clash, 429 when throttled). Anything else is
+    /// the page's error.
+    pub fn settle<T>(&self, result: service::Result<T>) -> Result<Result<T, (Value, StatusCode)>, PageError> {
+        match result {
+            Ok(value) => Ok(Ok(value)),
+            Err(e @ service::Error::Validation { .. }) => Ok(Err((self.errors(&e), StatusCode::UNPROCESSABLE_ENTITY))),
+            Err(e @ service::Error::Conflict { .. }) => Ok(Err((self.errors(&e), StatusCode::CONFLICT))),
+            Err(e @ service::Error::TooManyAttempts { .. }) => {
+                Ok(Err((self.errors(&e), StatusCode::TOO_MANY_REQUESTS)))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// One posted form's round: the CSRF check, the fields read into the
+    /// service's input (`parse`), and the service's call with the form's
+    /// idempotency key. Its value when done; otherwise the errors to show
+    /// with the form again and the status they answer.
+    pub async fn submit<I, T>(
+        &self,
+        fields: &HashMap<String, String>,
+        parse: impl FnOnce(&HashMap<String, String>) -> Result<I, form::Rejected>,
+        call: impl AsyncFnOnce(I, Option<&str>) -> service::Result<T>,
+    ) -> Result<Result<T, (Value, StatusCode)>, PageError> {
+        if !self.csrf_ok(fields) {
+            return Ok(Err(self.expired_form()));
+        }
+        match parse(fields) {
+            Ok(input) => self.settle(call(input, workspace::idempotency_key(fields)).await),
+            Err(rejected) => Ok(Err((
+                self.error_at(rejected.field, self.say(&rejected.error)),
+                rejected.status,
+            ))),
+        }
+    }
+
+    /// A form whose CSRF token does not match: the error above the form.
+    pub fn expired_form(&self) -> (Value, StatusCode) {
+        (self.error_at("_form".into(), self.expired()), StatusCode::FORBIDDEN)
     }
 
     /// One message beside the named form field.
@@ -338,7 +441,13 @@ pub fn error_page(e: &service::Error) -> HttpResponse {
 /// both where there are both.
 pub fn error_page_in(e: &service::Error, lang: Option<&'static str>) -> HttpResponse {
     use service::Error as E;
-    if let E::Unauthenticated(_) = e {
+    if let E::Unauthenticated(back) = e {
+        // A page names itself (see `Page::sign_in_first`); anything else
+        // that is not a path of this site is not followed.
+        if back.starts_with('/') && !back.starts_with("//") && !back.starts_with("/\\") {
+            let query = serde_urlencoded::to_string([("next", back)]).unwrap_or_default();
+            return redirect(&format!("/login?{query}"));
+        }
         return redirect("/login");
     }
     let status = crate::status::of(e);
@@ -356,12 +465,18 @@ pub fn error_page_in(e: &service::Error, lang: Option<&'static str>) -> HttpResp
                 E::NotFound(_) => "没有找到您要的内容。".to_owned(),
                 _ => status.message_in("zh-CN").to_owned(),
             };
-            let en = status.message.clone();
-            render(
-                "error.html",
-                status.status,
-                context! { message => zh.clone(), english => (en != zh).then_some(en), lang => "zh-CN" },
-            )
+            let en = match e {
+                E::Forbidden(_) => "You may not do this, or the form has expired.".to_owned(),
+                E::NotFound(_) => "There is nothing here: the address may be mistyped or the record gone.".to_owned(),
+                _ => status.message.clone(),
+            };
+            // In the reader's language when it is known; in both when not.
+            let ctx = match lang {
+                Some("en") => context! { message => en, lang => "en" },
+                Some(_) => context! { message => zh, lang => "zh-CN" },
+                None => context! { message => zh.clone(), english => (en != zh).then_some(en), lang => "zh-CN" },
+            };
+            render("error.html", status.status, ctx)
         }
     };
     if let Some(seconds) = status.retry_after

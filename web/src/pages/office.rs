@@ -12,16 +12,12 @@ use entity::registration_application::ApplicationStatus;
 use std::collections::HashMap;
 
 use minijinja::context;
+use service::Role;
 use service::page::PageRequest;
-use service::{Money, Role};
 use uuid::Uuid;
 
-use super::{Page, Reply, redirect};
+use super::{Page, Reply, redirect, yuan};
 use crate::chart;
-
-fn yuan(fen: i64) -> String {
-    Money::from_fen(fen).to_string()
-}
 
 pub async fn desk(page: Page, tenant: web::Path<String>) -> Reply {
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;

@@ -5,20 +5,20 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use minijinja::context;
 use serde::Deserialize;
-use service::Money;
-use service::funds::disbursements::purpose_label;
+use service::labels::heading;
 use service::page::PageRequest;
-use service::relief::referrals::service_label;
 use uuid::Uuid;
 
-use super::{Page, Reply, city};
+use super::{Page, Reply, city, yuan};
 use crate::chart;
 
-fn yuan(fen: i64) -> String {
-    Money::from_fen(fen).to_string()
-}
-
 pub async fn overview(page: Page, tenant: web::Path<String>) -> Reply {
+    let place = service::tenants::find_by_slug(&page.db, &tenant).await;
+    if let Ok(region) = &place
+        && region.kind == service::TenantKind::Region
+    {
+        return region_overview(&page, region).await;
+    }
     let (public, name) = city(&page.db, page.request(), &tenant).await?;
     let o = service::overview::city(&page.db, &public).await?;
     let stations = service::donations::stations::list(&page.db, &public).await?;
@@ -47,6 +47,25 @@ pub async fn overview(page: Page, tenant: web::Path<String>) -> Reply {
             city => name, o => figures, campaigns => campaigns, open_stations => open_stations,
             ..page.base(Some(&tenant))
         },
+    ))
+}
+
+/// A region's public page: its cities, each with its headline figures and
+/// a link to its own pages.
+async fn region_overview(page: &Page, region: &entity::tenant::Model) -> Reply {
+    let mut cities = Vec::new();
+    for city in service::tenants::cities_of(&page.db, region.id).await? {
+        let public = service::tenants::context_for(&city, service::Actor::Anonymous, page.meta());
+        let o = service::overview::city(&page.db, &public).await?;
+        cities.push(context! {
+            slug => city.slug, name => city.name, active_organizations => o.active_organizations, charities => o.charities,
+            funds => o.funds, funds_raised => yuan(o.funds_raised_fen), campaigns => o.campaigns,
+        });
+    }
+    Ok(page.render(
+        "region_public.html",
+        StatusCode::OK,
+        context! { region => region.name.clone(), cities => cities, ..page.base(None) },
     ))
 }
 
@@ -157,8 +176,8 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query
         .iter()
         .map(|s| {
             context! {
-                service => service_label(s.service), person_times => s.person_times,
-                hours => Money::from_fen(s.hours_centi).to_string(),
+                service => heading(s.service, page.frame.lang), person_times => s.person_times,
+                hours => yuan(s.hours_centi),
             }
         })
         .collect();
@@ -175,14 +194,14 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query
         .flatten();
     let points: Vec<(String, String, i64)> = spending
         .iter()
-        .map(|p| (p.month.clone(), purpose_label(p.purpose).to_owned(), p.amount_fen))
+        .map(|p| (p.month.clone(), heading(p.purpose, page.frame.lang), p.amount_fen))
         .collect();
     let svg = chart::stacked_bars(&format!("{} · 按用途的月度支出", fund.name), &points, |v| {
         format!("¥{}", yuan(v))
     });
     let spending: Vec<_> = spending
         .iter()
-        .map(|p| context! { month => p.month.clone(), purpose => purpose_label(p.purpose), amount => yuan(p.amount_fen) })
+        .map(|p| context! { month => p.month.clone(), purpose => heading(p.purpose, page.frame.lang), amount => yuan(p.amount_fen) })
         .collect();
     let disbursements: Vec<_> = disbursements
         .items
@@ -190,7 +209,7 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query
         .map(|d| {
             context! {
                 date => d.decided_at.map(|t| service::clock::china_date(t).to_string()).unwrap_or_default(),
-                purpose => purpose_label(d.purpose), beneficiary => service::funds::public_beneficiary(d), amount => yuan(d.amount_fen),
+                purpose => heading(d.purpose, page.frame.lang), beneficiary => service::funds::public_beneficiary(d), amount => yuan(d.amount_fen),
             }
         })
         .collect();
@@ -204,8 +223,10 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query
             }
         })
         .collect();
+    // Which charity runs the fund, for the reader who would give to it.
+    let (_, charity) = service::funds::get(db, &public, id).await?;
     let fund_ctx = context! {
-        name => fund.name.clone(), kind => super::key(fund.kind), district => fund.district.clone(), street => fund.street.clone(),
+        id => fund.id.to_string(), charity => charity, name => fund.name.clone(), kind => super::key(fund.kind), district => fund.district.clone(), street => fund.street.clone(),
         community => fund.community.clone(),
         raised => yuan(fund.raised_fen), disbursed => yuan(fund.disbursed_fen), balance => yuan(fund.raised_fen - fund.disbursed_fen),
     };

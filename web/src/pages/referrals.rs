@@ -11,7 +11,7 @@ use entity::referral_need::{NeedKind, Service};
 use entity::referral_target::TargetStatus;
 use minijinja::{Value, context};
 use service::page::PageRequest;
-use service::relief::referrals::{self, AssistanceInput, service_label};
+use service::relief::referrals::{self, AssistanceInput};
 use service::{Money, Role};
 use uuid::Uuid;
 
@@ -39,16 +39,11 @@ pub(crate) fn needs_and_help(r: &referrals::ReferralView) -> (String, Vec<String
             (NeedKind::Service, Some(s)) => format!(
                 "{} {} · {} 人次 · {} 小时",
                 a.delivered_on,
-                service_label(s),
+                service::labels::Label::zh(s),
                 a.person_times,
-                Money::from_fen(a.hours_centi)
+                super::yuan(a.hours_centi)
             ),
-            _ => format!(
-                "{} ¥{} {}",
-                a.delivered_on,
-                Money::from_fen(a.amount_fen),
-                a.description
-            ),
+            _ => format!("{} ¥{} {}", a.delivered_on, super::yuan(a.amount_fen), a.description),
         })
         .collect();
     (needs.join("；"), help)
@@ -103,7 +98,10 @@ async fn page(page: &Page, tenant: &str, error: Option<String>, failed: Option<F
             }
         })
         .collect();
-    let services: Vec<(String, &str)> = SERVICES.iter().map(|s| (key(*s), service_label(*s))).collect();
+    let services: Vec<(String, String)> = SERVICES
+        .iter()
+        .map(|s| (key(*s), service::labels::heading(*s, page.frame.lang)))
+        .collect();
     Ok(page.render(
         "referrals.html",
         status,
@@ -138,7 +136,7 @@ fn assistance(form: &HashMap<String, String>) -> Result<AssistanceInput, Rejecte
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let amount = match (kind, text("amount")) {
         (NeedKind::Service, _) | (_, None) => None,
-        (_, Some(a)) => Some(a.parse::<Money>().map_err(Rejected::from)?),
+        (_, Some(a)) => Some(Money::from_typed(&a).map_err(Rejected::from)?),
     };
     let person_times = match (kind, text("person_times")) {
         (NeedKind::Service, Some(t)) => Some(

@@ -12,8 +12,8 @@ use service::Role;
 use service::donations::stations::{self, StationInput};
 use uuid::Uuid;
 
-use super::workspace::idempotency_key;
-use super::{Page, Reply, invalid, redirect};
+use super::form::Rejected;
+use super::{Page, Reply, invalid, redirect_done};
 
 async fn stations_page(page: &Page, tenant: &str, form: Value, errors: Value, status: StatusCode) -> Reply {
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
@@ -44,37 +44,34 @@ pub async fn list(page: Page, tenant: web::Path<String>) -> Reply {
     stations_page(&page, &tenant, fresh_form(), context! {}, StatusCode::OK).await
 }
 
+fn parse(form: &HashMap<String, String>) -> Result<StationInput, Rejected> {
+    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let opened_on = match text("opened_on") {
+        d if d.is_empty() => None,
+        d => Some(NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| Rejected::from(invalid::date("openedOn")))?),
+    };
+    Ok(StationInput {
+        name: text("name"),
+        district: text("district"),
+        address: text("address"),
+        hours: Some(text("hours")),
+        opened_on,
+    })
+}
+
 pub async fn create(page: Page, tenant: web::Path<String>, form: web::Form<HashMap<String, String>>) -> Reply {
     let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
-    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
-    let (errors, status) = if !page.csrf_ok(&form) {
-        (page.error_at("_form".into(), page.expired()), StatusCode::FORBIDDEN)
-    } else {
-        let opened_on = match text("opened_on") {
-            d if d.is_empty() => Ok(None),
-            d => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| invalid::date("openedOn")),
-        };
-        let created = match opened_on {
-            Ok(opened_on) => {
-                let input = StationInput {
-                    name: text("name"),
-                    district: text("district"),
-                    address: text("address"),
-                    hours: Some(text("hours")),
-                    opened_on,
-                };
-                stations::create(&page.db, ctx, input, idempotency_key(&form)).await
-            }
-            Err(e) => Err(e),
-        };
-        match created {
-            Ok(_) => return Ok(redirect(&format!("/{tenant}/workspace/stations"))),
-            Err(e @ service::Error::Validation { .. }) => (page.errors(&e), StatusCode::UNPROCESSABLE_ENTITY),
-            Err(e @ service::Error::Conflict { .. }) => (page.errors(&e), StatusCode::CONFLICT),
-            Err(e) => return Err(e.into()),
+    let opened = page.submit(&form, parse, async |input, key| {
+        stations::create(&page.db, ctx, input, key).await
+    });
+    let (errors, status) = match opened.await? {
+        Ok(_) => {
+            return Ok(redirect_done(
+                &format!("/{tenant}/workspace/stations"),
+                "station_opened",
+            ));
         }
+        Err(shown) => shown,
     };
     let form = Value::from(minijinja::value::Serde(&*form));
     stations_page(&page, &tenant, form, errors, status).await
@@ -85,7 +82,10 @@ pub async fn close(page: Page, path: web::Path<(String, Uuid)>, form: web::Form<
     let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
     page.check_csrf(&form)?;
     match stations::close(&page.db, ctx, id).await {
-        Ok(_) => Ok(redirect(&format!("/{tenant}/workspace/stations"))),
+        Ok(_) => Ok(redirect_done(
+            &format!("/{tenant}/workspace/stations"),
+            "station_closed",
+        )),
         Err(e @ service::Error::Conflict { .. }) => {
             let errors = page.errors(&e);
             stations_page(&page, &tenant, fresh_form(), errors, StatusCode::CONFLICT).await

@@ -80,7 +80,7 @@ async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<S
                 voided => g.reversal.is_some(), status => key(g.gift.status),
                 date => g.gift.received_on.to_string(), donor => g.gift.donor_name.clone(),
                 kind => if g.gift.gift_kind == GiftKind::Money { "kind_money" } else { "kind_goods" },
-                amount => Money::from_fen(g.gift.amount_fen).to_string(),
+                amount => super::yuan(g.gift.amount_fen),
                 station => g.gift.station_id.and_then(|s| c.station_names.get(&s).cloned()),
             }
         })
@@ -140,7 +140,7 @@ fn recorded_page(page: &Page, tenant: &str, recorded: donations::Recorded) -> Ht
         StatusCode::OK,
         context! {
             receipt_number => recorded.donation.receipt_number.clone().unwrap_or_default(),
-            amount => Money::from_fen(recorded.donation.amount_fen).to_string(),
+            amount => super::yuan(recorded.donation.amount_fen),
             code => recorded.verification_code,
             ..page.base(Some(tenant))
         },
@@ -239,7 +239,7 @@ struct DonationForm {
 /// or a choice the form does not offer, is reported against itself.
 fn parse(fields: &HashMap<String, String>) -> Result<DonationInput, Rejected> {
     let form: DonationForm = form::typed(fields)?;
-    let amount: Money = form.amount.trim().parse().map_err(Rejected::from)?;
+    let amount = Money::from_typed(&form.amount).map_err(Rejected::from)?;
     let uuid = |k: &'static str, v: &str| -> Result<Option<Uuid>, Rejected> {
         text(v)
             .map(|v| Uuid::parse_str(&v).map_err(|_| Rejected::from(invalid::choice(k))))
