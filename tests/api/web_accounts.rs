@@ -514,3 +514,85 @@ async fn a_donor_gives_from_a_funds_page() {
         "the charity is told of the pledge"
     );
 }
+
+#[tokio::test]
+async fn an_official_registers_a_household_in_the_portal() {
+    use crate::relief::id_number;
+    let app = spawn_app().await;
+    let (official, csrf) = signed_in(&app, "liuzhou.city_official", "/liuzhou/office/cases/new").await;
+    let cases = page_text(&official, format!("{}/liuzhou/office/cases", app.address)).await;
+    assert!(cases.contains(r#"href="/liuzhou/office/cases/new""#), "{cases}");
+    let url = format!("{}/liuzhou/office/cases/new", app.address);
+    let (head, spouse) = (
+        id_number("450203", "19580712", 321),
+        id_number("450203", "19600105", 322),
+    );
+    let household = |head_id: &str, spouse_id: &str| {
+        let fields: Vec<(&str, String)> = vec![
+            ("csrf", csrf.clone()),
+            ("idempotency_key", "household-form-1".to_owned()),
+            ("district", "鱼峰区".to_owned()),
+            ("street", "荣军街道".to_owned()),
+            ("community", "荣军社区".to_owned()),
+            ("address", "荣军路8号2栋301".to_owned()),
+            ("name", "韦建国".to_owned()),
+            ("id_number", head_id.to_owned()),
+            ("health", "高血压".to_owned()),
+            ("member_1_name", "覃秀梅".to_owned()),
+            ("member_1_id_number", spouse_id.to_owned()),
+            ("member_1_relationship", "配偶".to_owned()),
+            ("category", "minimum_living".to_owned()),
+            ("monthly", "1,230.00".to_owned()),
+            ("since", "2025-01-01".to_owned()),
+        ];
+        let (client, url) = (&official, url.clone());
+        async move { post_form(client, url, &fields).await }
+    };
+    let before = app.count("SELECT COUNT(*) FROM relief_case").await;
+
+    // A wrong identity number is refused beside its own row's field.
+    // (The head's number with its check character changed.)
+    let wrong = format!("{}{}", &head[..17], if head.ends_with('1') { '2' } else { '1' });
+    let bad_head = household(&wrong, &spouse).await;
+    assert_eq!(bad_head.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad_head.text().await.unwrap();
+    assert!(html.contains(r#"id="id_number-error""#), "{html}");
+    assert!(html.contains(r#"value="韦建国""#), "what was typed is kept");
+    let bad_spouse = household(&head, "12345").await;
+    assert_eq!(bad_spouse.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad_spouse
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="member_1_id_number-error""#)
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM relief_case").await, before);
+
+    let registered = household(&head, &spouse).await;
+    assert_eq!(registered.status(), StatusCode::SEE_OTHER);
+    let to = location(&registered);
+    assert!(
+        to.starts_with("/liuzhou/office/cases/") && to.ends_with("?done=case_registered"),
+        "{to}"
+    );
+    let page = page_text(&official, format!("{}{to}", app.address)).await;
+    assert!(
+        page.contains("救助家庭已登记") && page.contains("韦建国") && page.contains("覃秀梅"),
+        "{page}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM relief_case").await, before + 1);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM relief_person WHERE id_number IN ('{head}', '{spouse}')"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM relief_benefit WHERE category = 'minimum_living' AND amount_fen = 123000")
+            .await,
+        1,
+        "the benefit, typed with a comma, is exact"
+    );
+}

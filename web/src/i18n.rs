@@ -631,6 +631,21 @@ const TEXT: &[(&str, &str, &str)] = &[
         "认捐已登记：请按所选方式付款，机构确认到账后会发送捐赠回执。",
         "Your pledge is recorded: pay the way you chose, and the acknowledgement follows once the charity confirms it.",
     ),
+    ("register_household", "登记救助家庭", "Register a household"),
+    (
+        "register_household_hint",
+        "户主和家庭成员的身份证号会逐一校验；查看完整信息会记入审计记录。",
+        "Each identity number is checked; reading a household's full details is written to the audit trail.",
+    ),
+    ("disability", "残疾情况", "Disability"),
+    ("other_member", "家庭成员", "Member"),
+    ("benefit_drawn", "已享受的救助", "Relief already drawn"),
+    ("relief_category", "救助类别", "Relief category"),
+    (
+        "done_case_registered",
+        "救助家庭已登记。",
+        "The household is registered.",
+    ),
 ];
 
 #[cfg(test)]

@@ -137,6 +137,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(pages::fee_periods::export),
         )
         .route("/{tenant}/office/cases", web::get().to(pages::cases::list))
+        .route("/{tenant}/office/cases/new", web::get().to(pages::households::new))
+        .route(
+            "/{tenant}/office/cases/new",
+            web::post().to(pages::households::register),
+        )
         .route("/{tenant}/office/cases/{id}", web::get().to(pages::cases::detail))
         .route(
             "/{tenant}/office/cases/{id}/referrals",
@@ -247,6 +252,7 @@ fn templates() -> Environment<'static> {
         "workspace_funds.html",
         "region_public.html",
         "give.html",
+        "household_form.html",
     );
     env.add_function("t", i18n::translate);
     env.add_function("label", i18n::label);

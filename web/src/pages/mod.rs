@@ -12,6 +12,7 @@ pub mod fee_reports;
 pub mod form;
 pub mod funds;
 pub mod give;
+pub mod households;
 pub mod my_organization;
 pub mod office;
 pub mod organizations;
