@@ -46,7 +46,32 @@ async fn an_official_works_the_queues_from_the_desk() {
     assert_eq!(act("accept", "").await.unwrap().status(), StatusCode::SEE_OTHER);
     let desk = page_text(&client, &base).await;
     assert!(desk.contains(&format!("approve-application-{id}")), "{desk}");
-    assert_eq!(act("approve", "").await.unwrap().status(), StatusCode::SEE_OTHER);
+    // The desk links to the application, which shows what was applied for.
+    assert!(
+        desk.contains(&format!(r#"href="/liuzhou/office/applications/{id}""#)),
+        "{desk}"
+    );
+    let application = page_text(&client, format!("{base}/applications/{id}")).await;
+    assert!(
+        application.contains(&name) && application.contains("确认准予登记") && application.contains("统一社会信用代码"),
+        "{application}"
+    );
+    // Approved, the official is taken to the new record, with its code.
+    let approved = act("approve", "").await.unwrap();
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    let record = approved.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        record.starts_with("/liuzhou/office/organizations/") && record.ends_with("?done=registration_approved"),
+        "{record}"
+    );
+    let record = page_text(&client, format!("{}{record}", app.address)).await;
+    let code = app
+        .scalar_string(&format!("SELECT credit_code FROM organization WHERE name = '{name}'"))
+        .await;
+    assert!(record.contains("已准予登记") && record.contains(&code), "{record}");
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM organization WHERE name = '{name}' AND tenant_id = {LIUZHOU}"

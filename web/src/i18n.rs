@@ -646,6 +646,30 @@ const TEXT: &[(&str, &str, &str)] = &[
         "救助家庭已登记。",
         "The household is registered.",
     ),
+    ("particulars", "申请事项", "Particulars"),
+    ("submitted_on", "提交日期", "Submitted on"),
+    ("confirm_approve", "确认准予登记", "Confirm the registration"),
+    (
+        "confirm_approve_hint",
+        "准予登记后将建立登记记录并生成统一社会信用代码，申请人会收到通知，且不能撤回。",
+        "Approving creates the organization's record with its credit code and tells the applicant; it cannot be undone.",
+    ),
+    ("view_organization", "查看登记记录", "The organization's record"),
+    (
+        "done_registration_approved",
+        "已准予登记：登记记录和统一社会信用代码如下。",
+        "Registered: here is the organization's record and credit code.",
+    ),
+    (
+        "done_application_accepted",
+        "申请已受理，申请人会收到通知。",
+        "The application is accepted; the applicant is told.",
+    ),
+    (
+        "done_application_rejected",
+        "已不予登记，申请人会收到理由。",
+        "The application is rejected; the applicant is told why.",
+    ),
 ];
 
 #[cfg(test)]

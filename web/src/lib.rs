@@ -94,6 +94,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(pages::fee_reports::save),
         )
         .route(
+            "/{tenant}/office/applications/{id}",
+            web::get().to(pages::office::application),
+        )
+        .route(
             "/{tenant}/office/applications/{id}/{action}",
             web::post().to(pages::office::decide_application),
         )
@@ -253,6 +257,7 @@ fn templates() -> Environment<'static> {
         "region_public.html",
         "give.html",
         "household_form.html",
+        "application.html",
     );
     env.add_function("t", i18n::translate);
     env.add_function("label", i18n::label);

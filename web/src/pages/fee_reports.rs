@@ -332,8 +332,7 @@ pub async fn review(
     form: web::Form<HashMap<String, String>>,
 ) -> Reply {
     let (tenant, id, action) = path.into_inner();
-    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
-    page.check_csrf(&form)?;
+    let ctx = page.acting(&tenant, Role::CityOfficial, &form)?;
     let action = match action.as_str() {
         "approve" => ReportAction::Approve,
         "return" => ReportAction::Return,

@@ -260,6 +260,19 @@ impl Page {
         PageError(service::Error::Unauthenticated(back))
     }
 
+    /// A signed-in `role` acting through a form (a row's button): who they
+    /// are, once the form carries this browser's CSRF token.
+    pub fn acting(
+        &self,
+        tenant: &str,
+        role: Role,
+        form: &HashMap<String, String>,
+    ) -> Result<&TenantContext, PageError> {
+        let ctx = self.signed_in(tenant, role)?;
+        self.check_csrf(form)?;
+        Ok(ctx)
+    }
+
     /// Refuse a form that does not carry this browser's CSRF token.
     pub fn check_csrf(&self, form: &HashMap<String, String>) -> Result<(), PageError> {
         if self.csrf_ok(form) {

@@ -16,7 +16,7 @@ use service::Role;
 use service::page::PageRequest;
 use uuid::Uuid;
 
-use super::{Page, Reply, redirect, yuan};
+use super::{Page, Reply, redirect, redirect_done, yuan};
 use crate::chart;
 
 pub async fn desk(page: Page, tenant: web::Path<String>) -> Reply {
@@ -58,6 +58,8 @@ pub async fn desk(page: Page, tenant: web::Path<String>) -> Reply {
             context! {
                 id => a.id.to_string(), name => a.name.clone(), date => service::clock::china_date(a.submitted_at).to_string(),
                 submitted => a.status == ApplicationStatus::Submitted,
+                // The daily check has emailed that it waits too long.
+                late => a.overdue_notified_at.is_some(),
             }
         })
         .collect();
@@ -177,8 +179,7 @@ pub async fn decide_application(
     use service::organizations::registration;
     use service::organizations::workflow::RegistrationAction;
     let (tenant, id, action) = path.into_inner();
-    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
-    page.check_csrf(&form)?;
+    let ctx = page.acting(&tenant, Role::CityOfficial, &form)?;
     let action = match action.as_str() {
         "accept" => RegistrationAction::Accept,
         "approve" => RegistrationAction::Approve,
@@ -186,8 +187,40 @@ pub async fn decide_application(
         _ => return Err(service::Error::NotFound("action").into()),
     };
     let reason = form.get("reason").map(String::as_str);
-    registration::decide(&page.db, ctx, id, action, reason).await?;
-    Ok(redirect(&format!("/{tenant}/office")))
+    let decided = registration::decide(&page.db, ctx, id, action, reason).await?;
+    // An approval shows its result: the new organization's record, with
+    // its code.
+    Ok(match (action, decided.organization_id) {
+        (RegistrationAction::Approve, Some(org)) => redirect_done(
+            &format!("/{tenant}/office/organizations/{org}"),
+            "registration_approved",
+        ),
+        (RegistrationAction::Accept, _) => redirect_done(&format!("/{tenant}/office"), "application_accepted"),
+        _ => redirect_done(&format!("/{tenant}/office"), "application_rejected"),
+    })
+}
+
+/// One registration application as the official decides on it: the
+/// particulars the applicant gave, and the same actions as the desk's.
+pub async fn application(page: Page, path: web::Path<(String, Uuid)>) -> Reply {
+    use service::labels::heading;
+    let (tenant, id) = path.into_inner();
+    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
+    let a = service::organizations::registration::get(&page.db, ctx, id).await?;
+    let lang = page.frame.lang;
+    let shown = context! {
+        id => a.id.to_string(), name => a.name, kind => heading(a.kind, lang), association => a.is_industry_association,
+        scope => a.business_scope, address => a.registered_address, representative => a.legal_representative,
+        supervising_unit => a.supervising_unit, contact => a.contact_email, status => heading(a.status, lang),
+        submitted => a.status == ApplicationStatus::Submitted, accepted => a.status == ApplicationStatus::Accepted,
+        date => service::clock::china_date(a.submitted_at).to_string(), late => a.overdue_notified_at.is_some(),
+        reason => a.decision_reason, organization => a.organization_id.map(|o| o.to_string()),
+    };
+    Ok(page.render(
+        "application.html",
+        StatusCode::OK,
+        context! { a => shown, ..page.base(Some(&tenant)) },
+    ))
 }
 
 /// Send an undeliverable email back to the queue.
@@ -197,8 +230,7 @@ pub async fn retry_email(
     form: web::Form<HashMap<String, String>>,
 ) -> Reply {
     let (tenant, id) = path.into_inner();
-    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
-    page.check_csrf(&form)?;
+    let ctx = page.acting(&tenant, Role::CityOfficial, &form)?;
     service::outbox::retry(&page.db, ctx, id).await?;
     Ok(redirect(&format!("/{tenant}/office")))
 }

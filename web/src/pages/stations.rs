@@ -79,8 +79,7 @@ pub async fn create(page: Page, tenant: web::Path<String>, form: web::Form<HashM
 
 pub async fn close(page: Page, path: web::Path<(String, Uuid)>, form: web::Form<HashMap<String, String>>) -> Reply {
     let (tenant, id) = path.into_inner();
-    let ctx = page.signed_in(&tenant, Role::OrgStaff)?;
-    page.check_csrf(&form)?;
+    let ctx = page.acting(&tenant, Role::OrgStaff, &form)?;
     match stations::close(&page.db, ctx, id).await {
         Ok(_) => Ok(redirect_done(
             &format!("/{tenant}/workspace/stations"),

@@ -153,8 +153,7 @@ pub async fn set_active(
     fields: web::Form<HashMap<String, String>>,
 ) -> Reply {
     let (tenant, id, action) = path.into_inner();
-    let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
-    page.check_csrf(&fields)?;
+    let ctx = page.acting(&tenant, Role::CityOfficial, &fields)?;
     let active = match action.as_str() {
         "activate" => true,
         "deactivate" => false,
