@@ -412,6 +412,15 @@ async fn the_daily_check_lists_missed_reports_escalates_after_two_years_and_flag
         mails_to(&app, "liuzhou.city_official@demo.shanlian.invalid").await[0].0,
         "application_overdue"
     );
+    let body = app
+        .scalar_string(
+            "SELECT text_body FROM email_outbox WHERE template = 'application_overdue' AND recipient = 'liuzhou.city_official@demo.shanlian.invalid'",
+        )
+        .await;
+    assert!(
+        body.contains("当前状态：已提交") && !body.contains("submitted"),
+        "the status in the official's words: {body}"
+    );
     let waiting = app
         .scalar_string("SELECT CAST(overdue_notified_at IS NOT NULL AS TEXT) FROM registration_application WHERE name = '柳州市绿色家园环保服务中心'")
         .await;

@@ -20,6 +20,7 @@ use super::annual_reports::{due_date, due_rule};
 use super::load_for_update;
 use super::workflow::{self, ComplaintAction};
 use crate::audit::AuditEvent;
+use crate::labels::Label;
 use crate::clock;
 use crate::context::{Actor, TenantContext};
 use crate::db::Db;
@@ -212,7 +213,8 @@ pub async fn daily_check(db: &Db, ctx: &TenantContext, as_of: NaiveDate) -> Resu
                     context: json!({
                         "name": application.name, "application_id": application.id,
                         "date": application.submitted_at.date_naive().to_string(),
-                        "days": OVERDUE_WORKING_DAYS, "status": application.status,
+                        // The status in the official's words, not its stored name.
+                        "days": OVERDUE_WORKING_DAYS, "status": application.status.label(&official.language),
                     }),
                 })
                 .await?;
