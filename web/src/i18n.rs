@@ -670,6 +670,17 @@ const TEXT: &[(&str, &str, &str)] = &[
         "已不予登记，申请人会收到理由。",
         "The application is rejected; the applicant is told why.",
     ),
+    (
+        "done_referral_accept",
+        "已接收转介，请在下方登记帮扶情况。",
+        "Accepted: record the help below.",
+    ),
+    (
+        "done_referral_decline",
+        "已拒绝转介，民政局会收到理由。",
+        "Declined; the bureau is told why.",
+    ),
+    ("done_referral_assist", "帮扶情况已登记。", "The help is recorded."),
 ];
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::form::{self, Choice, Rejected};
 use super::workspace::idempotency_key;
-use super::{Page, Reply, invalid, key, redirect};
+use super::{Page, Reply, invalid, key, redirect_done};
 use crate::i18n;
 
 pub(crate) const SERVICES: [Service; 6] = [
@@ -213,7 +213,10 @@ pub async fn act(
         _ => return Err(service::Error::NotFound("action").into()),
     };
     match result {
-        Ok(()) => Ok(redirect(&format!("/{tenant}/workspace/referrals"))),
+        Ok(()) => Ok(redirect_done(
+            &format!("/{tenant}/workspace/referrals"),
+            &format!("referral_{action}"),
+        )),
         Err(e @ (service::Error::Conflict { .. } | service::Error::Validation { .. })) => {
             self::page(
                 &page,
