@@ -1169,7 +1169,7 @@ async fn the_receipt_email_link_opens_a_trace_page_without_the_donors_name() {
 
     let wrong = get(format!("{}{path}&code=AAAAAAAA", app.address)).await;
     assert_eq!(wrong.status(), 404);
-    assert!(wrong.text().await.unwrap().contains("没有找到这张票据"));
+    assert!(wrong.text().await.unwrap().contains("没有找到这张捐赠回执"));
     assert_eq!(get(format!("{}/atlantis/trace", app.address)).await.status(), 404);
 }
 

@@ -99,7 +99,7 @@ pub(crate) async fn page(
                 StatusCode::NOT_FOUND,
                 None,
                 Some(
-                    "没有找到这张票据，请核对票据号码和验证码。No receipt matches this number and code; check both."
+                    "没有找到这张捐赠回执，请核对回执编号和验证码。No acknowledgement matches this number and code; check both."
                         .to_owned(),
                 ),
             ),
