@@ -252,6 +252,19 @@ pub async fn list(
     page::fetch_by_id(db, ctx, query, app_user::Column::Id, page).await
 }
 
+/// The names of this city's users among `ids`: who did what, for the
+/// officials reading the audit trail.
+pub async fn names(db: &Db, ctx: &TenantContext, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, String>> {
+    ctx.require_role(&[Role::CityOfficial, Role::PlatformAdmin])?;
+    let tx = db.read(ctx).await?;
+    let users = app_user::Entity::scoped(ctx)
+        .filter(app_user::Column::Id.is_in(ids.iter().copied()))
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(users.into_iter().map(|u| (u.id, u.display_name)).collect())
+}
+
 /// A new account as typed by a person.
 pub struct NewUser {
     pub username: String,

@@ -240,6 +240,14 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
         trail.contains(&listing) && !trail.contains("supervision.remove"),
         "{trail}"
     );
+    // Read as people read it: the act in words, the official by name.
+    let official = app
+        .scalar_string("SELECT display_name FROM app_user WHERE username = 'liuzhou.city_official'")
+        .await;
+    assert!(
+        trail.contains("列入名录") && trail.contains(&official) && trail.contains("市民政局工作人员"),
+        "{trail}"
+    );
     let today = service::clock::today();
     let window = format!(
         "{audit}?entity_type=supervision_listing&from={}&to={}",

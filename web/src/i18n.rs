@@ -685,6 +685,11 @@ const TEXT: &[(&str, &str, &str)] = &[
         "Declined; the bureau is told why.",
     ),
     ("done_referral_assist", "帮扶情况已登记。", "The help is recorded."),
+    (
+        "audit_system",
+        "系统（定时任务或公众）",
+        "The system (a scheduled job or the public)",
+    ),
 ];
 
 #[cfg(test)]

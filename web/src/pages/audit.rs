@@ -57,13 +57,24 @@ pub async fn search(page: Page, tenant: web::Path<String>, query: web::Query<Sea
         Ok(filter) => {
             let found = audit::search(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
             let next = found.has_next.then(|| found.items.last().map(|r| r.seq)).flatten();
+            // Who did it, by name; what, in words (the code stays searchable).
+            let actors: Vec<_> = found.items.iter().filter_map(|r| r.actor_user_id).collect();
+            let names = service::users::names(&page.db, ctx, &actors).await?;
+            let lang = page.frame.lang;
+            let role = |r: &Option<String>| {
+                r.as_deref()
+                    .and_then(|r| service::labels::by_name("role", r, lang))
+                    .unwrap_or_default()
+            };
             let rows: Vec<_> = found
                 .items
                 .iter()
                 .map(|r| {
                     context! {
-                        seq => r.seq, at => service::clock::china_time(r.occurred_at), action => r.action.clone(),
-                        actor => r.actor_role.clone().unwrap_or_else(|| r.actor_kind.clone()),
+                        seq => r.seq, at => service::clock::china_time(r.occurred_at), code => r.action.clone(),
+                        action => service::labels::audit_action(&r.action, lang).unwrap_or(&r.action),
+                        actor => r.actor_user_id.and_then(|u| names.get(&u).cloned()), actor_role => role(&r.actor_role),
+                        system => r.actor_user_id.is_none(),
                         entity_type => r.entity_type.clone(), entity_id => r.entity_id.clone(),
                         changes => r.changes.clone(), hash => r.hash.chars().take(12).collect::<String>(),
                     }
