@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use entity::app_user::Role;
 use entity::disbursement::Purpose;
-use entity::donation::{self, Channel, DonationStatus, DonorKind, Entry, GiftKind};
+use entity::donation::{self, Channel, DonationStatus, DonorKind, GiftKind};
 use sea_orm::EntityTrait;
 use serde_json::json;
 use uuid::Uuid;
@@ -78,41 +78,7 @@ pub async fn pledge(
     if let Some(id) = gift.fund_id {
         fund_for_gift(tx.conn(), ctx, &org, id).await?;
     }
-    let donation = donation::Model {
-        tenant_id: ctx.tenant_id,
-        id: Uuid::now_v7(),
-        organization_id: org.id,
-        entry: Entry::Gift,
-        reverses_id: None,
-        status: DonationStatus::Pledged,
-        gift_kind: GiftKind::Money,
-        amount_fen: gift.amount_fen,
-        channel: gift.channel,
-        external_reference: String::new(),
-        goods_description: String::new(),
-        goods_quantity: String::new(),
-        goods_unit: String::new(),
-        valuation_basis: String::new(),
-        donor_kind: DonorKind::Individual,
-        donor_name: gift.donor_name.clone(),
-        donor_email: gift.donor_email.clone(),
-        donor_user_id: Some(user_id),
-        disclose: gift.disclose,
-        campaign_id: gift.campaign_id,
-        station_id: None,
-        fund_id: gift.fund_id,
-        project: None,
-        restricted_purpose: gift.restricted_purpose,
-        matches_id: None,
-        receipt_number: None,
-        verification_hash: None,
-        unallocated_fen: 0,
-        received_on: gift.received_on,
-        note: gift.note.clone(),
-        recorded_by: None,
-        confirmed_at: None,
-        created_at: clock::now(),
-    };
+    let donation = gift.pending_row(ctx, org.id, Some(user_id), None, clock::now());
     donation::Entity::insert(donation::ActiveModel::from(donation.clone()))
         .exec_without_returning(tx.conn())
         .await?;

@@ -79,6 +79,56 @@ pub(super) struct ValidGift {
     pub(super) note: String,
 }
 
+impl ValidGift {
+    /// The gift's row as first written, before any money is confirmed: a
+    /// pledge waits so for its money, a recorded gift is confirmed into
+    /// the ledger next, in the same transaction.
+    pub(super) fn pending_row(
+        &self,
+        ctx: &TenantContext,
+        organization_id: Uuid,
+        donor_user_id: Option<Uuid>,
+        recorded_by: Option<Uuid>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> donation::Model {
+        donation::Model {
+            tenant_id: ctx.tenant_id,
+            id: Uuid::now_v7(),
+            organization_id,
+            entry: Entry::Gift,
+            reverses_id: None,
+            status: DonationStatus::Pledged,
+            gift_kind: self.gift_kind,
+            amount_fen: self.amount_fen,
+            channel: self.channel,
+            external_reference: self.external_reference.clone(),
+            goods_description: self.goods_description.clone(),
+            goods_quantity: self.goods_quantity.clone(),
+            goods_unit: self.goods_unit.clone(),
+            valuation_basis: self.valuation_basis.clone(),
+            donor_kind: self.donor_kind,
+            donor_name: self.donor_name.clone(),
+            donor_email: self.donor_email.clone(),
+            donor_user_id,
+            disclose: self.disclose,
+            campaign_id: self.campaign_id,
+            station_id: self.station_id,
+            fund_id: self.fund_id,
+            project: self.project.clone(),
+            restricted_purpose: self.restricted_purpose,
+            matches_id: None,
+            receipt_number: None,
+            verification_hash: None,
+            unallocated_fen: 0,
+            received_on: self.received_on,
+            note: self.note.clone(),
+            recorded_by,
+            confirmed_at: None,
+            created_at: now,
+        }
+    }
+}
+
 pub(super) fn validate_gift(input: DonationInput) -> Result<ValidGift> {
     let amount_fen = input.amount.fen();
     if amount_fen <= 0 || amount_fen > MAX_AMOUNT_FEN {
@@ -262,41 +312,7 @@ pub async fn record(
     }
     let donor_user_id = donor_account(tx.conn(), ctx, gift.donor_email.as_deref()).await?;
     let now = clock::now();
-    let donation = donation::Model {
-        tenant_id: ctx.tenant_id,
-        id: Uuid::now_v7(),
-        organization_id,
-        entry: Entry::Gift,
-        reverses_id: None,
-        status: DonationStatus::Pledged,
-        gift_kind: gift.gift_kind,
-        amount_fen: gift.amount_fen,
-        channel: gift.channel,
-        external_reference: gift.external_reference.clone(),
-        goods_description: gift.goods_description.clone(),
-        goods_quantity: gift.goods_quantity.clone(),
-        goods_unit: gift.goods_unit.clone(),
-        valuation_basis: gift.valuation_basis.clone(),
-        donor_kind: gift.donor_kind,
-        donor_name: gift.donor_name.clone(),
-        donor_email: gift.donor_email.clone(),
-        donor_user_id,
-        disclose: gift.disclose,
-        campaign_id: gift.campaign_id,
-        station_id: gift.station_id,
-        fund_id: gift.fund_id,
-        project: gift.project.clone(),
-        restricted_purpose: gift.restricted_purpose,
-        matches_id: None,
-        receipt_number: None,
-        verification_hash: None,
-        unallocated_fen: 0,
-        received_on: gift.received_on,
-        note: gift.note.clone(),
-        recorded_by: Some(user),
-        confirmed_at: None,
-        created_at: now,
-    };
+    let donation = gift.pending_row(ctx, organization_id, donor_user_id, Some(user), now);
     let confirmed = confirm_into_ledger(&tx, ctx, &org, campaign.as_ref(), fund.as_ref(), donation, true).await?;
     confirmed
         .send_receipt(&tx, ctx, db, &org, fund.as_ref(), campaign.as_ref())
