@@ -188,13 +188,7 @@ async fn fee_reduction_export(
     }
     let result = service::fee_reductions::export::file(&state.db, &ctx, period_id, extension).await;
     match result {
-        Ok((body, content_type)) => HttpResponse::Ok()
-            .content_type(content_type)
-            .insert_header((
-                actix_web::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"fee-reductions-{period_id}.{extension}\""),
-            ))
-            .body(body),
+        Ok(file) => ::web::download(file, &format!("fee-reductions-{period_id}.{extension}")),
         Err(e) => service_error(e),
     }
 }

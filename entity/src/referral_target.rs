@@ -24,5 +24,7 @@ text_enum! {
         Sent,
         Accepted,
         Declined,
+        /// The charity said the help it took on is done.
+        Completed,
     }
 }

@@ -260,6 +260,7 @@ fn every_text_enum_keeps_its_strings() {
             (referral_target::TargetStatus::Sent, "sent"),
             (referral_target::TargetStatus::Accepted, "accepted"),
             (referral_target::TargetStatus::Declined, "declined"),
+            (referral_target::TargetStatus::Completed, "completed"),
         ],
     );
     check::<registration_application::ApplicationStatus>(

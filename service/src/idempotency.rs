@@ -49,7 +49,9 @@ pub(crate) async fn claim(
             format!("幂等键须为 1 至 {MAX_KEY_LEN} 个可打印 ASCII 字符（如 UUID）；请刷新页面后重新提交"),
         ));
     }
-    let (user_id, _) = ctx.require_user()?;
+    // A public form (applying without an account) claims its key as nobody:
+    // the key is a random token that only that form's reader holds.
+    let user_id = ctx.user_id().unwrap_or(Uuid::nil());
     let request_hash = request_hash(operation, input);
     let now = clock::now();
     let this_key = Condition::all()

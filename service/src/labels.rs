@@ -76,7 +76,7 @@ labels! {
     NeedKind { Money => ("资金", "money"), Goods => ("物资", "goods"), Service => ("服务", "service") }
     DisbursementStatus { Requested => ("待复核", "awaiting approval"), Approved => ("已批准", "approved"), Rejected => ("未批准", "rejected"), Paid => ("已支付", "paid") }
     BeneficiaryKind { Person => ("个人", "person"), Household => ("家庭", "household"), Project => ("项目", "project") }
-    TargetStatus { Sent => ("待答复", "waiting for an answer"), Accepted => ("已接收", "accepted"), Declined => ("已拒绝", "declined") }
+    TargetStatus { Sent => ("待答复", "waiting for an answer"), Accepted => ("已接收", "accepted"), Declined => ("已拒绝", "declined"), Completed => ("帮扶已完成", "help completed") }
     FundKind { Community => ("社区发展慈善基金", "community fund"), Special => ("专项基金", "special fund") }
     GiftKind { Money => ("资金", "money"), Goods => ("物资", "goods") }
     DonorKind { Individual => ("个人", "individual"), Enterprise => ("企业", "enterprise"), Anonymous => ("匿名", "anonymous") }
@@ -174,11 +174,13 @@ pub fn audit_action(code: &str, lang: &str) -> Option<&'static str> {
         ("organization.register_existing", "录入已登记组织", "registered organization entered"),
         ("platform.first_admin", "设立平台管理员", "first platform administrator"),
         ("referral.accept", "接收转介", "referral accepted"),
+        ("referral.complete", "转介帮扶完成", "referral's help completed"),
         ("referral.create", "创建转介", "referral created"),
         ("referral.decline", "拒绝转介", "referral declined"),
         ("referral.escalate", "转介逾期上报", "overdue referral escalated"),
         ("referral.send", "发送转介", "referral sent"),
         ("registration.accept", "受理登记申请", "registration application accepted"),
+        ("registration.apply", "申请成立登记并开设账号", "registration applied for, with a new account"),
         ("registration.approve", "准予登记", "registration approved"),
         ("registration.reject", "不予登记", "registration rejected"),
         ("registration.submit", "提交登记申请", "registration applied for"),

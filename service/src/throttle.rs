@@ -72,6 +72,16 @@ pub const TRACE_ADDRESS: Policy = Policy {
     window: Duration::hours(1),
 };
 
+/// Registration applications made without an account, from one address:
+/// each opens an account, so a few a day, then the address waits.
+pub const APPLY_ADDRESS: Policy = Policy {
+    kind: "apply_address",
+    free: 5,
+    lock_at: 10,
+    lock: Duration::hours(1),
+    window: Duration::days(1),
+};
+
 /// The longest a key waits before it is locked.
 const MAX_BACKOFF: Duration = Duration::minutes(5);
 

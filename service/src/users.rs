@@ -12,9 +12,10 @@ use uuid::Uuid;
 
 use crate::audit::AuditEvent;
 use crate::clock;
-use crate::context::{Actor, RequestMeta, TenantContext, role_name, tenant_kind_for};
+use crate::context::{Actor, RequestMeta, TenantContext, tenant_kind_for};
 use crate::db::Db;
 use crate::error::{Error, OrConflict, Result};
+use crate::labels::Label;
 use crate::outbox::{Email, Template};
 use crate::page::{self, Page, PageRequest};
 use crate::password;
@@ -294,17 +295,6 @@ pub(crate) struct HashedUser {
 }
 
 pub(crate) fn parse_new_user(input: NewUser) -> Result<ValidUser> {
-    let language = match input.language.as_deref().map(str::trim) {
-        None | Some("") => "zh-CN".to_owned(),
-        Some(l) if LANGUAGES.contains(&l) => l.to_owned(),
-        Some(l) => {
-            return Err(Error::validation(
-                "language",
-                format!("language must be zh-CN or en, not \"{l}\""),
-                format!("语言只能是 zh-CN 或 en，不能是“{l}”"),
-            ));
-        }
-    };
     match (input.role, input.organization_id) {
         (Role::OrgStaff, None) => {
             return Err(Error::validation(
@@ -322,6 +312,32 @@ pub(crate) fn parse_new_user(input: NewUser) -> Result<ValidUser> {
             ));
         }
     }
+    parse_account(input)
+}
+
+/// The account of someone applying to register an organization: staff of
+/// no organization until the application is approved.
+pub(crate) fn parse_applicant(input: NewUser) -> Result<ValidUser> {
+    parse_account(NewUser {
+        role: Role::OrgStaff,
+        organization_id: None,
+        ..input
+    })
+}
+
+/// An account's own fields: its name, email, password and language.
+fn parse_account(input: NewUser) -> Result<ValidUser> {
+    let language = match input.language.as_deref().map(str::trim) {
+        None | Some("") => "zh-CN".to_owned(),
+        Some(l) if LANGUAGES.contains(&l) => l.to_owned(),
+        Some(l) => {
+            return Err(Error::validation(
+                "language",
+                format!("language must be zh-CN or en, not \"{l}\""),
+                format!("语言只能是 zh-CN 或 en，不能是“{l}”"),
+            ));
+        }
+    };
     password::validate_new(&input.password)?;
     Ok(ValidUser {
         username: validate::identifier("username", &input.username, 3, 64)?,
@@ -390,7 +406,7 @@ pub(crate) fn account_created_email(
             "username": user.username,
             "tenant_name": tenant.name,
             "tenant_slug": tenant.slug,
-            "role_label": role_name(user.role),
+            "role_label": user.role.label(&user.language),
             "login_url": format!("{}/", db.public_url()),
         }),
     }

@@ -417,6 +417,22 @@ async fn every_mutation_that_succeeds_writes_exactly_one_audit_record() {
                     json!({"t": targets[0], "i": {"kind": "goods", "amount": "80.00", "description": "大米一袋"}}),
                 )
             }
+            "completeReferral" => {
+                let (_, _, targets) = rice_referred(&app, 114).await;
+                app.graphql(Some(&staff), crate::relief::ACCEPT, json!({"t": targets[0]}))
+                    .await;
+                app.graphql(
+                    Some(&staff),
+                    crate::relief::ASSIST,
+                    json!({"t": targets[0], "i": {"kind": "goods", "amount": "80.00", "description": "大米一袋"}}),
+                )
+                .await;
+                (
+                    Some(&staff),
+                    "mutation($t: UUID!) { completeReferral(targetId: $t) { status } }",
+                    json!({"t": targets[0]}),
+                )
+            }
             "escalateOverdueReferrals" => (Some(&official), "mutation { escalateOverdueReferrals }", json!({})),
             other => panic!("mutation {other} has no case in this test: add one that makes it succeed"),
         };

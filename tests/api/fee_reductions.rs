@@ -338,18 +338,39 @@ async fn totals_are_exact_to_the_fen_over_thousands_of_lines_and_the_exports_mat
     }
     assert_eq!((csv_rows, csv_total), (2000, expected));
 
-    // XLSX, read back with a reader crate and compared to the database.
-    let xlsx = app
+    // XLSX, read back with a reader crate and compared to the database:
+    // a title row over the header, amounts as numbers, a totals row, and
+    // the associations that did not report on their own sheet; saved under
+    // the period's name.
+    let response = app
         .get(Some(&official), &format!("/exports/fee-reductions/{period}.xlsx"))
-        .await
-        .bytes()
-        .await
-        .unwrap();
-    use calamine::Reader;
+        .await;
+    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(
+        disposition.contains("filename*=UTF-8''") && disposition.contains(".xlsx"),
+        "{disposition}"
+    );
+    let xlsx = response.bytes().await.unwrap();
+    use calamine::{DataType, Reader};
     let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
     let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-    assert_eq!(sheet.height(), 2001);
-    assert_eq!(sheet.get((0, 0)).map(|c| c.to_string()), Some("协会名称".to_owned()));
+    assert_eq!(sheet.height(), 2003, "title, header, 2000 lines, totals");
+    assert!(
+        sheet
+            .get((0, 0))
+            .map(|c| c.to_string())
+            .unwrap_or_default()
+            .contains("减负情况汇总")
+    );
+    assert_eq!(sheet.get((1, 0)).map(|c| c.to_string()), Some("协会名称".to_owned()));
+    let totals = sheet.get((2002, 8)).and_then(|c| c.get_float()).unwrap();
+    assert_eq!((totals * 100.0).round() as i64, expected, "the totals row is a number");
+    let missing = workbook.worksheet_range("未报送协会").unwrap();
+    assert_eq!(
+        missing.height() as i64 - 1,
+        t["associationsNotReported"].as_i64().unwrap(),
+        "one row per association that did not report"
+    );
     let db_first = app
         .scalar_string(&format!(
             "SELECT CAST(amount_fen AS TEXT) FROM fee_reduction_line WHERE position = 1 AND report_id = (SELECT id FROM fee_reduction_report WHERE period_id = {} AND organization_id = (SELECT id FROM organization WHERE name = '柳州市中小企业商会'))",
@@ -359,10 +380,8 @@ async fn totals_are_exact_to_the_fen_over_thousands_of_lines_and_the_exports_mat
     let row = (1..sheet.height())
         .find(|r| sheet.get((*r, 0)).map(|c| c.to_string()) == Some("柳州市中小企业商会".to_owned()))
         .unwrap();
-    assert_eq!(
-        sheet.get((row, 8)).map(|c| c.to_string()),
-        Some(yuan(db_first.parse().unwrap()))
-    );
+    let amount = sheet.get((row, 8)).and_then(|c| c.get_float()).unwrap();
+    assert_eq!((amount * 100.0).round() as i64, db_first.parse::<i64>().unwrap());
 
     // Other cities and other roles get nothing.
     let guilin = app.login("guilin.city_official").await;

@@ -423,6 +423,8 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
             ("measure_0".to_owned(), "lower".to_owned()),
             ("amount_0".to_owned(), "1200.00".to_owned()),
             ("enterprises_0".to_owned(), "30".to_owned()),
+            ("standard_before_0".to_owned(), "1,000元".to_owned()),
+            ("standard_after_0".to_owned(), "960".to_owned()),
         ]
     };
     // Add a line, then remove it again: what was typed stays.
@@ -455,6 +457,11 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
         refused.contains(r#"id="enterprises_0-error""#) && refused.contains("超过了协会会员企业数"),
         "{refused}"
     );
+    // A fee item the form does not offer is refused, not read as 其他.
+    let mut odd = base("1", "save");
+    odd[5].1 = "gold".into();
+    let refused = post_form(&staff, &url, &odd).await.text().await.unwrap();
+    assert!(refused.contains(r#"id="fee_item_0-error""#), "{refused}");
     // "Other" needs the fee's name, asked for beside the line.
     let mut other = base("1", "save");
     other[5].1 = "other".into();
@@ -465,32 +472,76 @@ async fn an_association_files_its_fee_report_in_the_browser_and_an_official_revi
             .await,
         0
     );
-    let submitted = post_form(&staff, &url, &base("1", "submit")).await;
-    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
-    assert!(page_text(&staff, &url).await.contains("已报送，待审核"));
+    // Amounts typed with separators are read as people write them.
+    let mut grouped = base("1", "submit");
+    grouped[7].1 = "1,200".into();
+    let submitted = post_form(&staff, &url, &grouped).await;
+    assert_eq!(
+        submitted.headers()[LOCATION],
+        "/liuzhou/workspace/fee-report?done=report_submitted"
+    );
+    // Filed, the report reads back: its lines, the standards, the total.
+    let filed = page_text(&staff, format!("{url}?done=report_submitted")).await;
+    assert!(
+        filed.contains("已报送，待审核") && filed.contains("减负报告已报送") && filed.contains("已报送的内容"),
+        "{filed}"
+    );
+    assert!(
+        filed.contains("¥1,000.00") && filed.contains("¥960.00") && filed.contains("<strong>¥1,200.00</strong>"),
+        "the standards and the total: {filed}"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM fee_reduction_line WHERE standard_before_fen = 100000 AND standard_after_fen = 96000"
+        )
+        .await,
+        1
+    );
 
     let official = browser();
     sign_in(&app, &official, "liuzhou", "liuzhou.city_official", "shanlian-demo").await;
     let desk = page_text(&official, format!("{}/liuzhou/office", app.address)).await;
     assert!(
-        desk.contains("柳州市汽车工业协会 · ¥1,200.00") && desk.contains("会费 · 降低 · ¥1,200.00 · 30 家企业"),
+        desk.contains("柳州市汽车工业协会 · 合计") && desk.contains("¥1,200.00") && desk.contains("会费"),
         "{desk}"
     );
     let id = app
         .scalar_string("SELECT id FROM fee_reduction_report WHERE status = 'submitted'")
         .await;
+    let line = app
+        .scalar_string(&format!(
+            "SELECT id FROM fee_reduction_line WHERE report_id = {}",
+            app.sql_id(&id)
+        ))
+        .await;
+    assert!(
+        desk.contains(&format!(r#"name="line_{line}""#)),
+        "a comment box per line: {desk}"
+    );
     let official_csrf = hidden(&desk, "csrf");
+    let line_field = format!("line_{line}");
     let returned = post_form(
         &official,
         format!("{}/liuzhou/office/fee-reports/{id}/return", app.address),
-        &[("csrf", official_csrf.as_str()), ("comment", "请补充会员大会决议")],
+        &[
+            ("csrf", official_csrf.as_str()),
+            ("comment", "请补充会员大会决议"),
+            (line_field.as_str(), "请附收费标准调整文件"),
+        ],
     )
     .await;
-    assert_eq!(returned.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        returned.headers()[LOCATION].to_str().unwrap(),
+        "/liuzhou/office?done=report_returned"
+    );
     let again = page_text(&staff, &url).await;
     assert!(
-        again.contains("已退回") && again.contains("请补充会员大会决议") && again.contains(r#"value="1200.00""#),
-        "{again}"
+        again.contains("已退回")
+            && again.contains("请补充会员大会决议")
+            && again.contains("请附收费标准调整文件")
+            && again.contains(r#"value="1200.00""#)
+            && again.contains(r#"value="1000.00""#),
+        "the report's and the line's comments, the form as filed: {again}"
     );
     assert_eq!(
         post_form(&staff, &url, &base("1", "submit")).await.status(),

@@ -596,3 +596,155 @@ async fn an_official_registers_a_household_in_the_portal() {
         "the benefit, typed with a comma, is exact"
     );
 }
+
+#[tokio::test]
+async fn a_founder_applies_without_an_account_and_acts_for_the_organization_once_approved() {
+    let app = spawn_app().await;
+    let founder = browser();
+    let form_page = page_text(&founder, format!("{}/liuzhou/apply", app.address)).await;
+    assert!(
+        form_page.contains(r#"name="kind""#) && form_page.contains(r#"name="password_again""#),
+        "{form_page}"
+    );
+    let csrf = hidden(&form_page, "csrf");
+    let key = hidden(&form_page, "idempotency_key");
+    let name = "柳州市青禾社区服务中心";
+    let fields = |kind: &'static str, username: &'static str, again: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("idempotency_key", key.clone()),
+            ("name", name.to_owned()),
+            ("kind", kind.to_owned()),
+            ("business_scope", "社区居家养老服务".to_owned()),
+            ("registered_address", "柳州市城中区潭中东路1号".to_owned()),
+            ("legal_representative", "韦青禾".to_owned()),
+            ("contact_email", "qinghe@example.org".to_owned()),
+            ("display_name", "韦青禾".to_owned()),
+            ("username", username.to_owned()),
+            ("password", "a-long-founder-passphrase".to_owned()),
+            ("password_again", again.to_owned()),
+        ]
+    };
+    let applications = format!("SELECT COUNT(*) FROM registration_application WHERE name = '{name}'");
+    let apply = format!("{}/liuzhou/apply", app.address);
+
+    // A kind the form does not offer, or passwords that differ: the form
+    // again, the error beside the field, nothing written.
+    let odd = post_form(&founder, &apply, &fields("gold", "qinghe", "a-long-founder-passphrase")).await;
+    assert_eq!(odd.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let odd = odd.text().await.unwrap();
+    assert!(
+        odd.contains(r#"id="kind-error""#) && odd.contains("请从列表中选择"),
+        "{odd}"
+    );
+    let differ = post_form(
+        &founder,
+        &apply,
+        &fields("social_service_institution", "qinghe", "other"),
+    )
+    .await;
+    assert_eq!(differ.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let differ = differ.text().await.unwrap();
+    assert!(differ.contains(r#"id="password_again-error""#), "{differ}");
+    assert!(
+        !differ.contains("a-long-founder-passphrase"),
+        "a password is never sent back"
+    );
+    // A username that is taken: a clash, said above the form.
+    let taken = post_form(
+        &founder,
+        &apply,
+        &fields(
+            "social_service_institution",
+            "liuzhou.org_staff",
+            "a-long-founder-passphrase",
+        ),
+    )
+    .await;
+    assert_eq!(taken.status(), StatusCode::CONFLICT);
+    assert!(taken.text().await.unwrap().contains("已被占用"));
+    assert_eq!(app.count(&applications).await, 0);
+
+    // Filed: the founder is signed in and sees the application waiting.
+    let filed = post_form(
+        &founder,
+        &apply,
+        &fields("social_service_institution", "qinghe", "a-long-founder-passphrase"),
+    )
+    .await;
+    assert_eq!(
+        (filed.status(), location(&filed)),
+        (
+            StatusCode::SEE_OTHER,
+            "/liuzhou/workspace/organization?done=applied".to_owned()
+        )
+    );
+    // The same form sent again once signed in (the back button) files
+    // nothing more: its token belongs to the session before sign-in.
+    let again = post_form(
+        &founder,
+        &apply,
+        &fields("social_service_institution", "qinghe", "a-long-founder-passphrase"),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::FORBIDDEN);
+    let status = page_text(
+        &founder,
+        format!("{}/liuzhou/workspace/organization?done=applied", app.address),
+    )
+    .await;
+    assert!(
+        status.contains("申请已提交") && status.contains(name) && status.contains("已提交，待受理"),
+        "{status}"
+    );
+    assert!(
+        !status.contains("/workspace/donations"),
+        "no charity work before registration: {status}"
+    );
+    assert_eq!(app.count(&applications).await, 1);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM app_user WHERE username = 'qinghe' AND role = 'org_staff' AND organization_id IS NULL"
+        )
+        .await,
+        1
+    );
+    assert_eq!(emails_to(&app, "qinghe@example.org", "application_received").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.apply'")
+            .await,
+        1
+    );
+
+    // The bureau approves it; the founder's account now acts for it.
+    let official = app.login("liuzhou.city_official").await;
+    let id = app
+        .scalar_string(&format!(
+            "SELECT id FROM registration_application WHERE name = '{name}'"
+        ))
+        .await;
+    for action in ["accept", "approve"] {
+        app.graphql_ok(
+            Some(&official),
+            &format!("mutation($id: UUID!) {{ {action}RegistrationApplication(id: $id) {{ status }} }}"),
+            serde_json::json!({ "id": id }),
+        )
+        .await;
+    }
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM app_user u JOIN organization o ON o.id = u.organization_id WHERE u.username = 'qinghe' AND o.name = '{name}'"
+        ))
+        .await,
+        1
+    );
+    let approved = app
+        .scalar_string("SELECT text_body FROM email_outbox WHERE template = 'application_approved' AND recipient = 'qinghe@example.org'")
+        .await;
+    assert!(approved.contains("qinghe"), "the email names the account: {approved}");
+    let record = page_text(&founder, format!("{}/liuzhou/workspace/organization", app.address)).await;
+    assert!(
+        record.contains(&format!("<h1>{name}</h1>")) && record.contains("统一社会信用代码"),
+        "{record}"
+    );
+}

@@ -532,3 +532,101 @@ async fn staff_open_a_station_record_a_gift_there_and_close_it() {
         "a closed station takes no gifts"
     );
 }
+
+#[tokio::test]
+async fn the_inbox_shows_the_household_masked_filters_by_answer_and_help_is_marked_complete() {
+    let app = spawn_app().await;
+    let head = crate::relief::id_number("450202", "19400101", 72);
+    let (_, referral, targets) =
+        crate::relief::referred(&app, &head, json!([{"kind": "service", "service": "bathing"}]), &[]).await;
+    let target = &targets[0];
+    let section = format!(r#"id="r-{referral}""#);
+    let staff = browser();
+    sign_in(&app, &staff, "liuzhou", "liuzhou.org_staff", "shanlian-demo").await;
+    let url = format!("{}/liuzhou/workspace/referrals", app.address);
+    let inbox = page_text(&staff, &url).await;
+    // The household as the referral email promised: masked, never named.
+    assert!(
+        inbox.contains("张*")
+            && inbox.contains("李*")
+            && inbox.contains("配偶")
+            && inbox.contains("最低生活保障 ¥770.00"),
+        "{inbox}"
+    );
+    assert!(
+        !inbox.contains("张三丰") && !inbox.contains(&head),
+        "no names or numbers: {inbox}"
+    );
+    let csrf = hidden(&inbox, "csrf");
+    let act = |action: &'static str| {
+        let staff = staff.clone();
+        let to = format!("{url}/{target}/{action}");
+        let csrf = csrf.clone();
+        async move { post_form(&staff, to, &[("csrf", csrf.as_str())]).await }
+    };
+    assert_eq!(act("accept").await.status(), StatusCode::SEE_OTHER);
+    // Done before any help is on record: refused, said on the page.
+    let early = act("complete").await;
+    assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.text().await.unwrap().contains("请先登记帮扶情况"));
+    let page = page_text(&staff, &url).await;
+    let key = hidden(&page, "idempotency_key");
+    let helped = post_form(
+        &staff,
+        format!("{url}/{target}/assist"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("idempotency_key", key.as_str()),
+            ("kind", "service"),
+            ("service", "bathing"),
+            ("person_times", "2"),
+            ("hours", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(helped.status(), StatusCode::SEE_OTHER);
+    let done = act("complete").await;
+    assert_eq!(
+        (
+            done.status(),
+            done.headers()[reqwest::header::LOCATION].to_str().unwrap()
+        ),
+        (
+            StatusCode::SEE_OTHER,
+            "/liuzhou/workspace/referrals?done=referral_complete"
+        )
+    );
+    let status = app
+        .scalar_string(&format!(
+            "SELECT status FROM referral_target WHERE id = {}",
+            app.sql_id(target)
+        ))
+        .await;
+    assert_eq!(status, "completed");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE template = 'referral_completed'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'referral.complete'")
+            .await,
+        1
+    );
+    assert_eq!(
+        act("complete").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only once"
+    );
+    // Filtered by the organization's answer.
+    let completed = page_text(&staff, format!("{url}?status=completed")).await;
+    assert!(
+        completed.contains(&section) && completed.contains("帮扶已完成"),
+        "{completed}"
+    );
+    let waiting = page_text(&staff, format!("{url}?status=sent")).await;
+    assert!(
+        !waiting.contains(&section),
+        "a completed referral is not waiting: {waiting}"
+    );
+}

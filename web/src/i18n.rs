@@ -690,6 +690,58 @@ const TEXT: &[(&str, &str, &str)] = &[
         "系统（定时任务或公众）",
         "The system (a scheduled job or the public)",
     ),
+    (
+        "apply_hint",
+        "成立社会团体、社会服务机构或基金会，可在此向市民政局提交成立登记申请，同时开设用于查看审查进度的账号。准予登记后，该账号即代表新登记的机构。",
+        "To found a social group, social service institution or foundation, apply here to the city's civil-affairs bureau, and open the account you will follow the review with. Once registered, the account acts for the new organization.",
+    ),
+    ("have_account", "已有账号？", "Already have an account?"),
+    ("the_organization", "拟成立的组织", "The organization"),
+    ("your_account", "您的账号", "Your account"),
+    ("password_again", "再次输入密码", "Password again"),
+    ("submit_application", "提交申请", "Submit the application"),
+    (
+        "done_applied",
+        "申请已提交，并已向联系邮箱发送确认邮件。民政局受理和审查的结果会显示在本页。",
+        "The application is submitted and a confirmation was emailed to the contact address. The bureau's decisions will show on this page.",
+    ),
+    ("apply_link", "申请成立社会组织", "Apply to register an organization"),
+    (
+        "no_organization_yet",
+        "本账号尚未代表任何已登记的机构；准予登记后即可办理机构业务。",
+        "This account does not act for a registered organization yet; it will once the registration is approved.",
+    ),
+    ("household_head", "户主", "Head of household"),
+    ("household_size", "家庭人数", "People"),
+    ("per_month", "月", "month"),
+    ("years_old", "岁", "years old"),
+    ("mark_complete", "标记帮扶完成", "Mark the help complete"),
+    (
+        "done_referral_complete",
+        "已标记帮扶完成，并已通知转介的民政工作人员。",
+        "The help is marked complete and the referring official was told.",
+    ),
+    ("total", "合计", "Total"),
+    ("standard_before", "原收费标准（元）", "Standard before (yuan)"),
+    ("standard_after", "现收费标准（元）", "Standard now (yuan)"),
+    ("line_comment", "本行意见", "Comment on this line"),
+    ("report_as_filed", "已报送的内容", "The report as filed"),
+    (
+        "done_report_submitted",
+        "减负报告已报送，等待民政局审核。",
+        "The report is submitted for the bureau's review.",
+    ),
+    ("done_draft_saved", "草稿已保存。", "The draft is saved."),
+    (
+        "done_report_approved",
+        "减负报告已审核通过。",
+        "The report is approved.",
+    ),
+    (
+        "done_report_returned",
+        "减负报告已退回，并已通知协会修改。",
+        "The report is returned and the association was told what to correct.",
+    ),
 ];
 
 #[cfg(test)]

@@ -12,6 +12,9 @@ mod session;
 pub mod status;
 mod trace;
 
+/// Exports are downloaded the same way from the API and the portal.
+pub use pages::fee_periods::download;
+
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
@@ -74,6 +77,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(pages::referrals::act),
         )
         .route("/{tenant}/my/donations", web::get().to(pages::donor::my_donations))
+        .route("/{tenant}/apply", web::get().to(pages::apply::form))
+        .route("/{tenant}/apply", web::post().to(pages::apply::submit))
         .route("/{tenant}/give", web::get().to(pages::give::form))
         .route("/{tenant}/give", web::post().to(pages::give::pledge))
         .route(
@@ -256,6 +261,7 @@ fn templates() -> Environment<'static> {
         "workspace_funds.html",
         "region_public.html",
         "give.html",
+        "apply.html",
         "household_form.html",
         "application.html",
     );

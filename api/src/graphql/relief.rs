@@ -93,6 +93,7 @@ pub enum TargetStatus {
     Sent,
     Accepted,
     Declined,
+    Completed,
 }
 
 object_from! {
@@ -382,17 +383,20 @@ impl ReliefQuery {
         Ok(ReliefCase::from(relief::get_case(db(ctx), tenant(ctx)?, id).await?))
     }
 
-    /// Referrals: officials see the city's, org staff their inbox.
+    /// Referrals: officials see the city's, org staff their inbox; `status`
+    /// keeps those with an answer in that state.
     #[graphql(complexity = "super::types::page_cost(first, child_complexity)")]
     async fn referrals(
         &self,
         ctx: &Context<'_>,
         case_id: Option<Uuid>,
+        status: Option<TargetStatus>,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<OpaqueCursor<Uuid>, Referral>> {
         let paging = Paging::new(first, after)?;
-        let result = referrals::list(db(ctx), tenant(ctx)?, case_id, paging.request).await?;
+        let status = status.map(Into::into);
+        let result = referrals::list(db(ctx), tenant(ctx)?, case_id, status, paging.request).await?;
         Ok(paging.connection(result, |v| v.referral.id, Referral::from))
     }
 
@@ -629,6 +633,7 @@ impl ReliefMutation {
             assistance: Vec::new(),
             district: String::new(),
             community: String::new(),
+            household: None,
         }))
     }
 
@@ -655,6 +660,12 @@ impl ReliefMutation {
         Ok(referrals::decline(db(ctx), tenant(ctx)?, target_id, &reason)
             .await?
             .into())
+    }
+
+    /// Say the help taken on is done (after recording it); the referring
+    /// official is told.
+    async fn complete_referral(&self, ctx: &Context<'_>, target_id: Uuid) -> ApiResult<ReferralTarget> {
+        Ok(referrals::complete(db(ctx), tenant(ctx)?, target_id).await?.into())
     }
 
     /// Record help delivered on an accepted referral.

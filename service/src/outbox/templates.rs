@@ -15,6 +15,9 @@ pub enum Template {
     AccountCreated,
     /// A security notice after a password change.
     PasswordChanged,
+    /// A founder applied without an account: the application and the
+    /// account to follow it with.
+    ApplicationReceived,
     /// A registration application was accepted (受理).
     ApplicationAccepted,
     /// A registration was approved, with the credit code.
@@ -54,6 +57,9 @@ pub enum Template {
     /// The referring official: an organization declined a referral, with
     /// its reason.
     ReferralDeclined,
+    /// The referring official: an organization finished the help it took
+    /// on.
+    ReferralCompleted,
     /// The referring official: a referral passed its deadline without an
     /// answer from some organizations.
     ReferralOverdue,
@@ -63,9 +69,10 @@ pub enum Template {
 }
 
 impl Template {
-    pub const ALL: [Template; 23] = [
+    pub const ALL: [Template; 25] = [
         Template::AccountCreated,
         Template::PasswordChanged,
+        Template::ApplicationReceived,
         Template::ApplicationAccepted,
         Template::ApplicationApproved,
         Template::ApplicationRejected,
@@ -85,6 +92,7 @@ impl Template {
         Template::DisbursementDecided,
         Template::ReferralReceived,
         Template::ReferralDeclined,
+        Template::ReferralCompleted,
         Template::ReferralOverdue,
         Template::DuplicateAssistance,
     ];
@@ -93,6 +101,7 @@ impl Template {
         match self {
             Template::AccountCreated => "account_created",
             Template::PasswordChanged => "password_changed",
+            Template::ApplicationReceived => "application_received",
             Template::ApplicationAccepted => "application_accepted",
             Template::ApplicationApproved => "application_approved",
             Template::ApplicationRejected => "application_rejected",
@@ -112,6 +121,7 @@ impl Template {
             Template::DisbursementDecided => "disbursement_decided",
             Template::ReferralReceived => "referral_received",
             Template::ReferralDeclined => "referral_declined",
+            Template::ReferralCompleted => "referral_completed",
             Template::ReferralOverdue => "referral_overdue",
             Template::DuplicateAssistance => "duplicate_assistance",
         }
@@ -146,6 +156,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "password_changed.zh-CN.html",
         "password_changed.en.txt",
         "password_changed.en.html",
+        "application_received.zh-CN.txt",
+        "application_received.zh-CN.html",
+        "application_received.en.txt",
+        "application_received.en.html",
         "application_accepted.zh-CN.txt",
         "application_accepted.zh-CN.html",
         "application_accepted.en.txt",
@@ -218,6 +232,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "referral_received.zh-CN.html",
         "referral_received.en.txt",
         "referral_received.en.html",
+        "referral_completed.zh-CN.txt",
+        "referral_completed.zh-CN.html",
+        "referral_completed.en.txt",
+        "referral_completed.en.html",
         "referral_declined.zh-CN.txt",
         "referral_declined.zh-CN.html",
         "referral_declined.en.txt",
@@ -284,7 +302,7 @@ mod tests {
         // Two literals: one would pass serde_json's macro recursion limit.
         let more = json!({
             "district": "城中区", "community": "c", "needs": "n", "urgency": "紧急", "deadline": "2026-12-01",
-            "referral_id": "x", "organizations": "o", "month": "2026-11", "kind": "资金",
+            "referral_id": "x", "organizations": "o", "month": "2026-11", "kind": "资金", "records": 2,
         });
         let mut ctx = ctx;
         if let (Some(all), Some(more)) = (ctx.as_object_mut(), more.as_object()) {

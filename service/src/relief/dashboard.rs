@@ -235,7 +235,8 @@ async fn compute<C: ConnectionTrait>(conn: &C, tenant_id: Uuid, year: Option<i32
                     d.targets_overdue += 1;
                 }
             }
-            TargetStatus::Accepted => d.targets_accepted += 1,
+            // Completed help was accepted first.
+            TargetStatus::Accepted | TargetStatus::Completed => d.targets_accepted += 1,
             TargetStatus::Declined => d.targets_declined += 1,
         }
     }

@@ -426,7 +426,7 @@ async fn decide(
     let before = my_target(tx.conn(), ctx, target_id).await?;
     let referral = open_referral(tx.conn(), ctx, before.referral_id).await?;
     if before.status != TargetStatus::Sent {
-        let accepted = before.status == TargetStatus::Accepted;
+        let accepted = matches!(before.status, TargetStatus::Accepted | TargetStatus::Completed);
         return Err(Error::conflict(
             format!(
                 "the referral was already {}",
@@ -470,6 +470,65 @@ async fn decide(
                 &json!({"status": "sent"}),
                 &json!({"status": after.status, "reason": after.reason}),
             ),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// The charity says the help it took on is done: after at least one record
+/// of help, and only once. The official who referred the household is told
+/// what was delivered.
+pub async fn complete(db: &Db, ctx: &TenantContext, target_id: Uuid) -> Result<referral_target::Model> {
+    ctx.require_staff()?;
+    let tx = db.write(ctx).await?;
+    let before = my_target(tx.conn(), ctx, target_id).await?;
+    let referral = referral::Entity::find_owned(tx.conn(), ctx, before.referral_id).await?;
+    match before.status {
+        TargetStatus::Accepted => {}
+        TargetStatus::Completed => {
+            return Err(Error::conflict(
+                "the help was already marked complete",
+                "该转介的帮扶已标记为完成",
+            ));
+        }
+        TargetStatus::Sent | TargetStatus::Declined => {
+            return Err(Error::conflict(
+                "only a referral you accepted can be completed",
+                "只有已接收的转介才能标记为帮扶完成",
+            ));
+        }
+    }
+    let help = assistance::Entity::scoped(ctx)
+        .filter(assistance::Column::ReferralId.eq(referral.id))
+        .filter(assistance::Column::OrganizationId.eq(before.organization_id))
+        .order_by_asc(assistance::Column::Id)
+        .all(tx.conn())
+        .await?;
+    if help.is_empty() {
+        return Err(Error::conflict(
+            "record the help delivered before marking it complete",
+            "请先登记帮扶情况，再标记帮扶完成",
+        ));
+    }
+    let after = referral_target::Model {
+        status: TargetStatus::Completed,
+        ..before.clone()
+    };
+    referral_target::Entity::save_owned(tx.conn(), after.clone()).await?;
+    let org = organization::Entity::find_owned(tx.conn(), ctx, after.organization_id).await?;
+    let delivered = help.len();
+    tell_official(
+        &tx,
+        ctx,
+        &referral,
+        Template::ReferralCompleted,
+        json!({"organization_name": org.name, "records": delivered}),
+    )
+    .await?;
+    tx.commit(
+        AuditEvent::new("referral.complete", "referral_target", target_id)
+            .organization(Some(after.organization_id))
+            .changed(&json!({"status": before.status}), &json!({"status": after.status})),
     )
     .await?;
     Ok(after)
@@ -618,11 +677,20 @@ pub async fn record_assistance(
     }
     let target = my_target(tx.conn(), ctx, target_id).await?;
     let referral = open_referral(tx.conn(), ctx, target.referral_id).await?;
-    if target.status != TargetStatus::Accepted {
-        return Err(Error::conflict(
-            "accept the referral before recording assistance",
-            "请先接收转介，再登记帮扶情况",
-        ));
+    match target.status {
+        TargetStatus::Accepted => {}
+        TargetStatus::Completed => {
+            return Err(Error::conflict(
+                "the help on this referral was marked complete",
+                "该转介的帮扶已标记为完成",
+            ));
+        }
+        TargetStatus::Sent | TargetStatus::Declined => {
+            return Err(Error::conflict(
+                "accept the referral before recording assistance",
+                "请先接收转介，再登记帮扶情况",
+            ));
+        }
     }
     let referred_on = crate::clock::china_date(referral.created_at);
     if delivered_on > today || delivered_on < referred_on {
@@ -849,6 +917,8 @@ pub struct ReferralView {
     pub assistance: Vec<assistance::Model>,
     pub district: String,
     pub community: String,
+    /// For the organizations it was sent to: the household, masked.
+    pub household: Option<super::CaseView>,
 }
 
 async fn views<C: ConnectionTrait>(
@@ -880,6 +950,12 @@ async fn views<C: ConnectionTrait>(
         .filter(relief_case::Column::Id.is_in(case_ids))
         .all(conn)
         .await?;
+    // What the referral email promises the charity: the household's make-up
+    // with names and numbers masked. Officials read the case itself.
+    let households = match only_org {
+        Some(_) => super::views_of(conn, ctx, cases.clone(), false).await?,
+        None => Vec::new(),
+    };
     Ok(referrals
         .into_iter()
         .map(|r| {
@@ -890,6 +966,7 @@ async fn views<C: ConnectionTrait>(
                 assistance: help.iter().filter(|a| a.referral_id == r.id).cloned().collect(),
                 district: case.map(|c| c.district.clone()).unwrap_or_default(),
                 community: case.map(|c| c.community.clone()).unwrap_or_default(),
+                household: households.iter().find(|h| h.case.id == r.case_id).cloned(),
                 referral: r,
             }
         })
@@ -898,26 +975,32 @@ async fn views<C: ConnectionTrait>(
 
 /// Referrals, newest first. Officials see the city's (optionally of one
 /// case); org staff see those sent to their organization, with only their
-/// own answer and help.
+/// own answer and help, and the household masked. `status` keeps the
+/// referrals with an answer in that state (the organization's own, for its
+/// staff).
 pub async fn list(
     db: &Db,
     ctx: &TenantContext,
     case_id: Option<Uuid>,
+    status: Option<TargetStatus>,
     page: PageRequest<Uuid>,
 ) -> Result<Page<ReferralView>> {
     let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::OrgStaff])?;
     let tx = db.read(ctx).await?;
     let mut query = referral::Entity::scoped(ctx);
     let only_org = (role == Role::OrgStaff).then(|| ctx.organization_id()).flatten();
-    if role == Role::OrgStaff {
-        let mine: Vec<Uuid> = referral_target::Entity::scoped(ctx)
+    if role == Role::OrgStaff || status.is_some() {
+        let mut targets = referral_target::Entity::scoped(ctx)
             .select_only()
-            .column(referral_target::Column::ReferralId)
-            .filter(referral_target::Column::OrganizationId.eq(ctx.organization_id()))
-            .into_tuple()
-            .all(&tx)
-            .await?;
-        query = query.filter(referral::Column::Id.is_in(mine));
+            .column(referral_target::Column::ReferralId);
+        if role == Role::OrgStaff {
+            targets = targets.filter(referral_target::Column::OrganizationId.eq(ctx.organization_id()));
+        }
+        if let Some(status) = status {
+            targets = targets.filter(referral_target::Column::Status.eq(status));
+        }
+        let matching: Vec<Uuid> = targets.into_tuple().all(&tx).await?;
+        query = query.filter(referral::Column::Id.is_in(matching));
     }
     if let Some(case_id) = case_id {
         query = query.filter(referral::Column::CaseId.eq(case_id));

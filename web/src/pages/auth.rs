@@ -115,7 +115,11 @@ async fn landing(
         Role::OrgStaff => {
             let claims = keys.verify(&signed.token)?;
             let ctx = service::users::authenticate(&page.db, claims, page.meta()).await?;
-            let organization = service::organizations::get(&page.db, &ctx, ctx.require_organization()?).await?;
+            // A founder whose application is not yet approved: its status.
+            let Some(organization) = ctx.organization_id() else {
+                return Ok(format!("/{tenant}/workspace/organization"));
+            };
+            let organization = service::organizations::get(&page.db, &ctx, organization).await?;
             if organization.is_industry_association && organization.charity_recognized_on.is_none() {
                 format!("/{tenant}/workspace/fee-report")
             } else {

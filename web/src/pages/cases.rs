@@ -106,7 +106,7 @@ async fn show(page: &Page, tenant: &str, id: Uuid, shown: Shown) -> Reply {
         .iter()
         .map(|b| context! { category => key(b.category), amount => super::yuan(b.amount_fen), since => b.since.to_string() })
         .collect();
-    let views = referrals::list(db, ctx, Some(id), PageRequest::new(Some(50), None::<Uuid>)?)
+    let views = referrals::list(db, ctx, Some(id), None, PageRequest::new(Some(50), None::<Uuid>)?)
         .await?
         .items;
     let mut referral_rows = Vec::new();
@@ -125,7 +125,10 @@ async fn show(page: &Page, tenant: &str, id: Uuid, shown: Shown) -> Reply {
             .collect();
         // Suggestions for an open referral nobody has accepted yet.
         let waiting = r.referral.status == entity::referral::ReferralStatus::Open
-            && !r.targets.iter().any(|t| t.status == TargetStatus::Accepted);
+            && !r
+                .targets
+                .iter()
+                .any(|t| matches!(t.status, TargetStatus::Accepted | TargetStatus::Completed));
         let suggestions: Vec<_> = if waiting {
             referrals::suggestions(db, ctx, r.referral.id)
                 .await?

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::CONTENT_DISPOSITION;
 use actix_web::{HttpResponse, web};
 use chrono::{Datelike, NaiveDate};
 use minijinja::{Value, context};
@@ -189,12 +188,27 @@ pub async fn export(page: Page, path: web::Path<(String, String)>) -> Reply {
     let ctx = page.signed_in(&tenant, Role::CityOfficial)?;
     let (id, format) = file.rsplit_once('.').ok_or(service::Error::NotFound("export"))?;
     let period_id = Uuid::parse_str(id).map_err(|_| service::Error::NotFound("fee-reduction period"))?;
-    let (body, content_type) = fees::export::file(&page.db, ctx, period_id, format).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            CONTENT_DISPOSITION,
-            format!("attachment; filename=\"fee-reductions-{period_id}.{format}\""),
-        ))
-        .body(body))
+    let file = fees::export::file(&page.db, ctx, period_id, format).await?;
+    Ok(download(file, &format!("fee-reductions-{period_id}.{format}")))
+}
+
+/// A file as a download saved under its own (Chinese) name, with an ASCII
+/// name for the few clients that cannot read RFC 5987's.
+pub fn download(file: fees::export::File, ascii_name: &str) -> HttpResponse {
+    use actix_web::http::header::{Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii_name.to_owned()),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: file.filename.into_bytes(),
+            }),
+        ],
+    };
+    HttpResponse::Ok()
+        .content_type(file.content_type)
+        .insert_header(disposition)
+        .body(file.body)
 }

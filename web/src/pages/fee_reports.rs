@@ -1,6 +1,7 @@
 //! Fee-reduction reports in the browser: an association files its report
-//! for the open period (lines added and removed with buttons, no script),
-//! and officials approve or return what was submitted.
+//! for the open period (lines added and removed with buttons, no script)
+//! and reads it back once filed, with its total; officials approve it or
+//! return it with comments on the report and on each line.
 
 use std::collections::HashMap;
 
@@ -14,23 +15,40 @@ use service::page::PageRequest;
 use service::{Db, Money, Role, TenantContext};
 use uuid::Uuid;
 
-use super::{Page, Reply, form_field, invalid, key, redirect};
+use super::{Page, Reply, form_field, invalid, key, yuan};
+use service::labels::{Label, heading};
 
-const FEE_ITEMS: [(FeeItem, &str, &str); 6] = [
-    (FeeItem::Membership, "membership", "会费"),
-    (FeeItem::Training, "training", "培训费"),
-    (FeeItem::Appraisal, "appraisal", "评比表彰"),
-    (FeeItem::Consulting, "consulting", "咨询费"),
-    (FeeItem::Publication, "publication", "资料费"),
-    (FeeItem::Other, "other", "其他"),
+const FEE_ITEMS: [FeeItem; 6] = [
+    FeeItem::Membership,
+    FeeItem::Training,
+    FeeItem::Appraisal,
+    FeeItem::Consulting,
+    FeeItem::Publication,
+    FeeItem::Other,
 ];
-const MEASURES: [(Measure, &str, &str); 5] = [
-    (Measure::Cancel, "cancel", "取消"),
-    (Measure::Lower, "lower", "降低"),
-    (Measure::Waive, "waive", "减免"),
-    (Measure::Standardize, "standardize", "规范清退"),
-    (Measure::SupportPolicy, "support_policy", "为行业争取帮扶政策"),
+const MEASURES: [Measure; 5] = [
+    Measure::Cancel,
+    Measure::Lower,
+    Measure::Waive,
+    Measure::Standardize,
+    Measure::SupportPolicy,
 ];
+
+/// (value, name) pairs for a `<select>`, in the reader's language.
+fn choices<T: Label + serde::Serialize>(values: &[T], lang: &str) -> Vec<(String, String)> {
+    values.iter().map(|v| (key(*v), heading(*v, lang))).collect()
+}
+
+/// A fee item as read: its name, with the association's own words for it
+/// (which name the fee when the item is 其他).
+fn item_name(line: &entity::fee_reduction_line::Model, lang: &str) -> String {
+    let item = heading(line.fee_item, lang);
+    match line.fee_item_detail.trim() {
+        "" => item,
+        detail if lang.starts_with("zh") => format!("{item}（{detail}）"),
+        detail => format!("{item} ({detail})"),
+    }
+}
 
 /// A line as the form holds it: text, kept exactly as typed.
 #[derive(Clone, Default, serde::Serialize)]
@@ -38,10 +56,31 @@ struct FormLine {
     fee_item: String,
     fee_item_detail: String,
     measure: String,
+    standard_before: String,
+    standard_after: String,
     amount: String,
     enterprises: String,
     note: String,
     comment: Option<String>,
+}
+
+/// A filed line as the association and the reviewer read it.
+fn line_row(l: &entity::fee_reduction_line::Model, lang: &str) -> Value {
+    context! {
+        id => l.id.to_string(), position => l.position, item => item_name(l, lang), measure => heading(l.measure, lang),
+        before => l.standard_before_fen.map(yuan), after => l.standard_after_fen.map(yuan),
+        amount => yuan(l.amount_fen), enterprises => l.enterprises, note => l.note.clone(),
+        comment => l.return_comment.clone(),
+    }
+}
+
+fn plain(fen: i64) -> String {
+    Money::from_fen(fen).to_string()
+}
+
+/// A report's total reduction, in fen.
+fn total_fen(r: &fees::ReportWithLines) -> i64 {
+    r.lines.iter().map(|l| l.amount_fen).sum()
 }
 
 /// The period being reported and the association's report for it.
@@ -74,9 +113,10 @@ async fn page(
     status: StatusCode,
 ) -> Reply {
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
+    let lang = page.frame.lang;
     let current = current(&page.db, ctx).await?;
-    let fee_items: Vec<(&str, &str)> = FEE_ITEMS.iter().map(|(_, k, l)| (*k, *l)).collect();
-    let measures: Vec<(&str, &str)> = MEASURES.iter().map(|(_, k, l)| (*k, *l)).collect();
+    let fee_items = choices(&FEE_ITEMS, lang);
+    let measures = choices(&MEASURES, lang);
     let Some((period, report)) = current else {
         return Ok(page.render(
             "fee_report.html",
@@ -97,18 +137,13 @@ async fn page(
                     r.lines
                         .iter()
                         .map(|l| FormLine {
-                            fee_item: FEE_ITEMS
-                                .iter()
-                                .find(|f| f.0 == l.fee_item)
-                                .map_or("other", |f| f.1)
-                                .to_owned(),
+                            fee_item: key(l.fee_item),
                             fee_item_detail: l.fee_item_detail.clone(),
-                            measure: MEASURES
-                                .iter()
-                                .find(|m| m.0 == l.measure)
-                                .map_or("lower", |m| m.1)
-                                .to_owned(),
-                            amount: Money::from_fen(l.amount_fen).to_string(),
+                            measure: key(l.measure),
+                            // Plain figures to edit (1200.00, not 1,200.00).
+                            standard_before: l.standard_before_fen.map(plain).unwrap_or_default(),
+                            standard_after: l.standard_after_fen.map(plain).unwrap_or_default(),
+                            amount: plain(l.amount_fen),
                             enterprises: l.enterprises.to_string(),
                             note: l.note.clone(),
                             comment: l.return_comment.clone(),
@@ -131,11 +166,21 @@ async fn page(
     };
     let period_ctx =
         context! { id => period.id.to_string(), title => period.title.clone(), due_on => period.due_on.to_string() };
+    // What was filed, as it reads once it can no longer be edited (and the
+    // total of what is being edited).
+    let filed = report.as_ref().map(|r| {
+        context! {
+            lines => r.lines.iter().map(|l| line_row(l, lang)).collect::<Vec<_>>(), total => yuan(total_fen(r)),
+            member_count => r.report.member_count, irregular_charges_found => r.report.irregular_charges_found,
+            refunded => yuan(r.report.refunded_fen), enterprises_refunded => r.report.enterprises_refunded,
+            submitted_on => r.report.submitted_at.map(|t| service::clock::china_date(t).to_string()),
+        }
+    });
     Ok(page.render(
         "fee_report.html",
         status,
         context! {
-            period => period_ctx, status => status_name.clone(), editable => editable, form => form,
+            period => period_ctx, status => status_name.clone(), editable => editable, form => form, filed => filed,
             lines => Value::from(minijinja::value::Serde(lines)), fee_items => fee_items, measures => measures,
             return_comment => report.as_ref().and_then(|r| r.report.review_comment.clone()).filter(|_| status_name == "returned"),
             errors => errors, ..page.base(Some(tenant))
@@ -159,6 +204,8 @@ fn form_lines(form: &HashMap<String, String>) -> Vec<FormLine> {
             fee_item: get(format!("fee_item_{i}")),
             fee_item_detail: get(format!("fee_item_detail_{i}")),
             measure: get(format!("measure_{i}")),
+            standard_before: get(format!("standard_before_{i}")),
+            standard_after: get(format!("standard_after_{i}")),
             amount: get(format!("amount_{i}")),
             enterprises: get(format!("enterprises_{i}")),
             note: get(format!("note_{i}")),
@@ -185,20 +232,26 @@ fn report_input(form: &HashMap<String, String>, lines: &[FormLine]) -> Result<Re
             Money::from_typed(v).map_err(|e| (field, e))
         }
     };
+    // A choice the form does not offer is refused beside its field, not
+    // read as 其他 or 降低.
+    fn chosen<T: serde::de::DeserializeOwned>(field: String, v: &str) -> Result<T, (String, service::Error)> {
+        super::form::named(v).ok_or_else(|| (field, invalid::choice("choice")))
+    }
+    let standard = |field: String, v: &str| -> Result<Option<Money>, (String, service::Error)> {
+        if v.is_empty() {
+            Ok(None)
+        } else {
+            money(field, v).map(Some)
+        }
+    };
     let mut parsed = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         parsed.push(LineInput {
-            fee_item: FEE_ITEMS
-                .iter()
-                .find(|f| f.1 == l.fee_item)
-                .map_or(FeeItem::Other, |f| f.0),
+            fee_item: chosen(format!("fee_item_{i}"), &l.fee_item)?,
             fee_item_detail: Some(l.fee_item_detail.clone()).filter(|d| !d.is_empty()),
-            measure: MEASURES
-                .iter()
-                .find(|m| m.1 == l.measure)
-                .map_or(Measure::Lower, |m| m.0),
-            standard_before: None,
-            standard_after: None,
+            measure: chosen(format!("measure_{i}"), &l.measure)?,
+            standard_before: standard(format!("standard_before_{i}"), &l.standard_before)?,
+            standard_after: standard(format!("standard_after_{i}"), &l.standard_after)?,
             amount: money(format!("amount_{i}"), &l.amount)?,
             enterprises: whole(format!("enterprises_{i}"), &l.enterprises)?,
             note: Some(l.note.clone()).filter(|n| !n.is_empty()),
@@ -279,7 +332,14 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
         }
     };
     match saved {
-        Ok(()) => Ok(redirect(&format!("/{tenant}/workspace/fee-report"))),
+        Ok(()) if action == "submit" => Ok(super::redirect_done(
+            &format!("/{tenant}/workspace/fee-report"),
+            "report_submitted",
+        )),
+        Ok(()) => Ok(super::redirect_done(
+            &format!("/{tenant}/workspace/fee-report"),
+            "draft_saved",
+        )),
         Err(Err(e)) => Err(e.into()),
         Err(Ok((field, e))) => {
             let errors = page.error_at(field, page.say(&e));
@@ -295,8 +355,9 @@ pub async fn save(page: Page, tenant: web::Path<String>, form: web::Form<HashMap
     }
 }
 
-/// The officials' queue of submitted reports, for the desk.
-pub(crate) async fn to_review(db: &Db, ctx: &TenantContext) -> service::Result<Vec<Value>> {
+/// The officials' queue of submitted reports, for the desk: each line as
+/// filed, with a box for a comment on it should the report go back.
+pub(crate) async fn to_review(db: &Db, ctx: &TenantContext, lang: &str) -> service::Result<Vec<Value>> {
     let page = PageRequest::new(Some(50), None::<Uuid>)?;
     let submitted = fees::reports(db, ctx, None, Some(FeeReportStatus::Submitted), page)
         .await?
@@ -305,23 +366,11 @@ pub(crate) async fn to_review(db: &Db, ctx: &TenantContext) -> service::Result<V
     for r in submitted {
         let full = fees::report(db, ctx, r.id).await?;
         let org = service::organizations::get(db, ctx, r.organization_id).await?;
-        let total: i64 = full.lines.iter().map(|l| l.amount_fen).sum();
-        let lines: Vec<String> = full
-            .lines
-            .iter()
-            .map(|l| {
-                let item = FEE_ITEMS.iter().find(|f| f.0 == l.fee_item).map_or("其他", |f| f.2);
-                let measure = MEASURES.iter().find(|m| m.0 == l.measure).map_or("", |m| m.2);
-                format!(
-                    "{item} · {measure} · ¥{} · {} 家企业",
-                    super::yuan(l.amount_fen),
-                    l.enterprises
-                )
-            })
-            .collect();
-        out.push(
-            context! { id => r.id.to_string(), organization => org.name, total => super::yuan(total), lines => lines },
-        );
+        let lines: Vec<_> = full.lines.iter().map(|l| line_row(l, lang)).collect();
+        out.push(context! {
+            id => r.id.to_string(), organization => org.name, total => yuan(total_fen(&full)), lines => lines,
+            member_count => r.member_count,
+        });
     }
     Ok(out)
 }
@@ -339,6 +388,25 @@ pub async fn review(
         _ => return Err(service::Error::NotFound("action").into()),
     };
     let comment = form.get("comment").map(String::as_str).filter(|c| !c.trim().is_empty());
-    fees::review(&page.db, ctx, id, action, comment, Vec::new()).await?;
-    Ok(redirect(&format!("/{tenant}/office")))
+    // `line_<id>`: the comment on one line, blank when it is fine.
+    let line_comments: Vec<(Uuid, String)> = form
+        .iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .filter_map(|(k, text)| Some((Uuid::parse_str(k.strip_prefix("line_")?).ok()?, text.clone())))
+        .collect();
+    if action == ReportAction::Approve && !line_comments.is_empty() {
+        return Err(service::Error::validation(
+            "lineComments",
+            "comments on lines go with returning the report, not approving it",
+            "对具体行的意见须随退回一并提出，不能在审核通过时填写",
+        )
+        .into());
+    }
+    fees::review(&page.db, ctx, id, action, comment, line_comments).await?;
+    let done = if action == ReportAction::Approve {
+        "report_approved"
+    } else {
+        "report_returned"
+    };
+    Ok(super::redirect_done(&format!("/{tenant}/office"), done))
 }

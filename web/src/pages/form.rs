@@ -145,6 +145,12 @@ fn typed_from<'a, T: DeserializeOwned>(fields: impl Iterator<Item = (&'a str, &'
     })
 }
 
+/// A value of `T` by its serde name (`"wechat_pay"`), `None` for anything
+/// else: for fields named per row, which a typed form cannot name.
+pub fn named<T: DeserializeOwned>(value: &str) -> Option<T> {
+    T::deserialize(value::StrDeserializer::<value::Error>::new(value.trim())).ok()
+}
+
 /// A text field: trimmed, `None` when blank.
 pub fn text(value: &str) -> Option<String> {
     Some(value.trim().to_owned()).filter(|v| !v.is_empty())

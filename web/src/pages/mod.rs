@@ -2,6 +2,7 @@
 //! CSRF token) with [`Frame`], calls `service`, and renders a template.
 
 pub mod account;
+pub mod apply;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -83,7 +84,9 @@ impl Frame {
             context! {
                 username => self.username.clone(),
                 tenant => u.tenant_slug.clone(),
-                org_staff => u.role() == Some(Role::OrgStaff),
+                org_staff => u.role() == Some(Role::OrgStaff) && u.organization_id().is_some(),
+                // A founder whose organization is not registered yet.
+                applicant => u.role() == Some(Role::OrgStaff) && u.organization_id().is_none(),
                 donor => u.role() == Some(Role::Donor),
                 official => u.role() == Some(Role::CityOfficial),
                 region => u.role() == Some(Role::RegionOfficial),

@@ -9,13 +9,14 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use chrono::Datelike;
-use entity::organization::OrganizationKind;
 use minijinja::{Value, context};
-use service::organizations::{self, Particulars, annual_reports, changes, registration, supervision};
+use service::organizations::{self, annual_reports, changes, registration, supervision};
 use service::page::PageRequest;
 use service::{Role, TenantContext};
 use uuid::Uuid;
 
+use super::apply::ParticularsForm;
+use super::form;
 use super::workspace::idempotency_key;
 use super::{Page, Reply, invalid, key, redirect};
 
@@ -34,9 +35,59 @@ pub async fn show(page: Page, tenant: web::Path<String>) -> Reply {
 async fn render(page: &Page, tenant: &str, failed: Option<Failed>) -> Reply {
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
     let db = &page.db;
-    let org_id = my_organization(ctx)?;
-    let o = organizations::get(db, ctx, org_id).await?;
     let first = |n| PageRequest::new(Some(n), None::<Uuid>);
+    // A founder's account acts for no organization until its registration
+    // is approved: only the applications and their form.
+    let (org, listings, reports, change_rows) = match ctx.organization_id() {
+        Some(org_id) => record(db, ctx, org_id).await?,
+        None => (Value::from(()), vec![], vec![], vec![]),
+    };
+    let applications: Vec<_> = registration::list(db, ctx, None, first(50)?)
+        .await?
+        .items
+        .iter()
+        .rev()
+        .map(|a| {
+            context! {
+                name => a.name.clone(), status => key(a.status), date => service::clock::china_date(a.submitted_at).to_string(),
+                reason => a.decision_reason.clone(),
+            }
+        })
+        .collect();
+    let last_year = service::clock::today().year() - 1;
+    let (failed_form, values, errors, status) = match failed {
+        Some(f) => (Some(f.form), f.values, f.errors, f.status),
+        None => (None, context! {}, context! {}, StatusCode::OK),
+    };
+    // A fresh key per form shown; a failed form keeps its own.
+    let fresh = |form: &str| {
+        if failed_form == Some(form) {
+            values.clone()
+        } else {
+            context! { idempotency_key => service::token::random_token(), year => last_year, kind => "social_group" }
+        }
+    };
+    Ok(page.render(
+        "my_organization.html",
+        status,
+        context! {
+            org => org, listings => listings, reports => reports, changes => change_rows, applications => applications,
+            report_form => fresh("annual-report"), change_form => fresh("change"), registration_form => fresh("registration"),
+            failed => failed_form, errors => errors, last_year => last_year,
+            kinds => super::apply::kind_choices(page.frame.lang), ..page.base(Some(tenant))
+        },
+    ))
+}
+
+/// The organization's record, the lists it is on, its annual reports and
+/// its change applications.
+async fn record(
+    db: &service::Db,
+    ctx: &TenantContext,
+    org_id: Uuid,
+) -> service::Result<(Value, Vec<Value>, Vec<Value>, Vec<Value>)> {
+    let first = |n| PageRequest::new(Some(n), None::<Uuid>);
+    let o = organizations::get(db, ctx, org_id).await?;
     let listings: Vec<_> = supervision::listings(db, ctx, Some(org_id), true)
         .await?
         .iter()
@@ -66,45 +117,12 @@ async fn render(page: &Page, tenant: &str, failed: Option<Failed>) -> Reply {
             }
         })
         .collect();
-    let applications: Vec<_> = registration::list(db, ctx, None, first(50)?)
-        .await?
-        .items
-        .iter()
-        .rev()
-        .map(|a| {
-            context! {
-                name => a.name.clone(), status => key(a.status), date => service::clock::china_date(a.submitted_at).to_string(),
-                reason => a.decision_reason.clone(),
-            }
-        })
-        .collect();
-    let last_year = service::clock::today().year() - 1;
-    let (failed_form, values, errors, status) = match failed {
-        Some(f) => (Some(f.form), f.values, f.errors, f.status),
-        None => (None, context! {}, context! {}, StatusCode::OK),
-    };
-    // A fresh key per form shown; a failed form keeps its own.
-    let fresh = |form: &str| {
-        if failed_form == Some(form) {
-            values.clone()
-        } else {
-            context! { idempotency_key => service::token::random_token(), year => last_year, kind => "social_group" }
-        }
-    };
     let org = context! {
-        name => o.name.clone(), code => o.credit_code.clone(), kind => key(o.kind), status => key(o.status),
-        scope => o.business_scope.clone(), address => o.registered_address.clone(),
-        representative => o.legal_representative.clone(), registered_on => o.registered_on.to_string(),
+        name => o.name, code => o.credit_code, kind => key(o.kind), status => key(o.status),
+        scope => o.business_scope, address => o.registered_address,
+        representative => o.legal_representative, registered_on => o.registered_on.to_string(),
     };
-    Ok(page.render(
-        "my_organization.html",
-        status,
-        context! {
-            org => org, listings => listings, reports => reports, changes => change_rows, applications => applications,
-            report_form => fresh("annual-report"), change_form => fresh("change"), registration_form => fresh("registration"),
-            failed => failed_form, errors => errors, last_year => last_year, ..page.base(Some(tenant))
-        },
-    ))
+    Ok((org, listings, reports, change_rows))
 }
 
 fn my_organization(ctx: &TenantContext) -> service::Result<Uuid> {
@@ -129,15 +147,15 @@ pub async fn submit(page: Page, path: web::Path<(String, String)>, form: web::Fo
         Err(service::Error::Forbidden(page.expired()))
     } else {
         let db = &page.db;
-        let org = my_organization(ctx)?;
         match which {
             "annual-report" => match text("year").parse::<i32>() {
-                Ok(year) => annual_reports::submit(db, ctx, org, year, &text("summary"))
+                Ok(year) => annual_reports::submit(db, ctx, my_organization(ctx)?, year, &text("summary"))
                     .await
                     .map(drop),
                 Err(_) => Err(invalid::whole_number("year", &text("year"))),
             },
             "change" => {
+                let org = my_organization(ctx)?;
                 let items = changes::ChangeItems {
                     name: optional("name"),
                     registered_address: optional("registered_address"),
@@ -148,25 +166,12 @@ pub async fn submit(page: Page, path: web::Path<(String, String)>, form: web::Fo
                     .await
                     .map(drop)
             }
-            _ => {
-                let particulars = Particulars {
-                    name: text("name"),
-                    kind: match text("kind").as_str() {
-                        "foundation" => OrganizationKind::Foundation,
-                        "social_service_institution" => OrganizationKind::SocialServiceInstitution,
-                        _ => OrganizationKind::SocialGroup,
-                    },
-                    is_industry_association: text("is_industry_association") == "on",
-                    business_scope: text("business_scope"),
-                    registered_address: text("registered_address"),
-                    legal_representative: text("legal_representative"),
-                    supervising_unit: text("supervising_unit"),
-                    contact_email: text("contact_email"),
-                };
-                registration::submit(db, ctx, particulars, idempotency_key(&form))
+            _ => match form::typed::<ParticularsForm>(&form).and_then(ParticularsForm::particulars) {
+                Ok(particulars) => registration::submit(db, ctx, particulars, idempotency_key(&form))
                     .await
-                    .map(drop)
-            }
+                    .map(drop),
+                Err(rejected) => Err(rejected.error),
+            },
         }
     };
     let e = match result {

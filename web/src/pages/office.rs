@@ -40,7 +40,7 @@ pub async fn desk(page: Page, tenant: web::Path<String>) -> Reply {
     // The desk charts months only: no organization needs naming.
     let totals = service::donations::totals::city(db, ctx, None, 0).await?;
     let checks = service::spending_rules::check(db, ctx, service::clock::today().year() - 1, true).await?;
-    let to_review = super::fee_reports::to_review(db, ctx).await?;
+    let to_review = super::fee_reports::to_review(db, ctx, page.frame.lang).await?;
     let overdue: Vec<_> = service::relief::dashboard::overdue_targets(db, ctx)
         .await?
         .iter()

@@ -1,6 +1,8 @@
 //! The workspace's referral inbox: accept or decline what the bureau sent,
-//! then record the help delivered. The household appears only by district
-//! and community here; its masked details are in the case view.
+//! record the help delivered, and say when it is done. The household
+//! appears masked (family name and a star, ages, relationships, the relief
+//! it receives), as the referral email promises; a page at a time, by the
+//! organization's answer.
 
 use std::collections::HashMap;
 
@@ -56,13 +58,78 @@ struct Failed {
     errors: Value,
 }
 
+/// Which referrals the inbox shows: by the organization's answer (those
+/// waiting for one, say), a page at a time, newest first.
+#[derive(serde::Deserialize, serde::Serialize, Default)]
+pub struct Filter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<TargetStatus>,
+    #[serde(default, skip_serializing)]
+    after: Option<Uuid>,
+}
+
+const PAGE_SIZE: i32 = 20;
+
+/// The answers an inbox can be filtered by, in the order they happen.
+const STATUSES: [TargetStatus; 4] = [
+    TargetStatus::Sent,
+    TargetStatus::Accepted,
+    TargetStatus::Completed,
+    TargetStatus::Declined,
+];
+
+/// A household as the charity sees it: masked.
+fn household(h: &service::relief::CaseView) -> Value {
+    let members: Vec<_> = h
+        .people
+        .iter()
+        .map(|p| context! { name => p.name.clone(), relationship => p.relationship.clone(), age => p.age })
+        .collect();
+    let relief: Vec<_> = h
+        .benefits
+        .iter()
+        .map(|b| context! { category => key(b.category), amount => super::yuan(b.amount_fen) })
+        .collect();
+    context! { head => h.head_name(), size => h.people.len(), members => members, relief => relief }
+}
+
 /// The inbox; a failed help form is shown again under its referral.
 async fn page(page: &Page, tenant: &str, error: Option<String>, failed: Option<Failed>, status: StatusCode) -> Reply {
+    listed(page, tenant, &Filter::default(), error, failed, status).await
+}
+
+async fn listed(
+    page: &Page,
+    tenant: &str,
+    filter: &Filter,
+    error: Option<String>,
+    failed: Option<Failed>,
+    status: StatusCode,
+) -> Reply {
     let ctx = page.signed_in(tenant, Role::OrgStaff)?;
     let db = &page.db;
-    let list = referrals::list(db, ctx, None, PageRequest::new(Some(50), None::<Uuid>)?)
-        .await?
-        .items;
+    let found = referrals::list(
+        db,
+        ctx,
+        None,
+        filter.status,
+        PageRequest::new(Some(PAGE_SIZE), filter.after)?,
+    )
+    .await?;
+    let next = found
+        .has_next
+        .then(|| {
+            found
+                .items
+                .last()
+                .map(|r| super::next_page_query(filter, r.referral.id))
+        })
+        .flatten();
+    let first = filter
+        .after
+        .is_some()
+        .then(|| serde_urlencoded::to_string(filter).unwrap_or_default());
+    let list = found.items;
     // Money help may come out of one of the organization's funds.
     let mut funds = vec![(String::new(), i18n::text(page.frame.lang, "paid_directly"))];
     funds.extend(
@@ -79,14 +146,9 @@ async fn page(page: &Page, tenant: &str, error: Option<String>, failed: Option<F
                 .targets
                 .iter()
                 .map(|t| {
-                    let status = match t.status {
-                        TargetStatus::Sent => "sent",
-                        TargetStatus::Accepted => "accepted",
-                        TargetStatus::Declined => "declined",
-                    };
                     let shown = failed.as_ref().filter(|f| f.target == t.id);
                     context! {
-                        id => t.id.to_string(), status => status,
+                        id => t.id.to_string(), status => key(t.status),
                         form => shown.map_or_else(|| context! { idempotency_key => service::token::random_token(), kind => "service" }, |f| f.form.clone()),
                         errors => shown.map_or_else(|| context! {}, |f| f.errors.clone()),
                     }
@@ -95,6 +157,7 @@ async fn page(page: &Page, tenant: &str, error: Option<String>, failed: Option<F
             context! {
                 id => r.referral.id.to_string(), district => r.district.clone(), community => r.community.clone(),
                 deadline => r.referral.deadline.to_string(), needs => needs, targets => targets, help => help,
+                household => r.household.as_ref().map(household),
             }
         })
         .collect();
@@ -107,13 +170,15 @@ async fn page(page: &Page, tenant: &str, error: Option<String>, failed: Option<F
         status,
         context! {
             referrals => rows, services => services, funds => funds, error => error,
-            today => service::clock::today().to_string(), ..page.base(Some(tenant))
+            today => service::clock::today().to_string(), next => next, first => first,
+            statuses => STATUSES.iter().map(|s| key(*s)).collect::<Vec<_>>(), status_filter => filter.status.map(key),
+            ..page.base(Some(tenant))
         },
     ))
 }
 
-pub async fn inbox(page: Page, tenant: web::Path<String>) -> Reply {
-    self::page(&page, &tenant, None, None, StatusCode::OK).await
+pub async fn inbox(page: Page, tenant: web::Path<String>, filter: web::Query<Filter>) -> Reply {
+    listed(&page, &tenant, &filter, None, None, StatusCode::OK).await
 }
 
 /// The help form as the service's input; a field that does not parse is
@@ -164,7 +229,8 @@ fn assistance(form: &HashMap<String, String>) -> Result<AssistanceInput, Rejecte
     })
 }
 
-/// Accept or decline a referral, or record the help delivered on it.
+/// Accept or decline a referral, record the help delivered on it, or say
+/// the help is done.
 pub async fn act(
     page: Page,
     path: web::Path<(String, Uuid, String)>,
@@ -178,6 +244,7 @@ pub async fn act(
     let db = &page.db;
     let result = match action.as_str() {
         "accept" => referrals::accept(db, ctx, target).await.map(drop),
+        "complete" => referrals::complete(db, ctx, target).await.map(drop),
         "decline" => referrals::decline(db, ctx, target, form.get("reason").map(String::as_str).unwrap_or(""))
             .await
             .map(drop),
