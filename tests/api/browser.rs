@@ -171,6 +171,34 @@ async fn fits(client: &Client) -> bool {
     fits == json!(true)
 }
 
+/// The figures, dates and codes (`.num` outside headings, `.date`, `.code`) that break over
+/// more than one line, as their text: none on a page that reads well on a
+/// phone.
+async fn broken_figures(client: &Client) -> Vec<String> {
+    let broken = client
+        .execute(
+            r#"return [...document.querySelectorAll('.num:not(th), .date, .code')].filter(e => {
+                 const range = document.createRange();
+                 range.selectNodeContents(e);
+                 const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                 return tops.size > 1;
+               }).map(e => e.textContent.trim());"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(broken).unwrap_or_default()
+}
+
+/// A phone's page: no sideways scrolling, no figure broken, a screenshot.
+async fn on_a_phone(phone: &Client, app: &TestApp, path: &str, name: &str) {
+    visit(phone, app, path).await;
+    assert!(fits(phone).await, "{path} fits 360 px");
+    let broken = broken_figures(phone).await;
+    assert!(broken.is_empty(), "{path}: figures broken over lines: {broken:?}");
+    shoot(phone, name).await;
+}
+
 #[tokio::test]
 #[cfg_attr(
     not(browser),
@@ -339,7 +367,8 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
     wait_for(&desktop, Locator::XPath("//p[contains(text(), '已报送，待审核')]")).await;
     sign_out(&desktop).await;
     sign_in(&app, &desktop, "liuzhou", "liuzhou.city_official").await;
-    assert!(desktop.source().await.unwrap().contains("柳州市汽车工业协会 · ¥800.00"));
+    let desk = desktop.source().await.unwrap();
+    assert!(desk.contains("柳州市汽车工业协会 · 合计") && desk.contains("¥800.00"), "{desk}");
     click(&desktop, "button[id^='approve-report-']").await;
     wait_for(
         &desktop,
@@ -398,25 +427,41 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
         (format!("/nanning/funds/{nanning_fund}"), "fund-360"),
         (format!("/liuzhou/trace?receipt={receipt}&code={code}"), "trace-360"),
         ("/login".to_owned(), "login-360"),
+        ("/liuzhou/organizations".to_owned(), "register-360"),
+        ("/liuzhou/apply".to_owned(), "apply-360"),
+        ("/guangxi".to_owned(), "region-public-360"),
     ] {
-        visit(&phone, &app, &path).await;
-        assert!(fits(&phone).await, "{path} fits 360 px");
-        shoot(&phone, name).await;
+        on_a_phone(&phone, &app, &path, name).await;
     }
     sign_in(&app, &phone, "liuzhou", "liuzhou.city_official").await;
     for (path, name) in [
-        ("/liuzhou/office".to_owned(), "office-360"),
-        ("/liuzhou/office/fee-periods".to_owned(), "fee-periods-360"),
-        ("/liuzhou/office/cases".to_owned(), "cases-360"),
+        ("/liuzhou/office", "office-360"),
+        ("/liuzhou/office/fee-periods", "fee-periods-360"),
+        ("/liuzhou/office/cases", "cases-360"),
+        ("/liuzhou/office/cases/new", "household-form-360"),
+        ("/liuzhou/office/organizations", "organizations-360"),
+        ("/liuzhou/office/users", "users-360"),
+        ("/liuzhou/office/audit", "audit-360"),
+        ("/liuzhou/account", "account-360"),
     ] {
-        visit(&phone, &app, &path).await;
-        assert!(fits(&phone).await, "{path} fits 360 px");
-        shoot(&phone, name).await;
+        on_a_phone(&phone, &app, path, name).await;
     }
     sign_out(&phone).await;
     sign_in(&app, &phone, "liuzhou", "liuzhou.org_staff").await;
-    visit(&phone, &app, "/liuzhou/workspace/donations/new").await;
-    assert!(fits(&phone).await, "the donation form fits 360 px");
-    shoot(&phone, "donation-form-360").await;
+    for (path, name) in [
+        ("/liuzhou/workspace/donations/new", "donation-form-360"),
+        ("/liuzhou/workspace/donations", "donations-360"),
+        ("/liuzhou/workspace/disbursements", "disbursements-360"),
+        ("/liuzhou/workspace/referrals", "referrals-360"),
+        ("/liuzhou/workspace/funds", "workspace-funds-360"),
+        ("/liuzhou/workspace/organization", "my-organization-360"),
+    ] {
+        on_a_phone(&phone, &app, path, name).await;
+    }
+    sign_out(&phone).await;
+    sign_in(&app, &phone, "liuzhou", "liuzhou.donor").await;
+    for (path, name) in [("/liuzhou/my/donations", "my-donations-360")] {
+        on_a_phone(&phone, &app, path, name).await;
+    }
     phone.close().await.unwrap();
 }
