@@ -136,6 +136,40 @@ pub fn by_name(kind: &str, value: &str, lang: &str) -> Option<String> {
     }
 }
 
+/// What kind of record an audit record is about (`relief_case`), for the
+/// people who read the trail. `None` for a kind not listed here.
+pub fn record_kind(kind: &str, lang: &str) -> Option<&'static str> {
+    const KINDS: &[(&str, &str, &str)] = &[
+        ("annual_report", "年度工作报告", "annual report"),
+        ("app_user", "账号", "account"),
+        ("assistance", "帮扶记录", "help record"),
+        ("campaign", "募捐活动", "campaign"),
+        ("change_application", "变更登记申请", "change application"),
+        ("charity_fund", "慈善基金", "fund"),
+        ("complaint", "投诉举报", "complaint"),
+        ("disbursement", "基金支出", "disbursement"),
+        ("donation", "捐赠", "donation"),
+        ("donation_station", "慈善捐助站", "donation station"),
+        ("email", "邮件", "email"),
+        ("fee_reduction_period", "减负报送期间", "fee-reduction period"),
+        ("fee_reduction_report", "减负报告", "fee-reduction report"),
+        ("financial_statement", "年度财务报表", "financial statement"),
+        ("organization", "社会组织", "organization"),
+        ("referral", "转介", "referral"),
+        ("referral_target", "转介答复", "referral answer"),
+        ("registration_application", "成立登记申请", "registration application"),
+        ("relief_case", "救助家庭", "relief household"),
+        ("relief_standard", "救助标准", "relief standard"),
+        ("supervision_listing", "名录名单", "supervision listing"),
+        ("tenant", "城市", "city"),
+        ("user", "账号", "account"),
+    ];
+    KINDS
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map(|(_, zh, en)| if lang.starts_with("zh") { *zh } else { *en })
+}
+
 /// What an audit record's action code (`user.sign_in`) means, for the
 /// people who read the trail. `None` for a code not listed here (the code
 /// is then shown as it is).
@@ -266,10 +300,30 @@ mod tests {
                     {
                         missing.push(code.to_owned());
                     }
+                    // The record kind: the second argument, when literal.
+                    let pieces: Vec<&str> = rest.splitn(5, '"').collect();
+                    let kind = match pieces.as_slice() {
+                        [before, code, sep, kind, _]
+                            if before.trim().is_empty() && sep.trim() == "," && !code.is_empty() =>
+                        {
+                            Some(*kind)
+                        }
+                        [before, kind, ..] if before.trim().ends_with(',') => Some(*kind),
+                        _ => None,
+                    };
+                    if let Some(kind) = kind
+                        && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                        && record_kind(kind, "zh-CN").is_none()
+                    {
+                        missing.push(format!("record kind {kind}"));
+                    }
                 }
             }
         }
-        assert!(missing.is_empty(), "audit actions without words: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "audit actions or record kinds without words: {missing:?}"
+        );
     }
 
     #[test]

@@ -190,12 +190,47 @@ async fn broken_figures(client: &Client) -> Vec<String> {
     serde_json::from_value(broken).unwrap_or_default()
 }
 
-/// A phone's page: no sideways scrolling, no figure broken, a screenshot.
+/// What a reader of a Chinese page should never see in its text: an id
+/// (UUID), a stored code (`org_staff`, `wechat_pay`) or a sentence of
+/// English (four English words in a row).
+async fn raw_text(client: &Client) -> Vec<String> {
+    let found = client
+        .execute(
+            r#"// Email addresses are what people typed, not codes.
+               const text = document.body.innerText.replace(/\S+@\S+/g, '');
+               const patterns = [
+                 /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+                 // (not inside a dotted username such as liuzhou.org_staff)
+                 /(?<![\w.])[a-z]+(?:_[a-z]+)+(?![\w.])/g,
+                 /\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){3,}/g,
+               ];
+               return patterns.flatMap(p => text.match(p) || []);"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap_or_default()
+}
+
+/// A phone's page: no sideways scrolling, no figure broken, no code, id or
+/// English on it, a screenshot.
 async fn on_a_phone(phone: &Client, app: &TestApp, path: &str, name: &str) {
     visit(phone, app, path).await;
     assert!(fits(phone).await, "{path} fits 360 px");
     let broken = broken_figures(phone).await;
     assert!(broken.is_empty(), "{path}: figures broken over lines: {broken:?}");
+    // The trace page is in both languages by design: a receipt's reader
+    // may read either. Ids and codes are still never on it.
+    let bilingual = path.contains("/trace");
+    let raw: Vec<_> = raw_text(phone)
+        .await
+        .into_iter()
+        .filter(|found| !(bilingual && found.contains(' ')))
+        .collect();
+    assert!(
+        raw.is_empty(),
+        "{path}: codes, ids or English on a Chinese page: {raw:?}"
+    );
     shoot(phone, name).await;
 }
 
@@ -368,7 +403,10 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
     sign_out(&desktop).await;
     sign_in(&app, &desktop, "liuzhou", "liuzhou.city_official").await;
     let desk = desktop.source().await.unwrap();
-    assert!(desk.contains("柳州市汽车工业协会 · 合计") && desk.contains("¥800.00"), "{desk}");
+    assert!(
+        desk.contains("柳州市汽车工业协会 · 合计") && desk.contains("¥800.00"),
+        "{desk}"
+    );
     click(&desktop, "button[id^='approve-report-']").await;
     wait_for(
         &desktop,

@@ -742,6 +742,7 @@ const TEXT: &[(&str, &str, &str)] = &[
         "减负报告已退回，并已通知协会修改。",
         "The report is returned and the association was told what to correct.",
     ),
+    ("open_record", "查看记录", "Open the record"),
 ];
 
 #[cfg(test)]

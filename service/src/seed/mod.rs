@@ -196,7 +196,8 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
             };
             let user = users::parse_new_user(NewUser {
                 username: username.clone(),
-                display_name: format!("{} {}", demo.name, role_name(role)),
+                // Named as people read it in the header and the audit trail.
+                display_name: format!("{}{}（演示）", demo.name, demo_role_name(role)),
                 email: format!("{username}@demo.shanlian.invalid"),
                 password: SecretString::from(DEMO_PASSWORD),
                 role,
@@ -217,4 +218,15 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
         .await?;
     }
     Ok(())
+}
+
+/// A demo account's role as its name ends: 柳州市 + 民政局工作人员.
+fn demo_role_name(role: Role) -> &'static str {
+    match role {
+        Role::CityOfficial => "民政局工作人员",
+        Role::RegionOfficial => "民政厅工作人员",
+        Role::OrgStaff => "机构工作人员",
+        Role::Donor => "捐赠人",
+        Role::PlatformAdmin => "平台管理员",
+    }
 }

@@ -76,6 +76,8 @@ pub async fn search(page: Page, tenant: web::Path<String>, query: web::Query<Sea
                         actor => r.actor_user_id.and_then(|u| names.get(&u).cloned()), actor_role => role(&r.actor_role),
                         system => r.actor_user_id.is_none(),
                         entity_type => r.entity_type.clone(), entity_id => r.entity_id.clone(),
+                        entity => service::labels::record_kind(&r.entity_type, lang).unwrap_or(&r.entity_type),
+                        link => record_link(&tenant, &r.entity_type, &r.entity_id),
                         changes => r.changes.clone(), hash => r.hash.chars().take(12).collect::<String>(),
                     }
                 })
@@ -93,4 +95,15 @@ pub async fn search(page: Page, tenant: web::Path<String>, query: web::Query<Sea
             head => context! { seq => head.seq, hash => head.hash }, ..page.base(Some(&tenant))
         },
     ))
+}
+
+/// The portal's page of a record the trail names, where it has one.
+fn record_link(tenant: &str, kind: &str, id: &str) -> Option<String> {
+    let page = match kind {
+        "organization" => "organizations",
+        "relief_case" => "cases",
+        "registration_application" => "applications",
+        _ => return None,
+    };
+    Some(format!("/{tenant}/office/{page}/{id}"))
 }
