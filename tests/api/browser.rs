@@ -466,6 +466,10 @@ async fn in_chromium_an_accountant_records_a_donation_the_public_sees_it_and_pag
         (format!("/liuzhou/trace?receipt={receipt}&code={code}"), "trace-360"),
         ("/login".to_owned(), "login-360"),
         ("/liuzhou/organizations".to_owned(), "register-360"),
+        (
+            format!("/liuzhou/organizations/{liuzhou_charity}"),
+            "organization-record-360",
+        ),
         ("/liuzhou/apply".to_owned(), "apply-360"),
         ("/guangxi".to_owned(), "region-public-360"),
     ] {

@@ -425,6 +425,75 @@ async fn the_public_register_is_searchable_and_shows_the_lists() {
         status_of(&client, format!("{}/atlantis/organizations", app.address)).await,
         StatusCode::NOT_FOUND
     );
+
+    // The count, and "慈善" finds every charity (by name or business scope).
+    const LIUZHOU: &str = "tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou') AND status = 'active'";
+    let active = app
+        .count(&format!("SELECT COUNT(*) FROM organization WHERE {LIUZHOU}"))
+        .await;
+    assert!(listed.contains(&format!("共找到 {active} 个社会组织")), "{listed}");
+    let charities = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM organization WHERE {LIUZHOU} AND charity_recognized_on IS NOT NULL"
+        ))
+        .await;
+    let only = page_text(&client, format!("{}/liuzhou/organizations?charity=1", app.address)).await;
+    assert!(only.contains(&format!("共找到 {charities} 个社会组织")), "{only}");
+    let words = page_text(
+        &client,
+        format!("{}/liuzhou/organizations?q=慈善&charity=1", app.address),
+    )
+    .await;
+    assert!(
+        words.contains(&format!("共找到 {charities} 个社会组织")),
+        "every charity's name or scope speaks of 慈善: {words}"
+    );
+    let foundations = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM organization WHERE {LIUZHOU} AND kind = 'foundation'"
+        ))
+        .await;
+    let kind = page_text(
+        &client,
+        format!("{}/liuzhou/organizations?kind=foundation", app.address),
+    )
+    .await;
+    assert!(kind.contains(&format!("共找到 {foundations} 个社会组织")), "{kind}");
+
+    // Each organization has a public record, with its lists and reasons.
+    let id = app
+        .scalar_string(
+            "SELECT organization_id FROM supervision_listing WHERE removed_on IS NULL \
+             AND tenant_id = (SELECT id FROM tenant WHERE slug = 'liuzhou') LIMIT 1",
+        )
+        .await;
+    let reason = app
+        .scalar_string(&format!(
+            "SELECT reason FROM supervision_listing WHERE removed_on IS NULL AND organization_id = {} LIMIT 1",
+            app.sql_id(&id)
+        ))
+        .await;
+    assert!(
+        listed.contains(&format!(r#"href="/liuzhou/organizations/{id}""#)),
+        "{listed}"
+    );
+    let record = page_text(&client, format!("{}/liuzhou/organizations/{id}", app.address)).await;
+    let code = app
+        .scalar_string(&format!(
+            "SELECT credit_code FROM organization WHERE id = {}",
+            app.sql_id(&id)
+        ))
+        .await;
+    assert!(
+        record.contains(&code) && record.contains(&reason) && record.contains("年度报告"),
+        "{record}"
+    );
+    // Another city's organization is not found here.
+    let nanning = app.organization_id("南宁市慈善总会").await;
+    assert_eq!(
+        status_of(&client, format!("{}/liuzhou/organizations/{nanning}", app.address)).await,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]

@@ -321,7 +321,6 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("fee_periods", "减负报送期间汇总", "Fee-reduction periods"),
     ("relief_cases", "救助对象与转介", "Relief cases and referrals"),
     ("audit_trail", "审计记录查询", "Audit trail"),
-    ("search_name_or_code", "名称或统一社会信用代码", "Name or credit code"),
     ("search", "查询", "Search"),
     ("org_kind", "类型", "Kind"),
     ("charity", "慈善组织", "Charity"),
@@ -743,6 +742,23 @@ const TEXT: &[(&str, &str, &str)] = &[
         "The report is returned and the association was told what to correct.",
     ),
     ("open_record", "查看记录", "Open the record"),
+    (
+        "search_name_code_scope",
+        "名称、统一社会信用代码或业务范围",
+        "Name, credit code or business scope",
+    ),
+    ("charities_only", "只看慈善组织", "Charitable organizations only"),
+    (
+        "fundraising_only",
+        "只看具有公开募捐资格的",
+        "With public fundraising qualification only",
+    ),
+    ("found_count", "共找到 {n} 个社会组织", "{n} organizations found"),
+    ("none_found", "没有符合条件的社会组织", "No organization matches"),
+    ("recognized_on", "认定于", "recognized on"),
+    ("qualified_on", "取得资格于", "qualified on"),
+    ("no", "否", "No"),
+    ("result", "结果", "Result"),
 ];
 
 #[cfg(test)]

@@ -34,6 +34,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(pages::auth::logout))
         .route("/{tenant}/trace", web::get().to(trace::page))
         .route("/{tenant}/organizations", web::get().to(pages::public::register))
+        .route(
+            "/{tenant}/organizations/{id}",
+            web::get().to(pages::public::organization),
+        )
         .route("/{tenant}/funds", web::get().to(pages::public::funds))
         .route("/{tenant}/stations", web::get().to(pages::public::stations))
         .route("/{tenant}/funds/{id}", web::get().to(pages::public::fund))
@@ -262,6 +266,7 @@ fn templates() -> Environment<'static> {
         "region_public.html",
         "give.html",
         "apply.html",
+        "public_organization.html",
         "household_form.html",
         "application.html",
     );

@@ -228,7 +228,7 @@ object_from! {
 
 object_from! {
     // An entry of the public register: no contact details.
-    pub struct PublicOrganization from orgs::PublicEntry as e in (e.organization) {
+    pub struct PublicOrganization from orgs::public::PublicEntry as e in (e.organization) {
         id: Uuid,
         name: String,
         kind: OrganizationKind,
@@ -304,6 +304,12 @@ pub struct OrganizationFilterInput {
     pub status: Option<OrganizationStatus>,
     #[graphql(default)]
     pub industry_associations_only: bool,
+    /// Recognized charitable organizations only.
+    #[graphql(default)]
+    pub charities_only: bool,
+    /// Organizations holding public fundraising qualification only.
+    #[graphql(default)]
+    pub fundraising_only: bool,
 }
 
 impl From<OrganizationFilterInput> for OrganizationFilter {
@@ -313,6 +319,8 @@ impl From<OrganizationFilterInput> for OrganizationFilter {
             kind: f.kind.map(Into::into),
             status: f.status.map(Into::into),
             industry_associations_only: f.industry_associations_only,
+            charities_only: f.charities_only,
+            fundraising_only: f.fundraising_only,
         }
     }
 }
@@ -355,7 +363,9 @@ impl OrganizationQuery {
     ) -> ApiResult<Page<PublicOrganization>> {
         let paging = Paging::new(first, after)?;
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
-        let result = orgs::public_register(db(ctx), &public, filter.unwrap_or_default().into(), paging.request).await?;
+        let result = orgs::public::register(db(ctx), &public, filter.unwrap_or_default().into(), paging.request)
+            .await?
+            .entries;
         Ok(paging.connection(result, |e| e.organization.id, PublicOrganization::from))
     }
 

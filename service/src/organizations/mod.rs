@@ -5,6 +5,7 @@
 
 pub mod annual_reports;
 pub mod changes;
+pub mod public;
 pub mod registration;
 pub mod supervision;
 pub mod workflow;
@@ -260,9 +261,13 @@ pub struct OrganizationFilter {
     pub kind: Option<OrganizationKind>,
     pub status: Option<OrganizationStatus>,
     pub industry_associations_only: bool,
+    /// Recognized charitable organizations (慈善组织) only.
+    pub charities_only: bool,
+    /// Those holding public fundraising qualification only.
+    pub fundraising_only: bool,
 }
 
-fn apply_filter(
+pub(crate) fn apply_filter(
     mut query: sea_orm::Select<organization::Entity>,
     filter: &OrganizationFilter,
 ) -> sea_orm::Select<organization::Entity> {
@@ -279,9 +284,33 @@ fn apply_filter(
                 }
             })
             .collect();
+        // The business scope too, and what an organization is called by its
+        // standing: "慈善" finds every recognized charity (慈善组织), also
+        // those whose names do not say so; "基金会" every foundation.
+        let mut designations = Condition::any();
+        if "慈善组织".contains(search) {
+            designations = designations.add(organization::Column::CharityRecognizedOn.is_not_null());
+        }
+        if "公开募捐资格".contains(search) {
+            designations = designations.add(organization::Column::PublicFundraisingOn.is_not_null());
+        }
+        for kind in [
+            OrganizationKind::SocialGroup,
+            OrganizationKind::SocialServiceInstitution,
+            OrganizationKind::Foundation,
+        ] {
+            if crate::labels::Label::zh(kind).contains(search) {
+                designations = designations.add(organization::Column::Kind.eq(kind));
+            }
+        }
         query = query.filter(
             Condition::any()
+                .add(designations)
                 .add(Expr::col(organization::Column::Name).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
+                .add(
+                    Expr::col(organization::Column::BusinessScope)
+                        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+                )
                 .add(
                     Expr::col(organization::Column::CreditCode)
                         .like(LikeExpr::new(format!("{}%", escaped.to_ascii_uppercase())).escape('\\')),
@@ -296,6 +325,12 @@ fn apply_filter(
     }
     if filter.industry_associations_only {
         query = query.filter(organization::Column::IsIndustryAssociation.eq(true));
+    }
+    if filter.charities_only {
+        query = query.filter(organization::Column::CharityRecognizedOn.is_not_null());
+    }
+    if filter.fundraising_only {
+        query = query.filter(organization::Column::PublicFundraisingOn.is_not_null());
     }
     query
 }
@@ -313,44 +348,6 @@ pub async fn list(
         query = query.filter(organization::Column::Id.eq(ctx.organization_id()));
     }
     page::fetch_by_id(db, ctx, query, organization::Column::Id, page).await
-}
-
-/// An organization as the public register shows it.
-pub struct PublicEntry {
-    pub organization: organization::Model,
-    /// The lists it is on now.
-    pub lists: Vec<SupervisionList>,
-}
-
-/// The public register of a city (anonymous): active organizations with
-/// their kind, code, date and current supervision lists.
-pub async fn public_register(
-    db: &Db,
-    ctx: &TenantContext,
-    filter: OrganizationFilter,
-    page: PageRequest<Uuid>,
-) -> Result<Page<PublicEntry>> {
-    if ctx.tenant_kind != entity::tenant::TenantKind::City {
-        return Err(Error::NotFound("city"));
-    }
-    let filter = OrganizationFilter {
-        status: Some(OrganizationStatus::Active),
-        ..filter
-    };
-    let query = apply_filter(organization::Entity::scoped(ctx), &filter);
-    let tx = db.read(ctx).await?;
-    let page = page::fetch(&tx, query, organization::Column::Id, Order::OldestFirst, page).await?;
-    let ids: Vec<Uuid> = page.items.iter().map(|o| o.id).collect();
-    let listings = current_listings(&tx, ctx.tenant_id, &ids).await?;
-    tx.commit().await?;
-    Ok(page.map(|organization| PublicEntry {
-        lists: listings
-            .iter()
-            .filter(|l| l.organization_id == organization.id)
-            .map(|l| l.list)
-            .collect(),
-        organization,
-    }))
 }
 
 /// The open listings of some organizations, in one query.

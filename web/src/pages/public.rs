@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::web;
+use entity::organization::OrganizationKind;
 use minijinja::context;
 use serde::Deserialize;
 use service::labels::heading;
@@ -74,42 +75,59 @@ pub struct After {
     after: Option<Uuid>,
 }
 
-#[derive(Deserialize, serde::Serialize)]
+/// The register's search: words (name, code or business scope), the
+/// kind, and whether charities or fundraisers only; a page at a time.
+#[derive(Deserialize, serde::Serialize, Default)]
 pub struct Search {
     #[serde(default)]
     q: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<OrganizationKind>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    charity: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    fundraising: String,
     #[serde(skip_serializing)]
     after: Option<Uuid>,
 }
 
-/// The public register: active organizations by name or credit code, with
-/// the supervision lists each is on now.
+/// The public register: active organizations by name, code or business
+/// scope, kind and charity status, how many match, and the supervision
+/// lists each is on now.
 pub async fn register(page: Page, tenant: web::Path<String>, query: web::Query<Search>) -> Reply {
     let (public, name) = city(&page.db, page.request(), &tenant).await?;
     let q = query.q.trim();
     let filter = service::organizations::OrganizationFilter {
         search: (!q.is_empty()).then(|| q.to_owned()),
+        kind: query.kind,
+        charities_only: !query.charity.is_empty(),
+        fundraising_only: !query.fundraising.is_empty(),
         ..Default::default()
     };
     let found =
-        service::organizations::public_register(&page.db, &public, filter, PageRequest::new(Some(50), query.after)?)
+        service::organizations::public::register(&page.db, &public, filter, PageRequest::new(Some(50), query.after)?)
             .await?;
-    let next = found
+    let entries = found.entries;
+    let next = entries
         .has_next
         .then(|| {
-            found
+            entries
                 .items
                 .last()
                 .map(|e| super::next_page_query(&*query, e.organization.id))
         })
         .flatten();
-    let rows: Vec<_> = found
+    let first = query
+        .after
+        .is_some()
+        .then(|| serde_urlencoded::to_string(&*query).unwrap_or_default());
+    let rows: Vec<_> = entries
         .items
         .iter()
         .map(|e| {
             let o = &e.organization;
             context! {
-                name => o.name.clone(), code => o.credit_code.clone(), kind => super::key(o.kind),
+                id => o.id.to_string(), name => o.name.clone(), code => o.credit_code.clone(), kind => super::key(o.kind),
                 registered_on => o.registered_on.to_string(), charity => o.charity_recognized_on.is_some(),
                 fundraising => o.public_fundraising_on.is_some(),
                 lists => e.lists.iter().map(|l| super::key(*l)).collect::<Vec<_>>(),
@@ -119,7 +137,51 @@ pub async fn register(page: Page, tenant: web::Path<String>, query: web::Query<S
     Ok(page.render(
         "register.html",
         StatusCode::OK,
-        context! { city => name, organizations => rows, q => q, next => next, ..page.base(Some(&tenant)) },
+        context! {
+            city => name, organizations => rows, q => q, next => next, first => first, total => found.total,
+            kinds => super::apply::kind_choices(page.frame.lang), kind => query.kind.map(super::key),
+            charity => !query.charity.is_empty(), fundraising => !query.fundraising.is_empty(),
+            ..page.base(Some(&tenant))
+        },
+    ))
+}
+
+/// One organization's public record.
+pub async fn organization(page: Page, path: web::Path<(String, Uuid)>) -> Reply {
+    let (tenant, id) = path.into_inner();
+    let (public, city_name) = city(&page.db, page.request(), &tenant).await?;
+    let r = service::organizations::public::record(&page.db, &public, id).await?;
+    let o = &r.organization;
+    let listings: Vec<_> = r
+        .listings
+        .iter()
+        .map(|l| context! { list => super::key(l.list), reason => l.reason.clone(), listed_on => l.listed_on.to_string() })
+        .collect();
+    let reports: Vec<_> = r
+        .annual_reports
+        .iter()
+        .map(|(year, status)| context! { year => year, status => super::key(*status) })
+        .collect();
+    let funds: Vec<_> = r
+        .funds
+        .iter()
+        .map(|f| context! { id => f.id.to_string(), name => f.name.clone() })
+        .collect();
+    let org = context! {
+        name => o.name.clone(), code => o.credit_code.clone(), kind => super::key(o.kind), status => super::key(o.status),
+        registered_on => o.registered_on.to_string(), address => o.registered_address.clone(),
+        representative => o.legal_representative.clone(), scope => o.business_scope.clone(),
+        supervising_unit => o.supervising_unit.clone(), association => o.is_industry_association,
+        charity_on => o.charity_recognized_on.map(|d| d.to_string()),
+        fundraising_on => o.public_fundraising_on.map(|d| d.to_string()),
+    };
+    Ok(page.render(
+        "public_organization.html",
+        StatusCode::OK,
+        context! {
+            city => city_name, org => org, listings => listings, reports => reports, funds => funds,
+            ..page.base(Some(&tenant))
+        },
     ))
 }
 
