@@ -253,15 +253,18 @@ pub async fn list(
     page::fetch_by_id(db, ctx, query, app_user::Column::Id, page).await
 }
 
-/// The names of this city's users among `ids`: who did what, for the
-/// officials reading the audit trail.
+/// The names of users among `ids`: for officials reading the audit trail,
+/// any of the city's; for staff (who asked for a disbursement), their own
+/// organization's.
 pub async fn names(db: &Db, ctx: &TenantContext, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, String>> {
-    ctx.require_role(&[Role::CityOfficial, Role::PlatformAdmin])?;
+    let (_, role) = ctx.require_role(&[Role::CityOfficial, Role::PlatformAdmin, Role::OrgStaff])?;
+    let mut query = app_user::Entity::scoped(ctx).filter(app_user::Column::Id.is_in(ids.iter().copied()));
+    // Staff know their own colleagues, not the city's other accounts.
+    if role == Role::OrgStaff {
+        query = query.filter(app_user::Column::OrganizationId.eq(ctx.require_organization()?));
+    }
     let tx = db.read(ctx).await?;
-    let users = app_user::Entity::scoped(ctx)
-        .filter(app_user::Column::Id.is_in(ids.iter().copied()))
-        .all(&tx)
-        .await?;
+    let users = query.all(&tx).await?;
     tx.commit().await?;
     Ok(users.into_iter().map(|u| (u.id, u.display_name)).collect())
 }

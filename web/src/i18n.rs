@@ -759,6 +759,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("qualified_on", "取得资格于", "qualified on"),
     ("no", "否", "No"),
     ("result", "结果", "Result"),
+    ("requested_by", "申请人", "requested by"),
 ];
 
 #[cfg(test)]

@@ -88,6 +88,9 @@ async fn listed(
     let fund = |id: Uuid| mine.iter().find(|f| f.id == id);
     let fund_name = |id: Uuid| fund(id).map(|f| f.name.clone()).unwrap_or_default();
     let fund_balance = |id: Uuid| fund(id).map(|f| super::yuan(f.raised_fen - f.disbursed_fen));
+    // Who asked: the approver checks a colleague's request, by name.
+    let requesters: Vec<Uuid> = list.iter().map(|d| d.requested_by).collect();
+    let names = service::users::names(db, ctx, &requesters).await?;
     let rows: Vec<_> = list
         .iter()
         .map(|d| {
@@ -97,6 +100,7 @@ async fn listed(
                 status => key(d.status), mine => Some(d.requested_by) == ctx.user_id(),
                 paid => d.payment_reference.clone(), description => d.description.clone(),
                 requested_on => service::clock::china_date(d.requested_at).to_string(),
+                requested_by => names.get(&d.requested_by).cloned().unwrap_or_default(),
                 // What the approver weighs the request against.
                 fund_balance => fund_balance(d.fund_id),
             }
