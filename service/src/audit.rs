@@ -297,6 +297,9 @@ pub struct AuditFilter {
     pub entity_id: Option<String>,
     pub actor_user_id: Option<Uuid>,
     pub action: Option<String>,
+    /// Any of these actions (a search by words: every code whose name
+    /// matched); an empty list matches nothing.
+    pub actions: Option<Vec<String>>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
 }
@@ -328,6 +331,9 @@ pub async fn search(
     }
     if let Some(v) = filter.action {
         query = query.filter(audit_log::Column::Action.eq(v));
+    }
+    if let Some(v) = filter.actions {
+        query = query.filter(audit_log::Column::Action.is_in(v));
     }
     if let Some(v) = filter.from {
         query = query.filter(audit_log::Column::OccurredAt.gte(v));

@@ -136,113 +136,129 @@ pub fn by_name(kind: &str, value: &str, lang: &str) -> Option<String> {
     }
 }
 
+/// The kinds of record the audit trail names, as (kind, Chinese, English).
+pub const RECORD_KINDS: &[(&str, &str, &str)] = &[
+    ("annual_report", "年度工作报告", "annual report"),
+    ("app_user", "账号", "account"),
+    ("assistance", "帮扶记录", "help record"),
+    ("campaign", "募捐活动", "campaign"),
+    ("change_application", "变更登记申请", "change application"),
+    ("charity_fund", "慈善基金", "fund"),
+    ("complaint", "投诉举报", "complaint"),
+    ("disbursement", "基金支出", "disbursement"),
+    ("donation", "捐赠", "donation"),
+    ("donation_station", "慈善捐助站", "donation station"),
+    ("email", "邮件", "email"),
+    ("fee_reduction_period", "减负报送期间", "fee-reduction period"),
+    ("fee_reduction_report", "减负报告", "fee-reduction report"),
+    ("financial_statement", "年度财务报表", "financial statement"),
+    ("organization", "社会组织", "organization"),
+    ("referral", "转介", "referral"),
+    ("referral_target", "转介答复", "referral answer"),
+    ("registration_application", "成立登记申请", "registration application"),
+    ("relief_case", "救助家庭", "relief household"),
+    ("relief_standard", "救助标准", "relief standard"),
+    ("supervision_listing", "名录名单", "supervision listing"),
+    ("tenant", "城市", "city"),
+    ("user", "账号", "account"),
+];
+
 /// What kind of record an audit record is about (`relief_case`), for the
 /// people who read the trail. `None` for a kind not listed here.
 pub fn record_kind(kind: &str, lang: &str) -> Option<&'static str> {
-    const KINDS: &[(&str, &str, &str)] = &[
-        ("annual_report", "年度工作报告", "annual report"),
-        ("app_user", "账号", "account"),
-        ("assistance", "帮扶记录", "help record"),
-        ("campaign", "募捐活动", "campaign"),
-        ("change_application", "变更登记申请", "change application"),
-        ("charity_fund", "慈善基金", "fund"),
-        ("complaint", "投诉举报", "complaint"),
-        ("disbursement", "基金支出", "disbursement"),
-        ("donation", "捐赠", "donation"),
-        ("donation_station", "慈善捐助站", "donation station"),
-        ("email", "邮件", "email"),
-        ("fee_reduction_period", "减负报送期间", "fee-reduction period"),
-        ("fee_reduction_report", "减负报告", "fee-reduction report"),
-        ("financial_statement", "年度财务报表", "financial statement"),
-        ("organization", "社会组织", "organization"),
-        ("referral", "转介", "referral"),
-        ("referral_target", "转介答复", "referral answer"),
-        ("registration_application", "成立登记申请", "registration application"),
-        ("relief_case", "救助家庭", "relief household"),
-        ("relief_standard", "救助标准", "relief standard"),
-        ("supervision_listing", "名录名单", "supervision listing"),
-        ("tenant", "城市", "city"),
-        ("user", "账号", "account"),
-    ];
-    KINDS
+    RECORD_KINDS
         .iter()
         .find(|(k, _, _)| *k == kind)
         .map(|(_, zh, en)| if lang.starts_with("zh") { *zh } else { *en })
+}
+
+/// The action codes whose names contain `words` (in either language, or
+/// the code itself): a search of the trail by what people call an act
+/// ("准予登记", "donation").
+pub fn audit_actions_matching(words: &str) -> Vec<&'static str> {
+    let words = words.trim().to_lowercase();
+    AUDIT_ACTIONS
+        .iter()
+        .filter(|(code, zh, en)| code.contains(&words) || zh.contains(&words) || en.contains(&words))
+        .map(|(code, _, _)| *code)
+        .collect()
 }
 
 /// What an audit record's action code (`user.sign_in`) means, for the
 /// people who read the trail. `None` for a code not listed here (the code
 /// is then shown as it is).
 pub fn audit_action(code: &str, lang: &str) -> Option<&'static str> {
-    #[rustfmt::skip]
-    const ACTIONS: &[(&str, &str, &str)] = &[
-        ("annual_report.resubmit", "重新报送年度报告", "annual report resubmitted"),
-        ("annual_report.review", "审核年度报告", "annual report reviewed"),
-        ("annual_report.submit", "报送年度报告", "annual report submitted"),
-        ("assistance.record", "登记帮扶", "help recorded"),
-        ("campaign.create", "设立募捐活动", "campaign opened"),
-        ("change.approve", "核准变更登记", "change approved"),
-        ("change.return", "退回变更申请", "change returned"),
-        ("change.submit", "提交变更申请", "change applied for"),
-        ("complaint.handle", "办理投诉", "complaint handled"),
-        ("complaint.record", "登记投诉", "complaint recorded"),
-        ("disbursement.approve", "批准支出", "disbursement approved"),
-        ("disbursement.pay", "登记支付", "disbursement paid"),
-        ("disbursement.reject", "不批准支出", "disbursement rejected"),
-        ("disbursement.request", "申请支出", "disbursement requested"),
-        ("donation.confirm", "确认认捐到账", "pledge confirmed"),
-        ("donation.decline", "认捐未到账", "pledge declined"),
-        ("donation.pledge", "认捐", "pledge made"),
-        ("donation.record", "登记捐赠", "gift recorded"),
-        ("donation.void", "作废捐赠", "gift voided"),
-        ("email.retry", "重发邮件", "email sent again"),
-        ("fee_period.open", "开启减负报送期间", "fee-reduction period opened"),
-        ("fee_period.remind", "催报减负情况", "fee-reduction reminder sent"),
-        ("fee_report.approve", "审核通过减负报告", "fee-reduction report approved"),
-        ("fee_report.return", "退回减负报告", "fee-reduction report returned"),
-        ("fee_report.save", "保存减负报告", "fee-reduction report saved"),
-        ("fee_report.submit", "报送减负报告", "fee-reduction report submitted"),
-        ("financial_statement.submit", "报送年度财务报表", "financial statement filed"),
-        ("fund.create", "设立基金", "fund opened"),
-        ("organization.deregister", "注销登记", "organization deregistered"),
-        ("organization.register_existing", "录入已登记组织", "registered organization entered"),
-        ("platform.first_admin", "设立平台管理员", "first platform administrator"),
-        ("referral.accept", "接收转介", "referral accepted"),
-        ("referral.complete", "转介帮扶完成", "referral's help completed"),
-        ("referral.create", "创建转介", "referral created"),
-        ("referral.decline", "拒绝转介", "referral declined"),
-        ("referral.escalate", "转介逾期上报", "overdue referral escalated"),
-        ("referral.send", "发送转介", "referral sent"),
-        ("registration.accept", "受理登记申请", "registration application accepted"),
-        ("registration.apply", "申请成立登记并开设账号", "registration applied for, with a new account"),
-        ("registration.approve", "准予登记", "registration approved"),
-        ("registration.reject", "不予登记", "registration rejected"),
-        ("registration.submit", "提交登记申请", "registration applied for"),
-        ("relief_case.close", "救助结案", "relief case closed"),
-        ("relief_case.read", "查看救助对象完整信息", "relief household read in full"),
-        ("relief_case.register", "登记救助家庭", "relief household registered"),
-        ("relief_standard.set", "设定救助标准", "relief standard set"),
-        ("seed.demo", "写入演示数据", "demo data written"),
-        ("station.close", "关闭捐赠站点", "station closed"),
-        ("station.create", "设立捐赠站点", "station opened"),
-        ("supervision.daily_check", "每日监管检查", "daily supervision check"),
-        ("supervision.list", "列入名录", "organization listed"),
-        ("supervision.remove", "移出名录", "listing removed"),
-        ("tenant.create", "开设城市", "city set up"),
-        ("user.activate", "恢复账号", "account let in again"),
-        ("user.change_password", "修改密码", "password changed"),
-        ("user.create", "开设账号", "account opened"),
-        ("user.deactivate", "停用账号", "account stopped"),
-        ("user.password_locked", "密码多次输错被锁定", "locked after wrong passwords"),
-        ("user.sign_in", "登录", "signed in"),
-        ("user.sign_in_locked", "登录多次失败被锁定", "sign-in locked after failures"),
-        ("user.sign_out", "退出登录", "signed out"),
-    ];
-    ACTIONS
+    AUDIT_ACTIONS
         .iter()
         .find(|(c, _, _)| *c == code)
         .map(|(_, zh, en)| if lang.starts_with("zh") { *zh } else { *en })
 }
+
+/// Every audit action code with its Chinese and English names.
+#[rustfmt::skip]
+const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
+    ("annual_report.resubmit", "重新报送年度报告", "annual report resubmitted"),
+    ("annual_report.review", "审核年度报告", "annual report reviewed"),
+    ("annual_report.submit", "报送年度报告", "annual report submitted"),
+    ("assistance.record", "登记帮扶", "help recorded"),
+    ("campaign.create", "设立募捐活动", "campaign opened"),
+    ("change.approve", "核准变更登记", "change approved"),
+    ("change.return", "退回变更申请", "change returned"),
+    ("change.submit", "提交变更申请", "change applied for"),
+    ("complaint.handle", "办理投诉", "complaint handled"),
+    ("complaint.record", "登记投诉", "complaint recorded"),
+    ("disbursement.approve", "批准支出", "disbursement approved"),
+    ("disbursement.pay", "登记支付", "disbursement paid"),
+    ("disbursement.reject", "不批准支出", "disbursement rejected"),
+    ("disbursement.request", "申请支出", "disbursement requested"),
+    ("donation.confirm", "确认认捐到账", "pledge confirmed"),
+    ("donation.decline", "认捐未到账", "pledge declined"),
+    ("donation.pledge", "认捐", "pledge made"),
+    ("donation.record", "登记捐赠", "gift recorded"),
+    ("donation.void", "作废捐赠", "gift voided"),
+    ("email.retry", "重发邮件", "email sent again"),
+    ("fee_period.open", "开启减负报送期间", "fee-reduction period opened"),
+    ("fee_period.remind", "催报减负情况", "fee-reduction reminder sent"),
+    ("fee_report.approve", "审核通过减负报告", "fee-reduction report approved"),
+    ("fee_report.return", "退回减负报告", "fee-reduction report returned"),
+    ("fee_report.save", "保存减负报告", "fee-reduction report saved"),
+    ("fee_report.submit", "报送减负报告", "fee-reduction report submitted"),
+    ("financial_statement.submit", "报送年度财务报表", "financial statement filed"),
+    ("fund.create", "设立基金", "fund opened"),
+    ("organization.deregister", "注销登记", "organization deregistered"),
+    ("organization.register_existing", "录入已登记组织", "registered organization entered"),
+    ("platform.first_admin", "设立平台管理员", "first platform administrator"),
+    ("referral.accept", "接收转介", "referral accepted"),
+    ("referral.complete", "转介帮扶完成", "referral's help completed"),
+    ("referral.create", "创建转介", "referral created"),
+    ("referral.decline", "拒绝转介", "referral declined"),
+    ("referral.escalate", "转介逾期上报", "overdue referral escalated"),
+    ("referral.send", "发送转介", "referral sent"),
+    ("registration.accept", "受理登记申请", "registration application accepted"),
+    ("registration.apply", "申请成立登记并开设账号", "registration applied for, with a new account"),
+    ("registration.approve", "准予登记", "registration approved"),
+    ("registration.reject", "不予登记", "registration rejected"),
+    ("registration.submit", "提交登记申请", "registration applied for"),
+    ("relief_case.close", "救助结案", "relief case closed"),
+    ("relief_case.read", "查看救助对象完整信息", "relief household read in full"),
+    ("relief_case.register", "登记救助家庭", "relief household registered"),
+    ("relief_standard.set", "设定救助标准", "relief standard set"),
+    ("seed.demo", "写入演示数据", "demo data written"),
+    ("station.close", "关闭捐赠站点", "station closed"),
+    ("station.create", "设立捐赠站点", "station opened"),
+    ("supervision.daily_check", "每日监管检查", "daily supervision check"),
+    ("supervision.list", "列入名录", "organization listed"),
+    ("supervision.remove", "移出名录", "listing removed"),
+    ("tenant.create", "开设城市", "city set up"),
+    ("user.activate", "恢复账号", "account let in again"),
+    ("user.change_password", "修改密码", "password changed"),
+    ("user.create", "开设账号", "account opened"),
+    ("user.deactivate", "停用账号", "account stopped"),
+    ("user.password_locked", "密码多次输错被锁定", "locked after wrong passwords"),
+    ("user.sign_in", "登录", "signed in"),
+    ("user.sign_in_locked", "登录多次失败被锁定", "sign-in locked after failures"),
+    ("user.sign_out", "退出登录", "signed out"),
+];
 
 /// The CONFLICT a workflow answers to an action its state does not allow,
 /// named in the reader's words: "cannot pass with issues an annual report

@@ -248,6 +248,17 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
         trail.contains("列入名录") && trail.contains(&official) && trail.contains("市民政局工作人员"),
         "{trail}"
     );
+    // Found by what people call the act, too.
+    let words = page_text(&client, format!("{audit}?action=列入名录")).await;
+    assert!(
+        words.contains(&listing) && words.contains("supervision.list") && !words.contains("supervision.remove"),
+        "{words}"
+    );
+    let nothing = page_text(&client, format!("{audit}?action=没有这种操作")).await;
+    assert!(
+        !nothing.contains("supervision.list") && nothing.contains("暂无"),
+        "{nothing}"
+    );
     let today = service::clock::today();
     let window = format!(
         "{audit}?entity_type=supervision_listing&from={}&to={}",
@@ -366,6 +377,16 @@ async fn an_official_refers_a_case_to_a_suggested_charity_and_closes_it() {
     let url = format!("{}/liuzhou/office/cases/{case}", app.address);
     let page = page_text(&client, &url).await;
     let key = hidden(&page, "idempotency_key");
+    // Who read the household in full: the list that showed it, this page.
+    let reader = app
+        .scalar_string("SELECT display_name FROM app_user WHERE username = 'liuzhou.city_official'")
+        .await;
+    let who_read = &page[page.find("查阅记录").unwrap_or_else(|| panic!("{page}"))..];
+    assert_eq!(who_read.matches(&reader).count(), 2, "{who_read}");
+    assert!(
+        who_read.contains("救助家庭列表") && who_read.contains("本户详情页"),
+        "{who_read}"
+    );
     let deadline = (service::clock::today() + chrono::Duration::days(5)).to_string();
     let refer = |amount: &str| {
         client

@@ -157,7 +157,10 @@ async fn an_approved_disbursement_is_paid_in_the_browser() {
     let requester = app
         .scalar_string("SELECT display_name FROM app_user WHERE username = 'liuzhou.org_staff'")
         .await;
-    assert!(page.contains(&format!("申请人 {requester}")), "who asked, by name: {page}");
+    assert!(
+        page.contains(&format!("申请人 {requester}")),
+        "who asked, by name: {page}"
+    );
     let csrf = hidden(&page, "csrf");
     let pay = |reference: &'static str, paid_on: &'static str| {
         staff

@@ -760,6 +760,26 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("no", "否", "No"),
     ("result", "结果", "Result"),
     ("requested_by", "申请人", "requested by"),
+    ("who_read", "查阅记录", "Who read this household"),
+    (
+        "who_read_hint",
+        "每次查看本户成员姓名、身份证号等完整信息都记入审计日志；以下为最近 50 次。",
+        "Every read of this household's names and identity numbers in full is in the audit trail; the last 50 are below.",
+    ),
+    ("where_read", "查看方式", "Where"),
+    ("reader", "查阅人", "Read by"),
+    ("read_in_list", "救助家庭列表", "The household list"),
+    ("read_on_page", "本户详情页", "This household's page"),
+    (
+        "audit_action_words",
+        "操作（文字或代码）",
+        "What was done (words or code)",
+    ),
+    (
+        "audit_action_example",
+        "如：准予登记、捐赠",
+        "e.g. registration, donation",
+    ),
 ];
 
 #[cfg(test)]

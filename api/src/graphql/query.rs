@@ -97,6 +97,7 @@ impl BaseQuery {
             entity_id: f.entity_id,
             actor_user_id: f.actor_user_id,
             action: f.action,
+            actions: None,
             from: f.from,
             to: f.to,
         };

@@ -17,7 +17,7 @@ use entity::relief_benefit;
 use entity::relief_case::{self, CaseStatus};
 use entity::relief_person;
 use entity::relief_standard::{self, Area, Period, ReliefCategory};
-use entity::{referral, referral_target};
+use entity::{audit_log, referral, referral_target};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
@@ -478,6 +478,35 @@ pub async fn list_cases(
         items,
         has_next: page.has_next,
     })
+}
+
+/// Who read this household's personal data in full, newest first (at most
+/// `limit`): its own page, and the pages of the case list that showed it.
+/// The trail answers "who looked at this household's identity numbers".
+pub async fn readers(db: &Db, ctx: &TenantContext, id: Uuid, limit: u64) -> Result<Vec<audit_log::Model>> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    ctx.require_role(&[Role::CityOfficial])?;
+    let tx = db.read(ctx).await?;
+    relief_case::Entity::find_owned(&tx, ctx, id).await?;
+    let reads = audit_log::Entity::scoped(ctx)
+        .filter(audit_log::Column::Action.eq("relief_case.read"))
+        .filter(
+            Condition::any()
+                .add(audit_log::Column::EntityId.eq(id.to_string()))
+                .add(
+                    Condition::all()
+                        .add(audit_log::Column::EntityId.eq("list"))
+                        // The list's record names the cases it showed.
+                        .add(Expr::col(audit_log::Column::Changes).like(format!("%{id}%"))),
+                ),
+        )
+        .order_by_desc(audit_log::Column::Seq)
+        .limit(limit)
+        .all(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(reads)
 }
 
 /// Close a case with its outcome; its open referrals close with it.

@@ -1,5 +1,7 @@
 //! The audit trail for the bureau: every change in the city, newest first,
-//! searched by action, record and date (China Standard Time days).
+//! searched by what was done (in words: 准予登记, or its code), the kind
+//! of record and which one, and date (China Standard Time days); each
+//! change shown field by field, amounts in yuan.
 
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -36,8 +38,24 @@ impl Search {
                 .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| super::invalid::date(field)))
                 .transpose()
         };
+        // A code as it is; words, as every action whose name holds them.
+        let words = text(&self.action);
+        let (action, actions) = match words {
+            Some(w) if service::labels::audit_action(&w, "en").is_some() => (Some(w), None),
+            Some(w) => (
+                None,
+                Some(
+                    service::labels::audit_actions_matching(&w)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+            ),
+            None => (None, None),
+        };
         Ok(AuditFilter {
-            action: text(&self.action),
+            action,
+            actions,
             entity_type: text(&self.entity_type),
             entity_id: text(&self.entity_id),
             actor_user_id: None,
@@ -78,7 +96,7 @@ pub async fn search(page: Page, tenant: web::Path<String>, query: web::Query<Sea
                         entity_type => r.entity_type.clone(), entity_id => r.entity_id.clone(),
                         entity => service::labels::record_kind(&r.entity_type, lang).unwrap_or(&r.entity_type),
                         link => record_link(&tenant, &r.entity_type, &r.entity_id),
-                        changes => r.changes.clone(), hash => r.hash.chars().take(12).collect::<String>(),
+                        changes => readable_changes(&r.changes, lang), hash => r.hash.chars().take(12).collect::<String>(),
                     }
                 })
                 .collect();
@@ -92,6 +110,7 @@ pub async fn search(page: Page, tenant: web::Path<String>, query: web::Query<Sea
         StatusCode::OK,
         context! {
             records => records, next => next, error => error, query => minijinja::Value::from(minijinja::value::Serde(&*query)),
+            kinds => service::labels::RECORD_KINDS.iter().map(|(k, zh, en)| (*k, if page.frame.lang.starts_with("zh") { *zh } else { *en })).collect::<Vec<_>>(),
             head => context! { seq => head.seq, hash => head.hash }, ..page.base(Some(&tenant))
         },
     ))
@@ -106,4 +125,65 @@ fn record_link(tenant: &str, kind: &str, id: &str) -> Option<String> {
         _ => return None,
     };
     Some(format!("/{tenant}/office/{page}/{id}"))
+}
+
+/// A record's changes as people read them: one line a field, "before →
+/// after", amounts kept in fen shown in yuan (`amount_fen: 880000` →
+/// `amount: ¥8,800.00`).
+fn readable_changes(changes: &str, lang: &str) -> Vec<String> {
+    use serde_json::Value;
+    let Ok(Value::Object(all)) = serde_json::from_str::<Value>(changes) else {
+        return vec![changes.to_owned()];
+    };
+    let empty = serde_json::Map::new();
+    let side = |name: &str| match all.get(name) {
+        Some(Value::Object(map)) => map.clone(),
+        Some(Value::Null) | None => empty.clone(),
+        Some(other) => serde_json::Map::from_iter([("detail".to_owned(), other.clone())]),
+    };
+    let (before, after) = (side("before"), side("after"));
+    let shown = |key: &str, v: Option<&Value>| -> String {
+        match v {
+            None | Some(Value::Null) => "—".to_owned(),
+            Some(Value::Number(n)) if key.ends_with("_fen") => n
+                .as_i64()
+                .map_or_else(|| n.to_string(), |fen| format!("¥{}", super::yuan(fen))),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        }
+    };
+    let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let arrow = if lang.starts_with("zh") { " → " } else { " → " };
+    keys.into_iter()
+        .map(|key| {
+            let name = key.strip_suffix("_fen").unwrap_or(key);
+            match (before.get(key), after.get(key)) {
+                (None, after) => format!("{name}: {}", shown(key, after)),
+                (before, after) => format!("{name}: {}{arrow}{}", shown(key, before), shown(key, after)),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_changes;
+
+    #[test]
+    fn changes_read_field_by_field_with_amounts_in_yuan() {
+        let lines = readable_changes(
+            r#"{"before":{"status":"requested"},"after":{"status":"approved","amount_fen":880000}}"#,
+            "zh-CN",
+        );
+        assert_eq!(
+            lines,
+            vec![
+                "amount: ¥8,800.00".to_owned(),
+                "status: requested → approved".to_owned()
+            ]
+        );
+        assert_eq!(readable_changes("not json", "zh-CN"), vec!["not json".to_owned()]);
+    }
 }

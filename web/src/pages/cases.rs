@@ -163,6 +163,20 @@ async fn show(page: &Page, tenant: &str, id: Uuid, shown: Shown) -> Reply {
             deadline => (service::clock::today() + chrono::Duration::days(7)).to_string(),
         }
     });
+    // Who has read this household in full (this page's own read included).
+    let reads = service::relief::readers(db, ctx, id, 50).await?;
+    let readers: Vec<Uuid> = reads.iter().filter_map(|r| r.actor_user_id).collect();
+    let names = service::users::names(db, ctx, &readers).await?;
+    let reads: Vec<_> = reads
+        .iter()
+        .map(|r| {
+            context! {
+                at => service::clock::china_time(r.occurred_at),
+                who => r.actor_user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
+                list => r.entity_id == "list",
+            }
+        })
+        .collect();
     let c = &case.case;
     Ok(page.render(
         "case.html",
@@ -174,7 +188,7 @@ async fn show(page: &Page, tenant: &str, id: Uuid, shown: Shown) -> Reply {
             },
             people => people, benefits => benefits, referrals => referral_rows, services => services,
             rows => (0..NEED_ROWS).collect::<Vec<_>>(), form => form, errors => shown.errors.unwrap_or_else(|| context! {}),
-            error => shown.error, ..page.base(Some(tenant))
+            error => shown.error, reads => reads, ..page.base(Some(tenant))
         },
     ))
 }
