@@ -780,6 +780,7 @@ const TEXT: &[(&str, &str, &str)] = &[
         "如：准予登记、捐赠",
         "e.g. registration, donation",
     ),
+    ("amount_yuan_axis", "金额（元）", "Amount (yuan)"),
 ];
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use crate::context::TenantContext;
 use crate::credit_code::{self, CreditCode};
 use crate::db::Db;
 use crate::error::{Error, OrConflict, Result};
-use crate::page::{self, Order, Page, PageRequest};
+use crate::page::{self, Page, PageRequest};
 use crate::scoped::{OwnedById, TenantOwned};
 use crate::tenants;
 use crate::validate;

@@ -7,7 +7,7 @@ use entity::annual_report::{self, ReportStatus};
 use entity::charity_fund;
 use entity::organization::{self, OrganizationStatus};
 use entity::supervision_listing::{self, SupervisionList};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::{OrganizationFilter, apply_filter, current_listings};

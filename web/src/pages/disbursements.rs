@@ -20,7 +20,8 @@ use super::form::{self, Choice, Rejected};
 use super::workspace::idempotency_key;
 use super::{Page, Reply, invalid, key, redirect_done};
 
-const PURPOSES: [Purpose; 8] = [
+/// Every purpose, in the order forms and charts list them.
+pub(crate) const PURPOSES: [Purpose; 8] = [
     Purpose::LivingAid,
     Purpose::Medical,
     Purpose::Education,

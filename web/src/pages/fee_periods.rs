@@ -122,12 +122,20 @@ async fn render(
         ));
     };
     let t = totals::period_totals(db, ctx, period_id).await?;
-    let bars = |title: &str, sums: Vec<(String, i64)>| {
-        let points: Vec<(String, String, i64)> = sums
-            .into_iter()
-            .map(|(x, fen)| (x, "减负金额 saved".to_owned(), fen))
-            .collect();
-        chart::stacked_bars(title, &points, |v| format!("¥{}", super::yuan(v)))
+    let text = |key: &str| crate::i18n::text(page.frame.lang, key);
+    let bars = |title: &str, x_label: &str, sums: Vec<(String, i64)>| {
+        let saved = text("amount_saved");
+        chart::stacked_bars(
+            &chart::Bars {
+                title,
+                x_label,
+                y_label: &text("amount_yuan_axis"),
+                xs: sums.iter().map(|(x, _)| x.clone()).collect(),
+                series: vec![saved.clone()],
+                points: sums.into_iter().map(|(x, fen)| (x, saved.clone(), fen)).collect(),
+            },
+            |v| format!("¥{}", super::yuan(v)),
+        )
     };
     let by_item: Vec<_> = t
         .by_fee_item
@@ -140,14 +148,16 @@ async fn render(
         .map(|(m, sum)| context! { label => m.label(page.frame.lang), amount => yuan(sum.amount), enterprises => sum.enterprises })
         .collect();
     let item_chart = bars(
-        "按收费项目 By fee item",
+        &text("by_fee_item"),
+        &text("fee_item"),
         t.by_fee_item
             .iter()
             .map(|(i, s)| (i.label(page.frame.lang).to_owned(), s.amount.fen()))
             .collect(),
     );
     let measure_chart = bars(
-        "按减负措施 By measure",
+        &text("by_measure"),
+        &text("measure"),
         t.by_measure
             .iter()
             .map(|(m, s)| (m.label(page.frame.lang).to_owned(), s.amount.fen()))

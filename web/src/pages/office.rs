@@ -73,16 +73,32 @@ pub async fn desk(page: Page, tenant: web::Path<String>) -> Reply {
         })
         .collect();
     let months: Vec<_> = totals.by_month.iter().rev().take(24).rev().collect();
+    let text = |key: &str| crate::i18n::text(page.frame.lang, key);
+    let (money, goods) = (text("money"), text("goods"));
     let points: Vec<(String, String, i64)> = months
         .iter()
         .flat_map(|(m, f)| {
             [
-                (m.clone(), "资金 money".to_owned(), f.money_fen),
-                (m.clone(), "物资 goods".to_owned(), f.goods_fen),
+                (m.clone(), money.clone(), f.money_fen),
+                (m.clone(), goods.clone(), f.goods_fen),
             ]
         })
         .collect();
-    let donations_chart = chart::stacked_bars("按月捐赠 Donations by month", &points, |v| format!("¥{}", yuan(v)));
+    let xs = match (months.first(), months.last()) {
+        (Some((first, _)), Some((last, _))) => chart::every_month(first, last),
+        _ => Vec::new(),
+    };
+    let donations_chart = chart::stacked_bars(
+        &chart::Bars {
+            title: &text("donations_by_month"),
+            x_label: &text("month"),
+            y_label: &text("amount_yuan_axis"),
+            xs,
+            series: vec![money, goods],
+            points,
+        },
+        |v| format!("¥{}", yuan(v)),
+    );
     let month_rows: Vec<_> = months
         .iter()
         .map(|(m, f)| context! { month => m.clone(), money => yuan(f.money_fen), goods => yuan(f.goods_fen) })
@@ -138,16 +154,28 @@ pub async fn region(page: Page, tenant: web::Path<String>) -> Reply {
     let ctx = page.signed_in(&tenant, Role::RegionOfficial)?;
     let donations = service::donations::totals::region(&page.db, ctx, None).await?;
     let relief = service::relief::dashboard::region(&page.db, ctx, None).await?;
+    let text = |key: &str| crate::i18n::text(page.frame.lang, key);
+    let (money, goods) = (text("money"), text("goods"));
     let points: Vec<(String, String, i64)> = donations
         .iter()
         .flat_map(|(_, name, f)| {
             [
-                (name.clone(), "资金 money".to_owned(), f.money_fen),
-                (name.clone(), "物资 goods".to_owned(), f.goods_fen),
+                (name.clone(), money.clone(), f.money_fen),
+                (name.clone(), goods.clone(), f.goods_fen),
             ]
         })
         .collect();
-    let chart = chart::stacked_bars("各市捐赠 Donations by city", &points, |v| format!("¥{}", yuan(v)));
+    let chart = chart::stacked_bars(
+        &chart::Bars {
+            title: &text("donations_by_city"),
+            x_label: &text("city"),
+            y_label: &text("amount_yuan_axis"),
+            xs: donations.iter().map(|(_, name, _)| name.clone()).collect(),
+            series: vec![money, goods],
+            points,
+        },
+        |v| format!("¥{}", yuan(v)),
+    );
     let cities: Vec<_> = donations
         .iter()
         .map(|(slug, name, f)| {

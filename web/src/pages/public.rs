@@ -254,13 +254,31 @@ pub async fn fund(page: Page, path: web::Path<(String, Uuid)>, query: web::Query
         .has_next
         .then(|| gifts.items.last().map(|g| g.gift.id.to_string()))
         .flatten();
+    let lang = page.frame.lang;
     let points: Vec<(String, String, i64)> = spending
         .iter()
-        .map(|p| (p.month.clone(), heading(p.purpose, page.frame.lang), p.amount_fen))
+        .map(|p| (p.month.clone(), heading(p.purpose, lang), p.amount_fen))
         .collect();
-    let svg = chart::stacked_bars(&format!("{} · 按用途的月度支出", fund.name), &points, |v| {
-        format!("¥{}", yuan(v))
-    });
+    let xs = match (spending.first(), spending.last()) {
+        (Some(first), Some(last)) => chart::every_month(&first.month, &last.month),
+        _ => Vec::new(),
+    };
+    let text = |key: &str| crate::i18n::text(lang, key);
+    let svg = chart::stacked_bars(
+        &chart::Bars {
+            title: &format!("{} · {}", fund.name, text("spending_by_purpose")),
+            x_label: &text("month"),
+            y_label: &text("amount_yuan_axis"),
+            xs,
+            // Every purpose in its fixed order: each keeps its colour.
+            series: super::disbursements::PURPOSES
+                .iter()
+                .map(|p| heading(*p, lang))
+                .collect(),
+            points,
+        },
+        |v| format!("¥{}", yuan(v)),
+    );
     let spending: Vec<_> = spending
         .iter()
         .map(|p| context! { month => p.month.clone(), purpose => heading(p.purpose, page.frame.lang), amount => yuan(p.amount_fen) })
