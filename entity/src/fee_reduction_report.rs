@@ -11,6 +11,9 @@ entity! {
         /// Member enterprises, where the association knows it: bounds each
         /// line's enterprises benefited.
         pub member_count: Option<i32>,
+        /// Member enterprises any measure reached, each counted once, as
+        /// the association states it (the lines' counts overlap).
+        pub enterprises_benefited: Option<i32>,
         pub irregular_charges_found: i32,
         /// Irregular charges refunded, in fen.
         pub refunded_fen: i64,

@@ -19,6 +19,7 @@ mod m20261202_000011_donation_stations;
 mod m20261202_000012_special_funds;
 mod m20261202_000013_annual_report_reminders;
 mod m20261202_000014_the_wall;
+mod m20261203_000015_enterprises_benefited;
 pub mod postgres;
 mod shapes;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_special_funds::Migration),
             Box::new(m20261202_000013_annual_report_reminders::Migration),
             Box::new(m20261202_000014_the_wall::Migration),
+            Box::new(m20261203_000015_enterprises_benefited::Migration),
         ]
     }
 }

@@ -276,11 +276,13 @@ async fn totals_are_exact_to_the_fen_over_thousands_of_lines_and_the_exports_mat
                 // Awkward fen values: sums of these go wrong in floating point.
                 let fen = 1 + ((r as i64 * 7919 + i * 104_729) % 9_999_991);
                 expected += fen;
-                enterprises += i % 50;
                 by_measure[(i % 4) as usize] += fen;
                 line(&yuan(fen), i % 50, measures[(i % 4) as usize])
             })
             .collect();
+        // No report states its reach: each counts its widest line's (49),
+        // once, not the 200 lines' sum.
+        enterprises += 49;
         let saved = save(&app, &official, &period, &org, report(lines)).await;
         let id = saved["data"]["saveFeeReductionReport"]["id"]
             .as_str()
@@ -460,4 +462,84 @@ async fn associations_that_have_not_reported_are_reminded_once_a_week_before() {
     assert_error(&app.graphql(Some(&guilin), q, json!({"id": id})).await, "NOT_FOUND");
     let t = "query($p: UUID!) { feeReductionTotals(periodId: $p) { late } }";
     assert_error(&app.graphql(Some(&guilin), t, json!({"p": period})).await, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn enterprises_reached_count_once_per_association_not_once_per_line() {
+    let app = spawn_app().await;
+    let official = app.login("liuzhou.city_official").await;
+    let period = open_period(&app, &official, 20).await;
+    let org = org_id(&app, "柳州市汽车工业协会").await;
+    // 120 members; two measures of 80 each: 160 if the lines were added.
+    let body = |reached: Value| {
+        let mut r = report(vec![line("1000.00", 80, "lower"), line("500.00", 80, "waive")]);
+        r["enterprisesBenefited"] = reached;
+        r
+    };
+    for (reached, why) in [
+        (130, "more than the association's 120 members"),
+        (70, "fewer than the 80 one line reached"),
+    ] {
+        let refused = save(&app, &official, &period, &org, body(json!(reached))).await;
+        assert_error(&refused, "VALIDATION");
+        assert_eq!(
+            refused["errors"][0]["extensions"]["field"], "enterprisesBenefited",
+            "{refused}"
+        );
+        assert!(
+            refused["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(why),
+            "{refused}"
+        );
+    }
+    let saved = save(&app, &official, &period, &org, body(json!(100))).await;
+    let id = saved["data"]["saveFeeReductionReport"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{saved}"))
+        .to_owned();
+    app.graphql(Some(&official), SUBMIT, json!({"id": id})).await;
+    app.graphql(Some(&official), APPROVE, json!({"id": id})).await;
+    let totals = app
+        .graphql(
+            Some(&official),
+            "query($p: UUID!) { feeReductionTotals(periodId: $p) { total { enterprises lines } byMeasure { measure sum { enterprises } } associations { name sum { enterprises } } } }",
+            json!({"p": period}),
+        )
+        .await;
+    let t = &totals["data"]["feeReductionTotals"];
+    assert_eq!(
+        (t["total"]["enterprises"].as_i64(), t["total"]["lines"].as_i64()),
+        (Some(100), Some(2)),
+        "{totals}"
+    );
+    let row = t["associations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "柳州市汽车工业协会")
+        .unwrap();
+    assert_eq!(row["sum"]["enterprises"], 100, "{row}");
+    // Per measure, each measure's own reach.
+    assert!(
+        t["byMeasure"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["sum"]["enterprises"] == 80),
+        "{totals}"
+    );
+    // The spreadsheet's totals row says the same.
+    let xlsx = app
+        .get(Some(&official), &format!("/exports/fee-reductions/{period}.xlsx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::{DataType, Reader};
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let last = sheet.height() - 1;
+    assert_eq!(sheet.get((last, 9)).and_then(|c| c.get_float()), Some(100.0));
 }

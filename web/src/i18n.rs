@@ -781,6 +781,16 @@ const TEXT: &[(&str, &str, &str)] = &[
         "e.g. registration, donation",
     ),
     ("amount_yuan_axis", "金额（元）", "Amount (yuan)"),
+    (
+        "enterprises_benefited",
+        "惠及会员企业总数（不重复计算）",
+        "Member enterprises reached (each once)",
+    ),
+    (
+        "enterprises_benefited_hint",
+        "同一企业享受多项减负措施的，只计一次；各行的惠及企业数相加会重复计算。",
+        "An enterprise spared several fees counts once; adding up the lines would count it again.",
+    ),
 ];
 
 #[cfg(test)]

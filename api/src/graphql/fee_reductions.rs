@@ -89,6 +89,8 @@ object_from! {
         organization_id: Uuid,
         status: FeeReportStatus,
         member_count: Option<i32>,
+        /// Member enterprises any measure reached, each counted once.
+        enterprises_benefited: Option<i32>,
         /// Self-inspection: irregular charges found, refunded, enterprises refunded.
         irregular_charges_found: i32,
         refunded: MoneyScalar = money(m.refunded_fen),
@@ -247,6 +249,10 @@ pub struct FeeLineInput {
 pub struct FeeReportInput {
     /// Member enterprises, where known: no line may benefit more.
     pub member_count: Option<i32>,
+    /// Member enterprises any measure reached, each counted once: at least
+    /// the widest line's, at most the members. Lines overlap, so their sum
+    /// overstates it; unstated, the widest line's is counted.
+    pub enterprises_benefited: Option<i32>,
     #[graphql(default)]
     pub irregular_charges_found: i32,
     pub refunded: Option<MoneyScalar>,
@@ -359,6 +365,7 @@ impl FeeReductionMutation {
     ) -> ApiResult<FeeReductionReport> {
         let input = ReportInput {
             member_count: input.member_count,
+            enterprises_benefited: input.enterprises_benefited,
             irregular_charges_found: input.irregular_charges_found,
             refunded: input.refunded.map(|m| m.0).unwrap_or_default(),
             enterprises_refunded: input.enterprises_refunded,

@@ -53,6 +53,9 @@ pub struct Export {
     pub title: String,
     pub rows: Vec<[String; 11]>,
     pub not_reported: Vec<(String, String)>,
+    /// Member enterprises reached, each once per association (its stated
+    /// figure, else its widest line's): what the totals row gives.
+    pub enterprises_reached: i64,
 }
 
 /// The columns holding yuan amounts and the one holding a count.
@@ -105,9 +108,22 @@ pub async fn rows(db: &Db, ctx: &TenantContext, period_id: uuid::Uuid) -> Result
             ]);
         }
     }
+    let enterprises_reached = reports
+        .iter()
+        .map(|r| {
+            let widest = lines
+                .iter()
+                .filter(|l| l.report_id == r.id)
+                .map(|l| l.enterprises)
+                .max()
+                .unwrap_or(0);
+            i64::from(r.enterprises_benefited.unwrap_or(widest))
+        })
+        .sum();
     Ok(Export {
         title: period.title,
         rows: out,
+        enterprises_reached,
         not_reported: missing
             .into_iter()
             .map(|o| (formula_safe(&o.name), o.credit_code))
@@ -197,7 +213,6 @@ pub fn to_xlsx(export: &Export) -> Result<Vec<u8>> {
             .map_err(fail)?;
     }
     let mut totals_fen = [0_i64; 11];
-    let mut enterprises = 0_i64;
     for (r, row) in export.rows.iter().enumerate() {
         let at = r as u32 + 2;
         for (col, value) in row.iter().enumerate() {
@@ -214,7 +229,6 @@ pub fn to_xlsx(export: &Export) -> Result<Vec<u8>> {
                 }
                 (_, true) => {
                     let n: i64 = value.parse().map_err(Error::internal)?;
-                    enterprises += n;
                     sheet.write_number(at, c, n as f64).map_err(fail)?;
                 }
                 _ => {
@@ -232,14 +246,11 @@ pub fn to_xlsx(export: &Export) -> Result<Vec<u8>> {
         .write_string(
             last,
             10,
-            format!(
-                "{} 条减负措施；惠及企业数为各行之和，同一企业可能重复计入",
-                export.rows.len()
-            ),
+            format!("{} 条减负措施；惠及企业数按协会不重复计算", export.rows.len()),
         )
         .map_err(fail)?;
     sheet
-        .write_number(last, COUNT_COLUMN as u16, enterprises as f64)
+        .write_number(last, COUNT_COLUMN as u16, export.enterprises_reached as f64)
         .map_err(fail)?;
     sheet.set_column_width(0, 28).map_err(fail)?;
     sheet.set_column_width(1, 22).map_err(fail)?;

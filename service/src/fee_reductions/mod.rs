@@ -201,6 +201,8 @@ pub struct LineInput {
 #[derive(Clone, Debug)]
 pub struct ReportInput {
     pub member_count: Option<i32>,
+    /// Member enterprises any measure reached, each counted once.
+    pub enterprises_benefited: Option<i32>,
     pub irregular_charges_found: i32,
     pub refunded: Money,
     pub enterprises_refunded: i32,
@@ -236,6 +238,28 @@ fn validate_report(input: &ReportInput) -> Result<Vec<ValidLine>> {
         non_negative("memberCount", m)?;
     }
     non_negative("irregularChargesFound", input.irregular_charges_found)?;
+    if let Some(reached) = input.enterprises_benefited {
+        non_negative("enterprisesBenefited", reached)?;
+        if let Some(members) = input.member_count
+            && reached > members
+        {
+            return Err(Error::validation(
+                "enterprisesBenefited",
+                format!("{reached} enterprises benefited is more than the association's {members} members"),
+                format!("惠及企业数 {reached} 超过了协会会员企业数 {members}"),
+            ));
+        }
+        // Each line's enterprises are among those the report reached.
+        if let Some(widest) = input.lines.iter().map(|l| l.enterprises).max()
+            && reached < widest
+        {
+            return Err(Error::validation(
+                "enterprisesBenefited",
+                format!("{reached} enterprises benefited is fewer than the {widest} one line reached"),
+                format!("惠及企业总数 {reached} 少于单项措施惠及的 {widest} 家"),
+            ));
+        }
+    }
     non_negative("enterprisesRefunded", input.enterprises_refunded)?;
     if input.refunded.is_negative() || input.refunded.fen() > MAX_AMOUNT_FEN {
         return Err(Error::validation(
@@ -393,6 +417,7 @@ pub async fn save_report(
             let after = fee_reduction_report::Model {
                 status,
                 member_count: input.member_count,
+                enterprises_benefited: input.enterprises_benefited,
                 irregular_charges_found: input.irregular_charges_found,
                 refunded_fen: input.refunded.fen(),
                 enterprises_refunded: input.enterprises_refunded,
@@ -414,6 +439,7 @@ pub async fn save_report(
                 organization_id,
                 status: FeeReportStatus::Draft,
                 member_count: input.member_count,
+                enterprises_benefited: input.enterprises_benefited,
                 irregular_charges_found: input.irregular_charges_found,
                 refunded_fen: input.refunded.fen(),
                 enterprises_refunded: input.enterprises_refunded,
@@ -585,7 +611,8 @@ pub async fn submit(db: &Db, ctx: &TenantContext, id: Uuid) -> Result<fee_reduct
 /// its lines.
 pub(crate) fn snapshot(report: &fee_reduction_report::Model, lines: &[fee_reduction_line::Model]) -> serde_json::Value {
     json!({
-        "member_count": report.member_count, "irregular_charges_found": report.irregular_charges_found,
+        "member_count": report.member_count, "enterprises_benefited": report.enterprises_benefited,
+        "irregular_charges_found": report.irregular_charges_found,
         "refunded_fen": report.refunded_fen, "enterprises_refunded": report.enterprises_refunded,
         "lines": lines.iter().map(|l| json!({
             "fee_item": l.fee_item, "fee_item_detail": l.fee_item_detail, "measure": l.measure,
@@ -793,6 +820,7 @@ mod tests {
     fn lines_are_checked() {
         let report = |lines, members| ReportInput {
             member_count: members,
+            enterprises_benefited: None,
             irregular_charges_found: 0,
             refunded: Money::ZERO,
             enterprises_refunded: 0,

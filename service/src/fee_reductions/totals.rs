@@ -23,6 +23,8 @@ use crate::scoped::TenantOwned;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sum {
     pub amount: Money,
+    /// Enterprises reached: per measure or fee item, the lines' sum; per
+    /// report and in the total, each enterprise once.
     pub enterprises: i64,
     pub lines: i64,
 }
@@ -149,6 +151,23 @@ async fn compute<C: ConnectionTrait>(
             .entry(line.report_id)
             .or_default()
             .add(line.amount_fen, line.enterprises)?;
+    }
+    // Enterprises reached count once per report, not once per line: one
+    // enterprise spared membership and training fees is one enterprise. A
+    // report that does not say is counted at its widest line's reach.
+    total.enterprises = 0;
+    for report in reports.iter().filter(|r| r.status == FeeReportStatus::Approved) {
+        let widest = lines
+            .iter()
+            .filter(|l| l.report_id == report.id)
+            .map(|l| l.enterprises)
+            .max()
+            .unwrap_or(0);
+        let reached = i64::from(report.enterprises_benefited.unwrap_or(widest));
+        total.enterprises += reached;
+        if let Some(sum) = by_report.get_mut(&report.id) {
+            sum.enterprises = reached;
+        }
     }
     // Everyone asked, plus any organization that reported and has since
     // stopped being an active association: its approved lines are in the

@@ -173,6 +173,8 @@ impl Rows {
                 FeeReportStatus::Approved
             },
             member_count: Some(member_count),
+            // The least it can be: the widest line's reach.
+            enterprises_benefited: lines.iter().map(|l| l.enterprises).max(),
             irregular_charges_found: refund.0,
             refunded_fen: refund.1,
             enterprises_refunded: refund.2,

@@ -156,7 +156,8 @@ async fn page(
                 || context! {},
                 |r| {
                     context! {
-                        member_count => r.report.member_count, irregular_charges_found => r.report.irregular_charges_found,
+                        member_count => r.report.member_count, enterprises_benefited => r.report.enterprises_benefited,
+                        irregular_charges_found => r.report.irregular_charges_found,
                         refunded => Money::from_fen(r.report.refunded_fen).to_string(), enterprises_refunded => r.report.enterprises_refunded,
                     }
                 },
@@ -171,7 +172,8 @@ async fn page(
     let filed = report.as_ref().map(|r| {
         context! {
             lines => r.lines.iter().map(|l| line_row(l, lang)).collect::<Vec<_>>(), total => yuan(total_fen(r)),
-            member_count => r.report.member_count, irregular_charges_found => r.report.irregular_charges_found,
+            member_count => r.report.member_count, enterprises_benefited => r.report.enterprises_benefited,
+            irregular_charges_found => r.report.irregular_charges_found,
             refunded => yuan(r.report.refunded_fen), enterprises_refunded => r.report.enterprises_refunded,
             submitted_on => r.report.submitted_at.map(|t| service::clock::china_date(t).to_string()),
         }
@@ -258,9 +260,13 @@ fn report_input(form: &HashMap<String, String>, lines: &[FormLine]) -> Result<Re
         });
     }
     let member_count = text("member_count");
+    let benefited = text("enterprises_benefited");
     Ok(ReportInput {
         member_count: (!member_count.is_empty())
             .then(|| whole("member_count".to_owned(), &member_count))
+            .transpose()?,
+        enterprises_benefited: (!benefited.is_empty())
+            .then(|| whole("enterprises_benefited".to_owned(), &benefited))
             .transpose()?,
         irregular_charges_found: whole("irregular_charges_found".to_owned(), &text("irregular_charges_found"))?,
         refunded: money("refunded".to_owned(), &text("refunded"))?,
