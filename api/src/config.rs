@@ -22,6 +22,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub jobs: JobSettings,
     pub log: LogSettings,
+    pub site: SiteSettings,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -156,6 +157,18 @@ pub struct SmtpSettings {
     pub timeout_secs: u64,
 }
 
+/// What the portal's footer says of the site, as a government site's must:
+/// how to reach the bureau and the ICP filing (备案) of the domain. Empty
+/// values are left out; the host (主办单位) is each page's city bureau.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    /// Telephone, address or email of the bureau that runs the site.
+    pub contact: String,
+    /// The ICP filing number, like `桂ICP备2026000000号-1`.
+    pub icp_record: String,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogSettings {
@@ -212,6 +225,10 @@ supervision_enabled = true
 [log]
 format = "json"
 filter = "info"
+
+[site]
+contact = ""
+icp_record = ""
 "#;
 
 impl Settings {

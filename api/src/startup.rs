@@ -284,6 +284,10 @@ fn serve(
     let proxies = web::Data::new(::web::client::TrustedProxies::new(
         settings.server.trusted_proxies.clone(),
     ));
+    let site = web::Data::new(::web::Site {
+        contact: settings.site.contact.clone(),
+        icp_record: settings.site.icp_record.clone(),
+    });
     let https = settings.server.public_url.starts_with("https://");
     let server = HttpServer::new(move || {
         let mut headers = DefaultHeaders::new()
@@ -301,6 +305,7 @@ fn serve(
             .app_data(state.clone())
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(keys.clone()))
+            .app_data(site.clone())
             .configure(http::routes)
             .configure(::web::routes)
     })

@@ -748,3 +748,33 @@ async fn a_founder_applies_without_an_account_and_acts_for_the_organization_once
         "{record}"
     );
 }
+
+#[tokio::test]
+async fn every_page_has_the_footer_of_a_government_site() {
+    let app = crate::helpers::spawn_app_with(&[
+        ("SHANLIAN__SITE__CONTACT", "0772-2800000".to_owned()),
+        ("SHANLIAN__SITE__ICP_RECORD", "桂ICP备2026000001号-1".to_owned()),
+    ])
+    .await;
+    let client = browser();
+    let city = page_text(&client, format!("{}/liuzhou", app.address)).await;
+    assert!(
+        city.contains("主办单位: 柳州市民政局") && city.contains("联系方式: 0772-2800000"),
+        "{city}"
+    );
+    assert!(
+        city.contains(r#"<a href="https://beian.miit.gov.cn/" rel="noopener">桂ICP备2026000001号-1</a>"#),
+        "{city}"
+    );
+    let region = page_text(&client, format!("{}/guangxi", app.address)).await;
+    assert!(region.contains("主办单位: 广西壮族自治区民政厅"), "{region}");
+    let login = page_text(&client, format!("{}/login", app.address)).await;
+    assert!(!login.contains("主办单位") && login.contains("桂ICP备"), "{login}");
+    // Unconfigured, the lines are left out rather than shown empty.
+    let plain = spawn_app().await;
+    let page = page_text(&client, format!("{}/liuzhou", plain.address)).await;
+    assert!(
+        page.contains("主办单位: 柳州市民政局") && !page.contains("联系方式") && !page.contains("beian"),
+        "{page}"
+    );
+}

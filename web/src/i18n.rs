@@ -791,6 +791,9 @@ const TEXT: &[(&str, &str, &str)] = &[
         "同一企业享受多项减负措施的，只计一次；各行的惠及企业数相加会重复计算。",
         "An enterprise spared several fees counts once; adding up the lines would count it again.",
     ),
+    ("site_host", "主办单位", "Run by"),
+    ("site_support", "技术支持", "Platform"),
+    ("site_contact", "联系方式", "Contact"),
 ];
 
 #[cfg(test)]

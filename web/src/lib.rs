@@ -15,6 +15,14 @@ mod trace;
 /// Exports are downloaded the same way from the API and the portal.
 pub use pages::fee_periods::download;
 
+/// What the footer of every page says of the site: how to reach the
+/// bureau and the ICP filing (备案) of its domain, left out when empty.
+#[derive(Clone, Debug, Default)]
+pub struct Site {
+    pub contact: String,
+    pub icp_record: String,
+}
+
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;

@@ -46,6 +46,10 @@ pub struct Frame {
     username: String,
     /// What the action before the redirect did, in the reader's language.
     done: Option<String>,
+    /// The bureau the page is of (主办单位), from the city or region in
+    /// its path.
+    host: Option<String>,
+    site: crate::Site,
 }
 
 impl Frame {
@@ -64,6 +68,11 @@ impl Frame {
             None => String::new(),
         };
         let lang = i18n::language(req);
+        let host = host_of(req, db, lang).await;
+        let site = req
+            .app_data::<web::Data<crate::Site>>()
+            .map(|s| s.get_ref().clone())
+            .unwrap_or_default();
         let done = web::Query::<Done>::from_query(req.query_string())
             .ok()
             .and_then(|q| q.into_inner().done)
@@ -75,6 +84,8 @@ impl Frame {
             user,
             username,
             done,
+            host,
+            site,
         })
     }
 
@@ -92,7 +103,11 @@ impl Frame {
                 region => u.role() == Some(Role::RegionOfficial),
             }
         });
-        context! { lang => self.lang, csrf => self.csrf.clone(), user => user, tenant => tenant, done => self.done.clone() }
+        let site = context! { contact => self.site.contact.clone(), icp_record => self.site.icp_record.clone() };
+        context! {
+            lang => self.lang, csrf => self.csrf.clone(), user => user, tenant => tenant, done => self.done.clone(),
+            host => self.host.clone(), site => site,
+        }
     }
 
     pub fn page(&self, name: &str, status: StatusCode, ctx: Value) -> HttpResponse {
@@ -133,6 +148,26 @@ pub fn next_page_query(filter: &impl serde::Serialize, after: impl std::fmt::Dis
 #[derive(serde::Deserialize)]
 struct Done {
     done: Option<String>,
+}
+
+/// The bureau a page belongs to (主办单位): the city's civil-affairs bureau
+/// (民政局) or the region's department (民政厅), from the first part of
+/// the path; `None` off a city's pages.
+async fn host_of(req: &HttpRequest, db: &Db, lang: &str) -> Option<String> {
+    let slug = req.path().trim_start_matches('/').split('/').next()?;
+    // The site's own top-level pages are no tenant's.
+    if slug.is_empty() || matches!(slug, "login" | "logout" | "lang" | "graphql" | "exports" | "healthz") {
+        return None;
+    }
+    let tenant = service::tenants::find_by_slug(db, slug).await.ok()?;
+    let zh = lang.starts_with("zh");
+    Some(match tenant.kind {
+        service::TenantKind::City if zh => format!("{}民政局", tenant.name),
+        service::TenantKind::City => format!("{} Civil Affairs Bureau", tenant.name),
+        service::TenantKind::Region if zh => format!("{}民政厅", tenant.name),
+        service::TenantKind::Region => format!("{} Department of Civil Affairs", tenant.name),
+        _ => return None,
+    })
 }
 
 /// Back to `to` after an action, saying it was done: `done` names the
