@@ -296,6 +296,9 @@ pub struct AuditFilter {
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub actor_user_id: Option<Uuid>,
+    /// What concerned one organization: its own records and, say, the
+    /// registration application that made it.
+    pub organization_id: Option<Uuid>,
     pub action: Option<String>,
     /// Any of these actions (a search by words: every code whose name
     /// matched); an empty list matches nothing.
@@ -328,6 +331,9 @@ pub async fn search(
     }
     if let Some(v) = filter.actor_user_id {
         query = query.filter(audit_log::Column::ActorUserId.eq(v));
+    }
+    if let Some(v) = filter.organization_id {
+        query = query.filter(audit_log::Column::OrganizationId.eq(v));
     }
     if let Some(v) = filter.action {
         query = query.filter(audit_log::Column::Action.eq(v));

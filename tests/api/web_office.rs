@@ -67,11 +67,25 @@ async fn an_official_works_the_queues_from_the_desk() {
         record.starts_with("/liuzhou/office/organizations/") && record.ends_with("?done=registration_approved"),
         "{record}"
     );
+    let organization = record
+        .trim_start_matches("/liuzhou/office/organizations/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let record = page_text(&client, format!("{}{record}", app.address)).await;
     let code = app
         .scalar_string(&format!("SELECT credit_code FROM organization WHERE name = '{name}'"))
         .await;
     assert!(record.contains("已准予登记") && record.contains(&code), "{record}");
+    // Its audit trail, from its record, holds the registration that made it.
+    let trail_link = format!("/liuzhou/office/audit?organization={organization}");
+    assert!(record.contains(&trail_link), "{record}");
+    let trail = page_text(&client, format!("{}{trail_link}", app.address)).await;
+    assert!(
+        trail.contains("registration.approve") && trail.contains("准予登记"),
+        "{trail}"
+    );
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM organization WHERE name = '{name}' AND tenant_id = {LIUZHOU}"

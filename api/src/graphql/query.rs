@@ -20,6 +20,9 @@ pub struct AuditFilterInput {
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub actor_user_id: Option<Uuid>,
+    /// Everything that concerned one organization (its registration
+    /// application included).
+    pub organization_id: Option<Uuid>,
     pub action: Option<String>,
     /// Inclusive start of the time range.
     pub from: Option<DateTime<Utc>>,
@@ -98,6 +101,7 @@ impl BaseQuery {
             actor_user_id: f.actor_user_id,
             action: f.action,
             actions: None,
+            organization_id: f.organization_id,
             from: f.from,
             to: f.to,
         };

@@ -53,13 +53,14 @@ pub struct ReferralInput {
 }
 
 /// A need as officials and organizations read it, in Chinese.
-pub fn need_label(n: &referral_need::Model) -> String {
+pub fn need_label(n: &referral_need::Model, lang: &str) -> String {
+    let kind = crate::labels::heading(n.kind, lang);
+    let colon = if lang.starts_with("zh") { "：" } else { ": " };
     match (n.kind, n.service, n.amount_fen) {
-        (NeedKind::Money, _, Some(fen)) => format!("资金 {} 元", Money::from_fen(fen)),
-        (NeedKind::Money, _, None) => "资金".to_owned(),
-        (NeedKind::Goods, _, _) => format!("物资：{}", n.description),
-        (NeedKind::Service, Some(s), _) => format!("服务：{}", s.zh()),
-        (NeedKind::Service, None, _) => "服务".to_owned(),
+        (NeedKind::Money, _, Some(fen)) => format!("{kind} ¥{}", Money::from_fen(fen).grouped()),
+        (NeedKind::Goods, _, _) if !n.description.is_empty() => format!("{kind}{colon}{}", n.description),
+        (NeedKind::Service, Some(s), _) => format!("{kind}{colon}{}", s.label(lang)),
+        _ => kind,
     }
 }
 
@@ -366,7 +367,7 @@ pub async fn send(
             template: Template::ReferralReceived,
             context: json!({
                 "name": org.name, "district": case.district, "community": case.community,
-                "needs": needs.iter().map(need_label).collect::<Vec<_>>().join("；"),
+                "needs": needs.iter().map(|n| need_label(n, "zh-CN")).collect::<Vec<_>>().join("；"),
                 "urgency": urgency_label(referral.urgency), "deadline": referral.deadline.to_string(),
             }),
         })

@@ -22,6 +22,9 @@ pub struct Search {
     entity_type: String,
     #[serde(default)]
     entity_id: String,
+    /// An organization: everything that concerned it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    organization: Option<uuid::Uuid>,
     #[serde(default)]
     from: String,
     #[serde(default)]
@@ -59,6 +62,7 @@ impl Search {
             entity_type: text(&self.entity_type),
             entity_id: text(&self.entity_id),
             actor_user_id: None,
+            organization_id: self.organization,
             from: day("from", &self.from)?.map(service::clock::china_midnight),
             // Up to the end of the day asked for.
             to: day("to", &self.to)?

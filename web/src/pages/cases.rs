@@ -111,7 +111,7 @@ async fn show(page: &Page, tenant: &str, id: Uuid, shown: Shown) -> Reply {
         .items;
     let mut referral_rows = Vec::new();
     for r in &views {
-        let (needs, help) = needs_and_help(r);
+        let (needs, help) = needs_and_help(r, page.frame.lang);
         let names = organization_names(page, r).await?;
         let targets: Vec<_> = r
             .targets

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use entity::referral_need::{NeedKind, Service};
 use entity::referral_target::TargetStatus;
 use minijinja::{Value, context};
+use service::labels::Label;
 use service::page::PageRequest;
 use service::relief::referrals::{self, AssistanceInput};
 use service::{Money, Role};
@@ -31,24 +32,33 @@ pub(crate) const SERVICES: [Service; 6] = [
     Service::EducationSupport,
 ];
 
-/// A referral's needs (joined) and the help recorded on it, as text.
-pub(crate) fn needs_and_help(r: &referrals::ReferralView) -> (String, Vec<String>) {
-    let needs: Vec<String> = r.needs.iter().map(referrals::need_label).collect();
+/// A referral's needs (joined) and the help recorded on it, as text in
+/// the reader's language.
+pub(crate) fn needs_and_help(r: &referrals::ReferralView, lang: &str) -> (String, Vec<String>) {
+    let zh = lang.starts_with("zh");
+    let needs: Vec<String> = r.needs.iter().map(|n| referrals::need_label(n, lang)).collect();
     let help = r
         .assistance
         .iter()
         .map(|a| match (a.kind, a.service) {
-            (NeedKind::Service, Some(s)) => format!(
+            (NeedKind::Service, Some(s)) if zh => format!(
                 "{} {} · {} 人次 · {} 小时",
                 a.delivered_on,
-                service::labels::Label::zh(s),
+                s.label(lang),
+                a.person_times,
+                super::yuan(a.hours_centi)
+            ),
+            (NeedKind::Service, Some(s)) => format!(
+                "{} {} · {} visits · {} hours",
+                a.delivered_on,
+                s.label(lang),
                 a.person_times,
                 super::yuan(a.hours_centi)
             ),
             _ => format!("{} ¥{} {}", a.delivered_on, super::yuan(a.amount_fen), a.description),
         })
         .collect();
-    (needs.join("；"), help)
+    (needs.join(if zh { "；" } else { "; " }), help)
 }
 
 /// The help form that failed: which target, what was typed, what is wrong.
@@ -141,7 +151,7 @@ async fn listed(
     let rows: Vec<_> = list
         .iter()
         .map(|r| {
-            let (needs, help) = needs_and_help(r);
+            let (needs, help) = needs_and_help(r, page.frame.lang);
             let targets: Vec<_> = r
                 .targets
                 .iter()
