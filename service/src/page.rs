@@ -2,7 +2,9 @@
 //! time-ordered), and a page starts after the last key the client saw, so
 //! pages stay stable while rows are added and cost the same at any depth.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+};
 use uuid::Uuid;
 
 use crate::context::TenantContext;
@@ -39,6 +41,9 @@ impl<K> PageRequest<K> {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next: bool,
+    /// How many rows the whole list holds, where the list counts them
+    /// ([`fetch_counted`]): the portal's "N found".
+    pub total: Option<u64>,
 }
 
 impl<T> Page<T> {
@@ -47,13 +52,18 @@ impl<T> Page<T> {
     pub fn from_overfetch(mut rows: Vec<T>, first: u64) -> Self {
         let has_next = rows.len() as u64 > first;
         rows.truncate(first as usize);
-        Self { items: rows, has_next }
+        Self {
+            items: rows,
+            has_next,
+            total: None,
+        }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),
             has_next: self.has_next,
+            total: self.total,
         }
     }
 }
@@ -100,6 +110,27 @@ where
     Ok(Page::from_overfetch(rows, page.first))
 }
 
+/// [`fetch`], with the number of rows of the whole list (one `COUNT` more):
+/// for the lists people page through in the portal.
+pub(crate) async fn fetch_counted<E, K, C>(
+    conn: &C,
+    query: Select<E>,
+    key: E::Column,
+    order: Order,
+    page: PageRequest<K>,
+) -> Result<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    K: Into<Value>,
+    C: ConnectionTrait,
+{
+    let total = query.clone().count(conn).await?;
+    let mut found = fetch(conn, query, key, order, page).await?;
+    found.total = Some(total);
+    Ok(found)
+}
+
 /// [`fetch`] in a read transaction of its own, oldest first by a UUID v7
 /// id (time-ordered).
 pub(crate) async fn fetch_by_id<E: EntityTrait>(
@@ -111,6 +142,24 @@ pub(crate) async fn fetch_by_id<E: EntityTrait>(
 ) -> Result<Page<E::Model>> {
     let tx = db.read(ctx).await?;
     let page = fetch(&tx, query, id, Order::OldestFirst, page).await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+/// [`fetch_counted`] in a read transaction of its own, oldest first by a
+/// UUID v7 id.
+pub(crate) async fn fetch_by_id_counted<E: EntityTrait>(
+    db: &Db,
+    ctx: &TenantContext,
+    query: Select<E>,
+    id: E::Column,
+    page: PageRequest<Uuid>,
+) -> Result<Page<E::Model>>
+where
+    E::Model: Sync,
+{
+    let tx = db.read(ctx).await?;
+    let page = fetch_counted(&tx, query, id, Order::OldestFirst, page).await?;
     tx.commit().await?;
     Ok(page)
 }

@@ -706,3 +706,44 @@ async fn the_inbox_shows_the_household_masked_filters_by_answer_and_help_is_mark
         "a completed referral is not waiting: {waiting}"
     );
 }
+
+#[tokio::test]
+async fn nannings_disbursements_page_forward_and_back_with_their_count() {
+    let app = spawn_app().await;
+    let staff = browser();
+    sign_in(&app, &staff, "nanning", "nanning.org_staff", "shanlian-demo").await;
+    let of_the_charity =
+        "organization_id = (SELECT organization_id FROM app_user WHERE username = 'nanning.org_staff')";
+    let all = app
+        .count(&format!("SELECT COUNT(*) FROM disbursement WHERE {of_the_charity}"))
+        .await;
+    let approved = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM disbursement WHERE {of_the_charity} AND status = 'approved'"
+        ))
+        .await;
+    assert!(
+        all > 100 && approved > 0,
+        "the demo's {all} disbursements, {approved} waiting to be paid"
+    );
+    let url = format!("{}/nanning/workspace/disbursements", app.address);
+    let mut page = page_text(&staff, &url).await;
+    assert!(page.contains(&format!("共 {all} 条")), "{page}");
+    // Forward page by page until the last, counting rows on the way.
+    let rows = |html: &str| html.matches(r#"<td class="num">¥"#).count() as i64;
+    let mut seen = rows(&page);
+    let marker = r#"href="/nanning/workspace/disbursements?"#;
+    let mut pages = 1;
+    while let Some(at) = page.find(&format!(r#"{marker}after="#)) {
+        let start = at + marker.len() - 1;
+        let query = &page[start..page[start..].find('"').map(|e| start + e).unwrap_or(start)];
+        page = page_text(&staff, format!("{url}{query}")).await;
+        seen += rows(&page);
+        pages += 1;
+        assert!(page.contains("第一页"), "a later page leads back to the first: {page}");
+    }
+    assert_eq!((seen, pages), (all, (all + 49) / 50), "every row once");
+    // Those waiting for payment, by the filter, with their own count.
+    let waiting = page_text(&staff, format!("{url}?status=approved")).await;
+    assert!(waiting.contains(&format!("共 {approved} 条")), "{waiting}");
+}

@@ -794,6 +794,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("site_host", "主办单位", "Run by"),
     ("site_support", "技术支持", "Platform"),
     ("site_contact", "联系方式", "Contact"),
+    ("in_all", "共 {n} 条", "{n} in all"),
 ];
 
 #[cfg(test)]

@@ -363,9 +363,8 @@ impl OrganizationQuery {
     ) -> ApiResult<Page<PublicOrganization>> {
         let paging = Paging::new(first, after)?;
         let public = service::tenants::public_context(db(ctx), &tenant, request_meta(ctx)).await?;
-        let result = orgs::public::register(db(ctx), &public, filter.unwrap_or_default().into(), paging.request)
-            .await?
-            .entries;
+        let result =
+            orgs::public::register(db(ctx), &public, filter.unwrap_or_default().into(), paging.request).await?;
         Ok(paging.connection(result, |e| e.organization.id, PublicOrganization::from))
     }
 

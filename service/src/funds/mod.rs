@@ -357,6 +357,7 @@ async fn gifts_in<C: ConnectionTrait>(
     Ok(Page {
         items: with_reversals(conn, ctx, page.items).await?,
         has_next: page.has_next,
+        total: page.total,
     })
 }
 

@@ -244,6 +244,7 @@ pub async fn list(
             })
             .collect(),
         has_next: found.has_next,
+        total: found.total,
     })
 }
 

@@ -1,5 +1,5 @@
 //! What anyone may read of a city's organizations: the register (active
-//! organizations, searchable and filtered, with their count) and each
+//! organizations, searchable and filtered, counted) and each
 //! one's public record (registered particulars, charity status, the lists
 //! it is on and why, its annual report results, the funds it runs).
 
@@ -7,7 +7,7 @@ use entity::annual_report::{self, ReportStatus};
 use entity::charity_fund;
 use entity::organization::{self, OrganizationStatus};
 use entity::supervision_listing::{self, SupervisionList};
-use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::{OrganizationFilter, apply_filter, current_listings};
@@ -22,12 +22,6 @@ pub struct PublicEntry {
     pub organization: organization::Model,
     /// The lists it is on now.
     pub lists: Vec<SupervisionList>,
-}
-
-/// A page of the register and how many organizations match in all.
-pub struct Register {
-    pub entries: Page<PublicEntry>,
-    pub total: u64,
 }
 
 fn city_only(ctx: &TenantContext) -> Result<()> {
@@ -45,7 +39,7 @@ pub async fn register(
     ctx: &TenantContext,
     filter: OrganizationFilter,
     page: PageRequest<Uuid>,
-) -> Result<Register> {
+) -> Result<Page<PublicEntry>> {
     city_only(ctx)?;
     let filter = OrganizationFilter {
         status: Some(OrganizationStatus::Active),
@@ -53,20 +47,18 @@ pub async fn register(
     };
     let query = apply_filter(organization::Entity::scoped(ctx), &filter);
     let tx = db.read(ctx).await?;
-    let total = query.clone().count(&tx).await?;
-    let page = page::fetch(&tx, query, organization::Column::Id, Order::OldestFirst, page).await?;
+    let page = page::fetch_counted(&tx, query, organization::Column::Id, Order::OldestFirst, page).await?;
     let ids: Vec<Uuid> = page.items.iter().map(|o| o.id).collect();
     let listings = current_listings(&tx, ctx.tenant_id, &ids).await?;
     tx.commit().await?;
-    let entries = page.map(|organization| PublicEntry {
+    Ok(page.map(|organization| PublicEntry {
         lists: listings
             .iter()
             .filter(|l| l.organization_id == organization.id)
             .map(|l| l.list)
             .collect(),
         organization,
-    });
-    Ok(Register { entries, total })
+    }))
 }
 
 /// One organization's public record.

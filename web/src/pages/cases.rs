@@ -51,6 +51,7 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Filte
         PageRequest::new(Some(50), query.after)?,
     )
     .await?;
+    let total = found.total;
     let next = found
         .has_next
         .then(|| found.items.last().map(|c| super::next_page_query(&*query, c.case.id)))
@@ -69,7 +70,10 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Filte
     Ok(page.render(
         "cases.html",
         StatusCode::OK,
-        context! { cases => rows, next => next, query => Value::from(minijinja::value::Serde(&*query)), ..page.base(Some(&tenant)) },
+        context! {
+            cases => rows, next => next, total => total, query => Value::from(minijinja::value::Serde(&*query)),
+            ..page.base(Some(&tenant))
+        },
     ))
 }
 

@@ -84,6 +84,7 @@ async fn listed(
         .after
         .is_some()
         .then(|| serde_urlencoded::to_string(filter).unwrap_or_default());
+    let total = found.total;
     let list = found.items;
     let mine = service::funds::of_my_organization(db, ctx).await?;
     let fund = |id: Uuid| mine.iter().find(|f| f.id == id);
@@ -134,7 +135,7 @@ async fn listed(
         status,
         context! {
             disbursements => rows, funds => fund_options, purposes => purposes, form => form, errors => errors,
-            next => next, first => first, status_filter => filter.status.map(key), statuses => statuses,
+            next => next, first => first, total => total, status_filter => filter.status.map(key), statuses => statuses,
             today => service::clock::today().to_string(), row => row.as_ref().map(|r| r.id.clone()),
             row_errors => row.as_ref().map_or_else(|| context! {}, |r| r.errors.clone()),
             row_typed => row.map_or_else(|| context! {}, |r| r.typed), ..page.base(Some(tenant))

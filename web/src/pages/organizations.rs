@@ -32,6 +32,7 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Searc
         ..OrganizationFilter::default()
     };
     let result = organizations::list(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
+    let total = result.total;
     let next = result
         .has_next
         .then(|| result.items.last().map(|o| super::next_page_query(&*query, o.id)))
@@ -49,7 +50,7 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Searc
     Ok(page.render(
         "organizations.html",
         StatusCode::OK,
-        context! { organizations => rows, q => q, next => next, ..page.base(Some(&tenant)) },
+        context! { organizations => rows, q => q, next => next, total => total, ..page.base(Some(&tenant)) },
     ))
 }
 

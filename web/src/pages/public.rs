@@ -107,7 +107,8 @@ pub async fn register(page: Page, tenant: web::Path<String>, query: web::Query<S
     let found =
         service::organizations::public::register(&page.db, &public, filter, PageRequest::new(Some(50), query.after)?)
             .await?;
-    let entries = found.entries;
+    let total = found.total.unwrap_or_default();
+    let entries = found;
     let next = entries
         .has_next
         .then(|| {
@@ -138,7 +139,7 @@ pub async fn register(page: Page, tenant: web::Path<String>, query: web::Query<S
         "register.html",
         StatusCode::OK,
         context! {
-            city => name, organizations => rows, q => q, next => next, first => first, total => found.total,
+            city => name, organizations => rows, q => q, next => next, first => first, total => total,
             kinds => super::apply::kind_choices(page.frame.lang), kind => query.kind.map(super::key),
             charity => !query.charity.is_empty(), fundraising => !query.fundraising.is_empty(),
             ..page.base(Some(&tenant))

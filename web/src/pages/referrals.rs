@@ -139,6 +139,7 @@ async fn listed(
         .after
         .is_some()
         .then(|| serde_urlencoded::to_string(filter).unwrap_or_default());
+    let total = found.total;
     let list = found.items;
     // Money help may come out of one of the organization's funds.
     let mut funds = vec![(String::new(), i18n::text(page.frame.lang, "paid_directly"))];
@@ -180,7 +181,7 @@ async fn listed(
         status,
         context! {
             referrals => rows, services => services, funds => funds, error => error,
-            today => service::clock::today().to_string(), next => next, first => first,
+            today => service::clock::today().to_string(), next => next, first => first, total => total,
             statuses => STATUSES.iter().map(|s| key(*s)).collect::<Vec<_>>(), status_filter => filter.status.map(key),
             ..page.base(Some(tenant))
         },

@@ -75,6 +75,7 @@ async fn users_page(
     let lang = page.frame.lang;
     let names = organization_names(page, ctx).await?;
     let result = users::list(&page.db, ctx, filter.role, PageRequest::new(Some(50), filter.after)?).await?;
+    let total = result.total;
     let next = result
         .has_next
         .then(|| result.items.last().map(|u| super::next_page_query(filter, u.id)))
@@ -99,7 +100,7 @@ async fn users_page(
         "users.html",
         status,
         context! {
-            users => rows, next => next, role_filter => filter.role.map(super::key), roles => roles,
+            users => rows, next => next, total => total, role_filter => filter.role.map(super::key), roles => roles,
             organizations => organizations, form => form, errors => errors, ..page.base(Some(tenant))
         },
     ))

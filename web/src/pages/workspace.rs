@@ -66,6 +66,7 @@ async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<S
         Err(e) => (DonationFilter::default(), Some(page.say(&e))),
     };
     let result = donations::list(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
+    let total = result.total;
     let c = choices(&page.db, ctx).await;
     let next = result
         .has_next
@@ -89,7 +90,7 @@ async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<S
         "donations.html",
         status,
         context! {
-            donations => rows, next => next, funds => c.funds, query => Value::from(minijinja::value::Serde(query)),
+            donations => rows, next => next, total => total, funds => c.funds, query => Value::from(minijinja::value::Serde(query)),
             error => error.or(filter_error), ..page.base(Some(tenant))
         },
     ))
