@@ -18,6 +18,9 @@ pub const MAX_PAGE_SIZE: u64 = 100;
 pub struct PageRequest<K> {
     pub first: u64,
     pub after: Option<K>,
+    /// Also count the whole list (one `COUNT` more): for the lists people
+    /// page through in the portal, which say "N in all".
+    pub count: bool,
 }
 
 impl<K> PageRequest<K> {
@@ -33,7 +36,16 @@ impl<K> PageRequest<K> {
                 ));
             }
         };
-        Ok(Self { first, after })
+        Ok(Self {
+            first,
+            after,
+            count: false,
+        })
+    }
+
+    /// The same page, with the whole list counted.
+    pub fn counted(self) -> Self {
+        Self { count: true, ..self }
     }
 }
 
@@ -41,8 +53,8 @@ impl<K> PageRequest<K> {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next: bool,
-    /// How many rows the whole list holds, where the list counts them
-    /// ([`fetch_counted`]): the portal's "N found".
+    /// How many rows the whole list holds, when the request asked for it
+    /// ([`PageRequest::counted`]).
     pub total: Option<u64>,
 }
 
@@ -89,9 +101,14 @@ pub(crate) async fn fetch<E, K, C>(
 ) -> Result<Page<E::Model>>
 where
     E: EntityTrait,
+    E::Model: Sync,
     K: Into<Value>,
     C: ConnectionTrait,
 {
+    let total = match page.count {
+        true => Some(query.clone().count(conn).await?),
+        false => None,
+    };
     query = match order {
         Order::OldestFirst => {
             if let Some(after) = page.after {
@@ -107,28 +124,10 @@ where
         }
     };
     let rows = query.limit(page.first + 1).all(conn).await?;
-    Ok(Page::from_overfetch(rows, page.first))
-}
-
-/// [`fetch`], with the number of rows of the whole list (one `COUNT` more):
-/// for the lists people page through in the portal.
-pub(crate) async fn fetch_counted<E, K, C>(
-    conn: &C,
-    query: Select<E>,
-    key: E::Column,
-    order: Order,
-    page: PageRequest<K>,
-) -> Result<Page<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-    K: Into<Value>,
-    C: ConnectionTrait,
-{
-    let total = query.clone().count(conn).await?;
-    let mut found = fetch(conn, query, key, order, page).await?;
-    found.total = Some(total);
-    Ok(found)
+    Ok(Page {
+        total,
+        ..Page::from_overfetch(rows, page.first)
+    })
 }
 
 /// [`fetch`] in a read transaction of its own, oldest first by a UUID v7
@@ -139,27 +138,12 @@ pub(crate) async fn fetch_by_id<E: EntityTrait>(
     query: Select<E>,
     id: E::Column,
     page: PageRequest<Uuid>,
-) -> Result<Page<E::Model>> {
-    let tx = db.read(ctx).await?;
-    let page = fetch(&tx, query, id, Order::OldestFirst, page).await?;
-    tx.commit().await?;
-    Ok(page)
-}
-
-/// [`fetch_counted`] in a read transaction of its own, oldest first by a
-/// UUID v7 id.
-pub(crate) async fn fetch_by_id_counted<E: EntityTrait>(
-    db: &Db,
-    ctx: &TenantContext,
-    query: Select<E>,
-    id: E::Column,
-    page: PageRequest<Uuid>,
 ) -> Result<Page<E::Model>>
 where
     E::Model: Sync,
 {
     let tx = db.read(ctx).await?;
-    let page = fetch_counted(&tx, query, id, Order::OldestFirst, page).await?;
+    let page = fetch(&tx, query, id, Order::OldestFirst, page).await?;
     tx.commit().await?;
     Ok(page)
 }

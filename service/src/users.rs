@@ -250,7 +250,7 @@ pub async fn list(
     if let Some(role) = role {
         query = query.filter(app_user::Column::Role.eq(role));
     }
-    page::fetch_by_id_counted(db, ctx, query, app_user::Column::Id, page).await
+    page::fetch_by_id(db, ctx, query, app_user::Column::Id, page).await
 }
 
 /// The names of users among `ids`: for officials reading the audit trail,

@@ -100,7 +100,7 @@ pub async fn list(
         query = query.filter(donation::Column::ReceivedOn.lte(to));
     }
     let tx = db.read(ctx).await?;
-    let page = page::fetch_counted(&tx, query, donation::Column::Id, Order::NewestFirst, page).await?;
+    let page = page::fetch(&tx, query, donation::Column::Id, Order::NewestFirst, page).await?;
     let items = with_reversals(&tx, ctx, page.items).await?;
     tx.commit().await?;
     Ok(Page {

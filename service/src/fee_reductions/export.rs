@@ -108,18 +108,7 @@ pub async fn rows(db: &Db, ctx: &TenantContext, period_id: uuid::Uuid) -> Result
             ]);
         }
     }
-    let enterprises_reached = reports
-        .iter()
-        .map(|r| {
-            let widest = lines
-                .iter()
-                .filter(|l| l.report_id == r.id)
-                .map(|l| l.enterprises)
-                .max()
-                .unwrap_or(0);
-            i64::from(r.enterprises_benefited.unwrap_or(widest))
-        })
-        .sum();
+    let enterprises_reached = reports.iter().map(|r| super::totals::reached(r, &lines)).sum();
     Ok(Export {
         title: period.title,
         rows: out,

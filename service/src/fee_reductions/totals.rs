@@ -74,6 +74,19 @@ pub struct PeriodTotals {
     pub late: bool,
 }
 
+/// The member enterprises a report reached, each once: as it states, else
+/// its widest line's (the least it can be). `lines` may hold other
+/// reports' lines too.
+pub(crate) fn reached(report: &fee_reduction_report::Model, lines: &[fee_reduction_line::Model]) -> i64 {
+    let widest = lines
+        .iter()
+        .filter(|l| l.report_id == report.id)
+        .map(|l| l.enterprises)
+        .max()
+        .unwrap_or(0);
+    i64::from(report.enterprises_benefited.unwrap_or(widest))
+}
+
 /// Whether a report counts as filed.
 fn filed(status: FeeReportStatus) -> bool {
     matches!(status, FeeReportStatus::Submitted | FeeReportStatus::Approved)
@@ -157,13 +170,7 @@ async fn compute<C: ConnectionTrait>(
     // report that does not say is counted at its widest line's reach.
     total.enterprises = 0;
     for report in reports.iter().filter(|r| r.status == FeeReportStatus::Approved) {
-        let widest = lines
-            .iter()
-            .filter(|l| l.report_id == report.id)
-            .map(|l| l.enterprises)
-            .max()
-            .unwrap_or(0);
-        let reached = i64::from(report.enterprises_benefited.unwrap_or(widest));
+        let reached = reached(report, &lines);
         total.enterprises += reached;
         if let Some(sum) = by_report.get_mut(&report.id) {
             sum.enterprises = reached;

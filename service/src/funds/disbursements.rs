@@ -469,7 +469,7 @@ pub async fn list(
         query = query.filter(disbursement::Column::Status.eq(status));
     }
     let tx = db.read(ctx).await?;
-    let page = page::fetch_counted(&tx, query, disbursement::Column::Id, Order::NewestFirst, page).await?;
+    let page = page::fetch(&tx, query, disbursement::Column::Id, Order::NewestFirst, page).await?;
     tx.commit().await?;
     Ok(page)
 }

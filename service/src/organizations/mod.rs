@@ -347,7 +347,7 @@ pub async fn list(
     if role == Role::OrgStaff {
         query = query.filter(organization::Column::Id.eq(ctx.organization_id()));
     }
-    page::fetch_by_id_counted(db, ctx, query, organization::Column::Id, page).await
+    page::fetch_by_id(db, ctx, query, organization::Column::Id, page).await
 }
 
 /// The open listings of some organizations, in one query.

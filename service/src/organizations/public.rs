@@ -47,7 +47,7 @@ pub async fn register(
     };
     let query = apply_filter(organization::Entity::scoped(ctx), &filter);
     let tx = db.read(ctx).await?;
-    let page = page::fetch_counted(&tx, query, organization::Column::Id, Order::OldestFirst, page).await?;
+    let page = page::fetch(&tx, query, organization::Column::Id, Order::OldestFirst, page).await?;
     let ids: Vec<Uuid> = page.items.iter().map(|o| o.id).collect();
     let listings = current_listings(&tx, ctx.tenant_id, &ids).await?;
     tx.commit().await?;

@@ -467,7 +467,7 @@ pub async fn list_cases(
         query = query.filter(relief_case::Column::District.eq(district));
     }
     let tx = db.write(ctx).await?;
-    let page = page::fetch_counted(tx.conn(), query, relief_case::Column::Id, Order::NewestFirst, page).await?;
+    let page = page::fetch(tx.conn(), query, relief_case::Column::Id, Order::NewestFirst, page).await?;
     let items = views_of(tx.conn(), ctx, page.items, true).await?;
     let shown: Vec<Uuid> = items.iter().map(|v| v.case.id).collect();
     tx.commit(

@@ -1006,7 +1006,7 @@ pub async fn list(
     if let Some(case_id) = case_id {
         query = query.filter(referral::Column::CaseId.eq(case_id));
     }
-    let page = page::fetch_counted(&tx, query, referral::Column::Id, Order::NewestFirst, page).await?;
+    let page = page::fetch(&tx, query, referral::Column::Id, Order::NewestFirst, page).await?;
     let items = views(&tx, ctx, page.items, only_org).await?;
     tx.commit().await?;
     Ok(Page {

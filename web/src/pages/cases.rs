@@ -48,7 +48,7 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Filte
         ctx,
         status,
         Some(query.district.as_str()),
-        PageRequest::new(Some(50), query.after)?,
+        PageRequest::new(Some(50), query.after)?.counted(),
     )
     .await?;
     let total = found.total;

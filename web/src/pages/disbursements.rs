@@ -73,17 +73,10 @@ async fn listed(
         ctx,
         None,
         filter.status,
-        PageRequest::new(Some(PAGE_SIZE), filter.after)?,
+        PageRequest::new(Some(PAGE_SIZE), filter.after)?.counted(),
     )
     .await?;
-    let next = found
-        .has_next
-        .then(|| found.items.last().map(|d| super::next_page_query(filter, d.id)))
-        .flatten();
-    let first = filter
-        .after
-        .is_some()
-        .then(|| serde_urlencoded::to_string(filter).unwrap_or_default());
+    let (next, first) = super::page_links(&found, filter, filter.after.is_some(), |d| d.id);
     let total = found.total;
     let list = found.items;
     let mine = service::funds::of_my_organization(db, ctx).await?;

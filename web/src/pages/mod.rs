@@ -142,6 +142,22 @@ pub fn next_page_query(filter: &impl serde::Serialize, after: impl std::fmt::Dis
     }
 }
 
+/// A list page's links, as query strings: to the next page (the filter
+/// and the last row's key), and, past the first page, back to the first.
+pub fn page_links<T, K: std::fmt::Display>(
+    found: &service::page::Page<T>,
+    filter: &impl serde::Serialize,
+    past_first: bool,
+    key: impl Fn(&T) -> K,
+) -> (Option<String>, Option<String>) {
+    let next = found
+        .has_next
+        .then(|| found.items.last().map(|row| next_page_query(filter, key(row))))
+        .flatten();
+    let first = past_first.then(|| serde_urlencoded::to_string(filter).unwrap_or_default());
+    (next, first)
+}
+
 /// The `done` of a redirect after an action: which success message the
 /// next page shows (only one the text table has, so a link cannot put
 /// words on the page).

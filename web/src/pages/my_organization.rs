@@ -93,17 +93,7 @@ async fn record(
         .iter()
         .map(|l| context! { list => key(l.list), reason => l.reason.clone(), listed_on => l.listed_on.to_string() })
         .collect();
-    let reports: Vec<_> = annual_reports::list(db, ctx, Some(org_id), None, None, first(20)?)
-        .await?
-        .items
-        .iter()
-        .map(|r| {
-            context! {
-                year => r.report.year, status => key(r.report.status), comment => r.report.review_comment.clone(),
-                due_on => r.due_on.map(|d| d.to_string()),
-            }
-        })
-        .collect();
+    let reports = super::organizations::annual_report_rows(db, ctx, org_id).await?;
     let change_rows: Vec<_> = changes::list(db, ctx, None, first(50)?)
         .await?
         .items

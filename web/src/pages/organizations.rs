@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::web;
-use minijinja::context;
+use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
-use service::Role;
 use service::organizations::{self, OrganizationFilter, annual_reports, supervision};
 use service::page::PageRequest;
+use service::{Db, Role, TenantContext};
 use uuid::Uuid;
 
 use super::{Page, Reply, key, redirect};
@@ -31,7 +31,13 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Searc
         search: (!q.is_empty()).then(|| q.to_owned()),
         ..OrganizationFilter::default()
     };
-    let result = organizations::list(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
+    let result = organizations::list(
+        &page.db,
+        ctx,
+        filter,
+        PageRequest::new(Some(50), query.after)?.counted(),
+    )
+    .await?;
     let total = result.total;
     let next = result
         .has_next
@@ -77,18 +83,7 @@ async fn show(page: &Page, tenant: &str, id: Uuid, error: Option<String>, status
             }
         })
         .collect();
-    let reports: Vec<_> =
-        annual_reports::list(db, ctx, Some(id), None, None, PageRequest::new(Some(20), None::<Uuid>)?)
-            .await?
-            .items
-            .iter()
-            .map(|r| {
-                context! {
-                    year => r.report.year, status => key(r.report.status), comment => r.report.review_comment.clone(),
-                    due_on => r.due_on.map(|d| d.to_string()),
-                }
-            })
-            .collect();
+    let reports = annual_report_rows(db, ctx, id).await?;
     let listings: Vec<_> = supervision::listings(db, ctx, Some(id), false)
         .await?
         .iter()
@@ -144,4 +139,31 @@ pub async fn supervise(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// An organization's last twenty annual reports as the pages list them:
+/// year, outcome, the reviewer's comment, the due date.
+pub(super) async fn annual_report_rows(
+    db: &Db,
+    ctx: &TenantContext,
+    organization: Uuid,
+) -> service::Result<Vec<Value>> {
+    Ok(annual_reports::list(
+        db,
+        ctx,
+        Some(organization),
+        None,
+        None,
+        PageRequest::new(Some(20), None::<Uuid>)?,
+    )
+    .await?
+    .items
+    .iter()
+    .map(|r| {
+        context! {
+            year => r.report.year, status => key(r.report.status), comment => r.report.review_comment.clone(),
+            due_on => r.due_on.map(|d| d.to_string()),
+        }
+    })
+    .collect())
 }

@@ -104,24 +104,16 @@ pub async fn register(page: Page, tenant: web::Path<String>, query: web::Query<S
         fundraising_only: !query.fundraising.is_empty(),
         ..Default::default()
     };
-    let found =
-        service::organizations::public::register(&page.db, &public, filter, PageRequest::new(Some(50), query.after)?)
-            .await?;
+    let found = service::organizations::public::register(
+        &page.db,
+        &public,
+        filter,
+        PageRequest::new(Some(50), query.after)?.counted(),
+    )
+    .await?;
     let total = found.total.unwrap_or_default();
     let entries = found;
-    let next = entries
-        .has_next
-        .then(|| {
-            entries
-                .items
-                .last()
-                .map(|e| super::next_page_query(&*query, e.organization.id))
-        })
-        .flatten();
-    let first = query
-        .after
-        .is_some()
-        .then(|| serde_urlencoded::to_string(&*query).unwrap_or_default());
+    let (next, first) = super::page_links(&entries, &*query, query.after.is_some(), |e| e.organization.id);
     let rows: Vec<_> = entries
         .items
         .iter()

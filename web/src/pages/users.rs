@@ -74,7 +74,13 @@ async fn users_page(
     let ctx = page.signed_in(tenant, Role::CityOfficial)?;
     let lang = page.frame.lang;
     let names = organization_names(page, ctx).await?;
-    let result = users::list(&page.db, ctx, filter.role, PageRequest::new(Some(50), filter.after)?).await?;
+    let result = users::list(
+        &page.db,
+        ctx,
+        filter.role,
+        PageRequest::new(Some(50), filter.after)?.counted(),
+    )
+    .await?;
     let total = result.total;
     let next = result
         .has_next

@@ -65,7 +65,13 @@ async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<S
         Ok(f) => (f, None),
         Err(e) => (DonationFilter::default(), Some(page.say(&e))),
     };
-    let result = donations::list(&page.db, ctx, filter, PageRequest::new(Some(50), query.after)?).await?;
+    let result = donations::list(
+        &page.db,
+        ctx,
+        filter,
+        PageRequest::new(Some(50), query.after)?.counted(),
+    )
+    .await?;
     let total = result.total;
     let c = choices(&page.db, ctx).await;
     let next = result
