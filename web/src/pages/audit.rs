@@ -100,7 +100,7 @@ pub async fn search(page: Page, tenant: web::Path<String>, query: web::Query<Sea
                         entity_type => r.entity_type.clone(), entity_id => r.entity_id.clone(),
                         entity => service::labels::record_kind(&r.entity_type, lang).unwrap_or(&r.entity_type),
                         link => record_link(&tenant, &r.entity_type, &r.entity_id),
-                        changes => readable_changes(&r.changes, lang), hash => r.hash.chars().take(12).collect::<String>(),
+                        changes => readable_changes(&r.changes), hash => r.hash.chars().take(12).collect::<String>(),
                     }
                 })
                 .collect();
@@ -134,7 +134,7 @@ fn record_link(tenant: &str, kind: &str, id: &str) -> Option<String> {
 /// A record's changes as people read them: one line a field, "before →
 /// after", amounts kept in fen shown in yuan (`amount_fen: 880000` →
 /// `amount: ¥8,800.00`).
-fn readable_changes(changes: &str, lang: &str) -> Vec<String> {
+fn readable_changes(changes: &str) -> Vec<String> {
     use serde_json::Value;
     let Ok(Value::Object(all)) = serde_json::from_str::<Value>(changes) else {
         return vec![changes.to_owned()];
@@ -159,13 +159,12 @@ fn readable_changes(changes: &str, lang: &str) -> Vec<String> {
     let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
     keys.sort();
     keys.dedup();
-    let arrow = if lang.starts_with("zh") { " → " } else { " → " };
     keys.into_iter()
         .map(|key| {
             let name = key.strip_suffix("_fen").unwrap_or(key);
             match (before.get(key), after.get(key)) {
                 (None, after) => format!("{name}: {}", shown(key, after)),
-                (before, after) => format!("{name}: {}{arrow}{}", shown(key, before), shown(key, after)),
+                (before, after) => format!("{name}: {} → {}", shown(key, before), shown(key, after)),
             }
         })
         .collect()
@@ -177,10 +176,8 @@ mod tests {
 
     #[test]
     fn changes_read_field_by_field_with_amounts_in_yuan() {
-        let lines = readable_changes(
-            r#"{"before":{"status":"requested"},"after":{"status":"approved","amount_fen":880000}}"#,
-            "zh-CN",
-        );
+        let lines =
+            readable_changes(r#"{"before":{"status":"requested"},"after":{"status":"approved","amount_fen":880000}}"#);
         assert_eq!(
             lines,
             vec![
@@ -188,6 +185,6 @@ mod tests {
                 "status: requested → approved".to_owned()
             ]
         );
-        assert_eq!(readable_changes("not json", "zh-CN"), vec!["not json".to_owned()]);
+        assert_eq!(readable_changes("not json"), vec!["not json".to_owned()]);
     }
 }
