@@ -290,6 +290,28 @@ async fn an_official_reads_an_organization_lists_it_and_finds_it_in_the_audit_tr
     )
     .await;
     assert!(!past.contains("supervision.remove"), "{past}");
+    // Every list of the desk pages back to its first page, keeping its filter.
+    let nil = "00000000-0000-0000-0000-000000000000";
+    for (path, filter, after) in [
+        ("office/audit", "action=%E5%88%97%E5%85%A5%E5%90%8D%E5%BD%95", "1"),
+        ("office/cases", "status=open&district=", nil),
+        ("office/organizations", "q=%E5%8D%8F%E4%BC%9A", nil),
+        ("office/users", "role=donor", nil),
+    ] {
+        let later = page_text(
+            &client,
+            format!("{}/liuzhou/{path}?{filter}&after={after}", app.address),
+        )
+        .await;
+        // (The page writes the link's `&` as `&amp;`, as HTML does.)
+        // The link keeps the filter (and may add the form's empty fields).
+        let back = format!(r#"<a href="/liuzhou/{path}?{}"#, filter.replace('&', "&amp;"));
+        let link = later.find(&back).map(|at| &later[at..]).unwrap_or_default();
+        assert!(
+            link.split("</a>").next().is_some_and(|a| a.ends_with(">第一页")),
+            "{path}: {back} in {later}"
+        );
+    }
     let bad = page_text(&client, format!("{audit}?from=01/02/2026")).await;
     assert!(bad.contains("日期格式应为 2026-11-26"), "{bad}");
     // Nanning's official does not see Liuzhou's trail.

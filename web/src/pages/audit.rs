@@ -108,12 +108,16 @@ pub async fn search(page: Page, tenant: web::Path<String>, query: web::Query<Sea
         }
     };
     let next = next.map(|seq| super::next_page_query(&*query, seq));
+    let first = query
+        .after
+        .is_some()
+        .then(|| serde_urlencoded::to_string(&*query).unwrap_or_default());
     let head = audit::head(&page.db, ctx).await?;
     Ok(page.render(
         "audit.html",
         StatusCode::OK,
         context! {
-            records => records, next => next, error => error, query => minijinja::Value::from(minijinja::value::Serde(&*query)),
+            records => records, next => next, first => first, error => error, query => minijinja::Value::from(minijinja::value::Serde(&*query)),
             kinds => service::labels::RECORD_KINDS.iter().map(|(k, zh, en)| (*k, if page.frame.lang.starts_with("zh") { *zh } else { *en })).collect::<Vec<_>>(),
             head => context! { seq => head.seq, hash => head.hash }, ..page.base(Some(&tenant))
         },

@@ -52,10 +52,7 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Filte
     )
     .await?;
     let total = found.total;
-    let next = found
-        .has_next
-        .then(|| found.items.last().map(|c| super::next_page_query(&*query, c.case.id)))
-        .flatten();
+    let (next, first) = super::page_links(&found, &*query, query.after.is_some(), |c| c.case.id);
     let rows: Vec<_> = found
         .items
         .iter()
@@ -71,7 +68,7 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Filte
         "cases.html",
         StatusCode::OK,
         context! {
-            cases => rows, next => next, total => total, query => Value::from(minijinja::value::Serde(&*query)),
+            cases => rows, next => next, first => first, total => total, query => Value::from(minijinja::value::Serde(&*query)),
             ..page.base(Some(&tenant))
         },
     ))

@@ -39,10 +39,7 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Searc
     )
     .await?;
     let total = result.total;
-    let next = result
-        .has_next
-        .then(|| result.items.last().map(|o| super::next_page_query(&*query, o.id)))
-        .flatten();
+    let (next, first) = super::page_links(&result, &*query, query.after.is_some(), |o| o.id);
     let rows: Vec<_> = result
         .items
         .iter()
@@ -56,7 +53,7 @@ pub async fn list(page: Page, tenant: web::Path<String>, query: web::Query<Searc
     Ok(page.render(
         "organizations.html",
         StatusCode::OK,
-        context! { organizations => rows, q => q, next => next, total => total, ..page.base(Some(&tenant)) },
+        context! { organizations => rows, q => q, next => next, first => first, total => total, ..page.base(Some(&tenant)) },
     ))
 }
 

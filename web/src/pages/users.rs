@@ -82,10 +82,7 @@ async fn users_page(
     )
     .await?;
     let total = result.total;
-    let next = result
-        .has_next
-        .then(|| result.items.last().map(|u| super::next_page_query(filter, u.id)))
-        .flatten();
+    let (next, first) = super::page_links(&result, filter, filter.after.is_some(), |u| u.id);
     let me = ctx.user_id();
     let rows: Vec<_> = result
         .items
@@ -106,7 +103,7 @@ async fn users_page(
         "users.html",
         status,
         context! {
-            users => rows, next => next, total => total, role_filter => filter.role.map(super::key), roles => roles,
+            users => rows, next => next, first => first, total => total, role_filter => filter.role.map(super::key), roles => roles,
             organizations => organizations, form => form, errors => errors, ..page.base(Some(tenant))
         },
     ))

@@ -74,10 +74,7 @@ async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<S
     .await?;
     let total = result.total;
     let c = choices(&page.db, ctx).await;
-    let next = result
-        .has_next
-        .then(|| result.items.last().map(|g| super::next_page_query(query, g.gift.id)))
-        .flatten();
+    let (next, first) = super::page_links(&result, query, query.after.is_some(), |g| g.gift.id);
     let rows: Vec<_> = result
         .items
         .iter()
@@ -96,7 +93,7 @@ async fn list_page(page: &Page, tenant: &str, query: &ListQuery, error: Option<S
         "donations.html",
         status,
         context! {
-            donations => rows, next => next, total => total, funds => c.funds, query => Value::from(minijinja::value::Serde(query)),
+            donations => rows, next => next, first => first, total => total, funds => c.funds, query => Value::from(minijinja::value::Serde(query)),
             error => error.or(filter_error), ..page.base(Some(tenant))
         },
     ))
